@@ -1,0 +1,203 @@
+"""The small typed data model every pipeline stage reads and writes.
+
+Stages never hand each other anything else: a reader makes a `Document`,
+normalization returns a new `Document`, language splitting returns a
+`LanguageSplit`, segmentation makes `Sentence`s, the aligner makes `Bead`s, and
+an `Alignment` ties sentences and beads together for the exporters.
+
+Offsets always point into `Document.text`, the decoded input as read, so a
+sentence can be traced back to the file even after normalization rewrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+#: Sentence/paragraph flag: characters were lost or garbled by encoding damage.
+FLAG_DAMAGED = "encoding-damage"
+#: Flag: a damaged span was repaired from surviving evidence (pinyin, context).
+FLAG_REPAIRED = "encoding-repaired"
+
+ZH = "zh"
+EN = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A span of `Paragraph.text` that encoding damage touched.
+
+    `start`/`end` index the normalized paragraph text; `raw` is what the input
+    held there and `repaired` says whether the span was reconstructed (its text
+    is then a best guess, still worth a translator's look).
+    """
+
+    start: int
+    end: int
+    raw: str
+    repaired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph: a line (txt), a `<p>`/block (html) or a paragraph (docx).
+
+    `start`/`end` are its offsets in `Document.text`. `origin` maps the text back
+    to the input: `origin[i]` is the offset in `Document.text` of character `i`
+    of `text`, and `origin[len(text)]` is `end`. Readers leave it `None` (the
+    text is the input itself); normalization fills it in.
+    """
+
+    id: int
+    text: str
+    start: int
+    end: int
+    lang: str | None = None
+    origin: tuple[int, ...] | None = None
+    damage: tuple[Damage, ...] = ()
+
+    def raw_offset(self, i: int) -> int:
+        """Offset in `Document.text` of position `i` (0..len(text)) of `text`."""
+        if self.origin is None:
+            return self.start + i
+        return self.origin[i]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file as read: its decoded text and its paragraphs, in reading order."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    source: str | None = None
+    format: str = "text"
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A maximal run of consecutive paragraphs in one language."""
+
+    lang: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def start(self) -> int:
+        return self.paragraphs[0].start
+
+    @property
+    def end(self) -> int:
+        return self.paragraphs[-1].end
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSplit:
+    """A document cut into language blocks.
+
+    `layout` is one of ``"zh_then_en"``, ``"en_then_zh"``, ``"interleaved"``
+    (or ``"zh_only"``/``"en_only"`` when one language is missing). Paragraphs
+    whose language could not be decided (a bare number, a date) are kept in
+    `neutral` and belong to no block.
+    """
+
+    layout: str
+    blocks: tuple[Block, ...]
+    neutral: tuple[Paragraph, ...] = ()
+
+    def paragraphs(self, lang: str) -> tuple[Paragraph, ...]:
+        return tuple(p for b in self.blocks if b.lang == lang for p in b.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence; `start`/`end` are offsets in `Document.text`."""
+
+    text: str
+    lang: str
+    paragraph: int
+    start: int
+    end: int
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """A minimal aligned unit: source and target sentence indices (0-based).
+
+    Either side may be empty (a sentence with no counterpart). `score` is the
+    aligner's confidence in [0, 1]; for an empty side it is the confidence that
+    the sentence really has no counterpart.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        """Bead type as ``"1-2"``: source count, target count."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_pair(self) -> bool:
+        """True when both sides hold sentences, i.e. the bead is a translation unit."""
+        return bool(self.src) and bool(self.tgt)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A bead resolved to text: what becomes one translation unit."""
+
+    src: str
+    tgt: str
+    score: float
+    kind: str
+    flags: tuple[str, ...] = ()
+    src_sentences: tuple[Sentence, ...] = ()
+    tgt_sentences: tuple[Sentence, ...] = ()
+
+
+def join_sentences(sentences: Sequence[Sentence]) -> str:
+    """Join sentences of one side the way that language writes them."""
+    if not sentences:
+        return ""
+    glue = "" if sentences[0].lang == ZH else " "
+    return glue.join(s.text for s in sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The aligned document: both sides' sentences and the beads between them."""
+
+    src: tuple[Sentence, ...]
+    tgt: tuple[Sentence, ...]
+    beads: tuple[Bead, ...]
+    src_lang: str = "zh-CN"
+    tgt_lang: str = "en-US"
+    source: str | None = None
+    document: Document | None = field(default=None, compare=False, repr=False)
+
+    def pairs(self) -> Iterator[Pair]:
+        """The beads that have both sides, as text, in document order."""
+        for bead in self.beads:
+            if not bead.is_pair:
+                continue
+            src = tuple(self.src[i] for i in bead.src)
+            tgt = tuple(self.tgt[j] for j in bead.tgt)
+            flags = tuple(dict.fromkeys(f for s in src + tgt for f in s.flags))
+            yield Pair(
+                src=join_sentences(src),
+                tgt=join_sentences(tgt),
+                score=bead.score,
+                kind=bead.kind,
+                flags=flags,
+                src_sentences=src,
+                tgt_sentences=tgt,
+            )
+
+    def unaligned(self) -> Iterator[Sentence]:
+        """Sentences of either side that the aligner left without a counterpart."""
+        for bead in self.beads:
+            if not bead.is_pair:
+                yield from (self.src[i] for i in bead.src)
+                yield from (self.tgt[j] for j in bead.tgt)
