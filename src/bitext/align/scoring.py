@@ -1,0 +1,113 @@
+"""Bead scores: similarity of (concatenated) sentence embeddings, and the priors around it.
+
+A bead taking source sentences i..i+a-1 and target sentences j..j+b-1 is scored
+from the cosine of the embedding of the joined source text with that of the
+joined target text (Bertalign's "overlap" embeddings), minus a share of each
+side's mean similarity to its nearest neighbours: a generic sentence that is
+close to everything should not win a pair on raw cosine alone (margin scoring,
+as in LASER/Vecalign).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ..embed import Encoder
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """Embeddings and lengths of every run of 1..k consecutive sentences of one side.
+
+    ``emb[l - 1][i]`` embeds sentences i..i+l-1 joined; ``chars[l - 1][i]`` is
+    their length in non-space characters.
+    """
+
+    emb: tuple[np.ndarray, ...]
+    chars: tuple[np.ndarray, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.emb[0])
+
+
+def window_texts(sentences: Sequence[str], width: int, glue: str) -> list[str]:
+    """Texts of all windows of 1..width sentences, ordered by width then start."""
+    out: list[str] = []
+    for w in range(1, width + 1):
+        out.extend(glue.join(sentences[i : i + w]) for i in range(len(sentences) - w + 1))
+    return out
+
+
+def embed_windows(sentences: Sequence[str], width: int, glue: str, encoder: Encoder) -> Windows:
+    """Embed every window of 1..width consecutive sentences in one encoder call."""
+    width = max(1, min(width, len(sentences)))
+    texts = window_texts(sentences, width, glue)
+    vecs = encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    lens = np.array([len("".join(t.split())) for t in sentences], dtype=np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(lens)])
+    emb, chars, pos = [], [], 0
+    n = len(sentences)
+    for w in range(1, width + 1):
+        count = n - w + 1
+        emb.append(np.asarray(vecs[pos : pos + count], dtype=np.float32))
+        chars.append(csum[w:] - csum[:-w])
+        pos += count
+    return Windows(tuple(emb), tuple(chars))
+
+
+def neighbour_means(src: Windows, tgt: Windows, k: int) -> tuple[list[np.ndarray], ...]:
+    """Mean cosine of each window to its k nearest single sentences on the other side."""
+
+    def knn(windows: Windows, other: np.ndarray) -> list[np.ndarray]:
+        kk = max(1, min(k, len(other)))
+        out = []
+        for e in windows.emb:
+            sims = e @ other.T
+            top = np.partition(sims, -kk, axis=1)[:, -kk:] if sims.shape[1] else sims
+            out.append(top.mean(axis=1) if top.size else np.zeros(len(e)))
+        return out
+
+    return knn(src, tgt.emb[0]), knn(tgt, src.emb[0])
+
+
+def length_penalty(
+    src_chars: np.ndarray, tgt_chars: np.ndarray, mu: float, sigma: float
+) -> np.ndarray:
+    """Squared z-score of the log length ratio target/source, for every cell."""
+    ratio = np.log((tgt_chars[None, :] + 1.0) / (src_chars[:, None] + 1.0))
+    return ((ratio - mu) / sigma) ** 2
+
+
+def length_factor(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
+    """Bertalign's length agreement, log2(1 + short/long), in (0, 1] for every cell.
+
+    `tgt_chars` should already be scaled by the document's source/target
+    character ratio, so that 1 means "as long as a translation usually is".
+    """
+    s = src_chars[:, None] + 1.0
+    t = tgt_chars[None, :] + 1.0
+    return np.log2(1.0 + np.minimum(s, t) / np.maximum(s, t))
+
+
+def paragraph_starts(paragraph_ids: Sequence[int] | None, n: int) -> np.ndarray:
+    """Boolean per sentence: does it open a paragraph? All False without paragraph ids."""
+    if paragraph_ids is None:
+        return np.zeros(n, dtype=bool)
+    ids = np.asarray(paragraph_ids)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = ids[1:] != ids[:-1]
+    return starts
+
+
+def crosses_paragraph(paragraph_ids: Sequence[int] | None, n: int, width: int) -> np.ndarray:
+    """Boolean per window start: does a window of `width` sentences span two paragraphs?"""
+    if paragraph_ids is None or width <= 1:
+        return np.zeros(max(n - width + 1, 0), dtype=bool)
+    ids = np.asarray(paragraph_ids)
+    return ids[width - 1 :] != ids[: n - width + 1]

@@ -1,0 +1,339 @@
+"""TMX 1.4 export: one translation unit per aligned sentence pair.
+
+The file must load in any CAT tool, so it is checked against the LISA TMX 1.4
+DTD before it is written, and every text is cleaned of characters XML cannot
+carry. Only beads with both sides become units (a TU with an empty side would
+teach the memory that a sentence translates to nothing), and a pair seen more
+than once becomes one unit that records how often it occurred.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from bitext.atomic import atomic_open
+from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
+
+__all__ = [
+    "TMXExporter",
+    "clean_xml_text",
+    "normalize_lang",
+    "tmx_bytes",
+    "validate_tmx",
+    "write_tmx",
+]
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Everything outside the XML 1.0 Char production: C0 controls but tab/LF/CR,
+# lone surrogates (they slip in through surrogateescape-decoded file names)
+# and the non-characters U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+_LANG_NAMES = {"zh": "Chinese", "en": "English"}
+# Validation error lists can run to thousands of lines; a message stays usable.
+_MAX_REPORTED_ERRORS = 10
+
+
+def clean_xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot represent."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def normalize_lang(tag: str) -> str:
+    """A language tag in canonical BCP 47 case: ``zh_cn`` → ``zh-CN``.
+
+    Underscores (POSIX locales) become hyphens, the language is lower case, a
+    four-letter script title case and a region upper case. Raises `ValueError`
+    for anything that is not shaped like a language tag.
+    """
+    subtags = tag.strip().replace("_", "-").split("-")
+    primary = subtags[0]
+    if not (
+        2 <= len(primary) <= 3
+        and primary.isascii()
+        and primary.isalpha()
+        and all(_SUBTAG.fullmatch(s) for s in subtags[1:])
+    ):
+        raise ValueError(f"invalid language tag {tag!r}: expected a tag such as 'zh-CN' or 'en-US'")
+    out = [primary.lower()]
+    for sub in subtags[1:]:
+        if len(sub) == 4 and sub.isalpha():
+            out.append(sub.title())
+        elif (len(sub) == 2 and sub.isalpha()) or (len(sub) == 3 and sub.isdigit()):
+            out.append(sub.upper())
+        else:
+            out.append(sub.lower())
+    return "-".join(out)
+
+
+def _bitext_version() -> str:
+    try:
+        return metadata.version("bitext")
+    except metadata.PackageNotFoundError:
+        # Running from a source tree that was never installed.
+        return "unknown"
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_dtd() -> etree.DTD:
+    with (resources.files("bitext") / "resources" / "tmx14.dtd").open("rb") as handle:
+        return etree.DTD(handle)
+
+
+def _safe_parser() -> etree.XMLParser:
+    # A TMX from elsewhere must not make us fetch URLs or expand entity bombs.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _dtd_errors(dtd: etree.DTD, doc: Any) -> list[str]:
+    """DTD violations of `doc` (an element or tree), plus a wrong root element."""
+    root = doc.getroot() if hasattr(doc, "getroot") else doc
+    errors = [] if root.tag == "tmx" else [f"root element is <{root.tag}>, not <tmx>"]
+    if not dtd.validate(doc):
+        errors += [f"line {e.line}: {' '.join(e.message.split())}" for e in dtd.error_log]
+    return errors
+
+
+def validate_tmx(
+    data_or_path: bytes | str | os.PathLike[str], dtd: str | os.PathLike[str] | None = None
+) -> None:
+    """Check a TMX document (bytes, or the path of a file) against the TMX 1.4 DTD.
+
+    `dtd` defaults to the DTD shipped with bitext. Raises `ValueError` whose
+    one-line message lists the (first) DTD errors, or says why the document is
+    not well-formed XML.
+    """
+    is_data = isinstance(data_or_path, bytes | bytearray)
+    name = "TMX data" if is_data else str(data_or_path)
+    try:
+        if is_data:
+            doc = etree.fromstring(bytes(data_or_path), _safe_parser()).getroottree()
+        else:
+            doc = etree.parse(os.fspath(data_or_path), _safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"{name}: not well-formed XML: {exc}") from None
+    checker = _packaged_dtd() if dtd is None else etree.DTD(os.fspath(dtd))
+    errors = _dtd_errors(checker, doc)
+    if errors:
+        shown = "; ".join(errors[:_MAX_REPORTED_ERRORS])
+        more = len(errors) - _MAX_REPORTED_ERRORS
+        tail = f"; and {more} more" if more > 0 else ""
+        raise ValueError(f"{name}: not valid TMX 1.4 ({len(errors)} errors): {shown}{tail}")
+
+
+def _damage_note(sentences: Sequence[Sentence], lang: str) -> str | None:
+    """Plain words for a translator about encoding damage on one side, if any."""
+    flags = {f for s in sentences for f in s.flags}
+    if not flags & {FLAG_DAMAGED, FLAG_REPAIRED}:
+        return None
+    side = f"The {_LANG_NAMES.get(lang.split('-')[0], lang)} text ({lang})"
+    note = f"{side} has encoding damage: characters were lost or garbled in the input."
+    if FLAG_REPAIRED in flags:
+        note += " It was repaired automatically; check the repair against the original."
+    else:
+        note += " Check this unit against the original."
+    return note
+
+
+def _tuid(src: str, tgt: str, taken: set[str]) -> str:
+    """A short content hash: the same pair keeps its id across runs and documents.
+
+    Units are deduplicated by (source, target) text, so hashing that text is
+    unique within a file and lets merged or re-exported memories be diffed by
+    id. The suffix only guards against a (practically impossible) clash.
+    """
+    # NUL cannot occur in cleaned text, so the join is unambiguous.
+    base = hashlib.sha256(f"{src}\0{tgt}".encode()).hexdigest()[:16]
+    tuid, n = base, 1
+    while tuid in taken:
+        n += 1
+        tuid = f"{base}-{n}"
+    taken.add(tuid)
+    return tuid
+
+
+def _sub(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attrs)
+    element.text = text
+    return element
+
+
+def _primary(tag: str) -> str:
+    return tag.strip().replace("_", "-").split("-")[0].lower()
+
+
+def _utc(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.now(UTC)
+    # A naive datetime is taken as UTC rather than as local time: TMX dates are UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class TMXExporter:
+    """Writes alignments as a TMX 1.4 translation memory.
+
+    `src_lang`/`tgt_lang` are normalized (``zh_cn`` → ``zh-CN``); pairs scoring
+    below `min_score` are left out; `creation_date` (default: now) and
+    `tool_version` (default: the installed bitext version) are fixed for
+    reproducible output.
+    """
+
+    name = "tmx"
+    suffixes: tuple[str, ...] = (".tmx",)
+
+    def __init__(
+        self,
+        src_lang: str = "zh-CN",
+        tgt_lang: str = "en-US",
+        min_score: float | None = None,
+        creation_date: datetime | None = None,
+        tool_version: str | None = None,
+    ) -> None:
+        self.src_lang = normalize_lang(src_lang)
+        self.tgt_lang = normalize_lang(tgt_lang)
+        if min_score is not None and min_score != min_score:
+            raise ValueError("min_score is NaN")
+        self.min_score = min_score
+        self.creation_date = creation_date
+        self.tool_version = tool_version or _bitext_version()
+
+    def dumps(self, alignments: Sequence[Alignment]) -> bytes:
+        """The TMX document for `alignments`, as UTF-8 bytes."""
+        buffer = io.BytesIO()
+        _serialize(self._build(alignments), buffer)
+        return buffer.getvalue()
+
+    def write(
+        self, alignments: Sequence[Alignment], path: str | os.PathLike[str], *, force: bool = False
+    ) -> None:
+        """Write the TMX for `alignments` to `path` atomically (see `atomic_open`)."""
+        # The tree is built inside the block so that a refused path costs no work.
+        with atomic_open(path, force=force) as handle:
+            _serialize(self._build(alignments), handle)
+
+    def _check_langs(self, alignments: Iterable[Alignment]) -> None:
+        """Refuse to label, say, an English→Chinese alignment as zh→en."""
+        want = (_primary(self.src_lang), _primary(self.tgt_lang))
+        for alignment in alignments:
+            if (_primary(alignment.src_lang), _primary(alignment.tgt_lang)) != want:
+                raise ValueError(
+                    f"{alignment.source or 'alignment'}: aligned as "
+                    f"{alignment.src_lang}->{alignment.tgt_lang}, "
+                    f"but the TMX is written as {self.src_lang}->{self.tgt_lang}"
+                )
+
+    def _build(self, alignments: Sequence[Alignment]) -> etree._Element:
+        self._check_langs(alignments)
+        date = _utc(self.creation_date).strftime(DATE_FORMAT)
+        root = etree.Element("tmx", version="1.4")
+        etree.SubElement(
+            root,
+            "header",
+            {
+                "creationtool": "bitext",
+                "creationtoolversion": clean_xml_text(self.tool_version),
+                "segtype": "sentence",
+                "o-tmf": "bitext",
+                "adminlang": "en-US",
+                "srclang": self.src_lang,
+                "datatype": "plaintext",
+                "creationdate": date,
+            },
+        )
+        self._fill_body(etree.SubElement(root, "body"), alignments, date)
+        etree.indent(root)
+        errors = _dtd_errors(_packaged_dtd(), root)
+        if errors:  # a bug in this module, never the user's input
+            raise RuntimeError(f"bitext built invalid TMX: {'; '.join(errors[:3])}")
+        return root
+
+    def _fill_body(self, body: etree._Element, alignments: Sequence[Alignment], date: str) -> None:
+        """One <tu> per distinct (source, target) text, in order of first occurrence."""
+        units: dict[tuple[str, str], etree._Element] = {}
+        counts: Counter[tuple[str, str]] = Counter()
+        taken: set[str] = set()
+        for alignment in alignments:
+            for pair in alignment.pairs():
+                if self.min_score is not None and pair.score < self.min_score:
+                    continue
+                src, tgt = clean_xml_text(pair.src).strip(), clean_xml_text(pair.tgt).strip()
+                if not src or not tgt:  # cleaning can empty a side; a TU never has an empty seg
+                    continue
+                counts[src, tgt] += 1
+                if (src, tgt) not in units:
+                    tu = self._unit(body, pair, src, tgt, alignment.source, date, taken)
+                    units[src, tgt] = tu
+        for key, tu in units.items():
+            if counts[key] > 1:
+                # The DTD wants every prop before the first tuv.
+                prop = etree.Element("prop", type="x-count")
+                prop.text = str(counts[key])
+                tu.insert(tu.index(tu.find("tuv")), prop)
+
+    def _unit(
+        self,
+        body: etree._Element,
+        pair: Pair,
+        src: str,
+        tgt: str,
+        source: str | None,
+        date: str,
+        taken: set[str],
+    ) -> etree._Element:
+        """Append one <tu>; children in the DTD's order: (note|prop)*, tuv+."""
+        tu = etree.SubElement(body, "tu", tuid=_tuid(src, tgt, taken), creationdate=date)
+        for sentences, lang in (
+            (pair.src_sentences, self.src_lang),
+            (pair.tgt_sentences, self.tgt_lang),
+        ):
+            note = _damage_note(sentences, lang)
+            if note:
+                _sub(tu, "note", note)
+        _sub(tu, "prop", f"{pair.score:.4f}", type="x-score")
+        _sub(tu, "prop", clean_xml_text(source or ""), type="x-document")
+        _sub(tu, "prop", pair.kind, type="x-bead")
+        if pair.flags:
+            _sub(tu, "prop", clean_xml_text(",".join(pair.flags)), type="x-flags")
+        for lang, text in ((self.src_lang, src), (self.tgt_lang, tgt)):
+            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+            _sub(tuv, "seg", text)
+        return tu
+
+
+def _serialize(root: etree._Element, handle: BinaryIO) -> None:
+    # lxml would write the declaration with single quotes; TMX readers expect the usual form.
+    handle.write(XML_DECLARATION)
+    etree.ElementTree(root).write(handle, encoding="UTF-8", xml_declaration=False)
+    handle.write(b"\n")
+
+
+def tmx_bytes(alignments: Sequence[Alignment], **options: Any) -> bytes:
+    """The TMX document for `alignments`; `options` are `TMXExporter`'s."""
+    return TMXExporter(**options).dumps(alignments)
+
+
+def write_tmx(
+    alignments: Sequence[Alignment],
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    **options: Any,
+) -> Path:
+    """Write `alignments` as TMX to `path` (atomically); `options` are `TMXExporter`'s."""
+    TMXExporter(**options).write(alignments, path, force=force)
+    return Path(path)

@@ -1,0 +1,252 @@
+"""Split a document into Chinese and English blocks.
+
+Classification is by script, not by a language model: press releases mix the
+two scripts in predictable ways (English names, hashtags and site names inside
+Chinese; a quoted name like 重庆 inside English), and counting letters weighted
+by how much content they carry is robust to both and needs no resources.
+
+Rules, in the order `split_languages` applies them:
+
+1. Every paragraph is classified on its own (`classify`); a paragraph with no
+   decisive letters (a date, a number, a URL, a dash) is *neutral*.
+2. Consecutive paragraphs of one language form a run; neutral paragraphs do
+   not break a run.
+3. A short *island* (at most `ISLAND_MAX_PARAGRAPHS` paragraphs) of one
+   language between two runs of the other is absorbed into them when its
+   content is at most `ISLAND_RATIO` of the smaller neighbour's. A photo credit
+   inside a Chinese section is tiny next to the Chinese text around it, while in
+   an interleaved document every paragraph sits next to its own translation,
+   whose content is comparable, so interleaving is never mistaken for an island.
+   Islands at the document's edges are kept: a leading English line may be the
+   English title, and merging it would hide real English text.
+4. Neutral paragraphs inside a run belong to it. Between runs of different
+   languages they go with the preceding block, unless a blank line in the input
+   separates them from it: the boundary is put at the last blank line between
+   the two runs (a date typed right under the Chinese text closes the Chinese
+   block; a date after a blank line, right above the English, opens the English
+   block). Before the first run they go to the first block, after the last run
+   to the last. Only a document with no decisive paragraph at all keeps them in
+   `LanguageSplit.neutral`.
+
+`Paragraph.lang` is the paragraph's own script where it is decisive (so an
+absorbed English credit stays ``"en"`` inside a Chinese block and can be
+segmented as English); a neutral paragraph takes its block's language, so that
+no paragraph inside a block has ``lang=None``. Paragraphs left in `neutral`
+keep ``None``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+
+from bitext.errors import LanguageError
+from bitext.model import EN, ZH, Block, Document, LanguageSplit
+
+#: A Han character carries about as much content as 2-4 Latin letters. Within that
+#: range the wmt22 Chinese lines (names in Latin script) need more than 1.4, and an
+#: English sentence quoting a 12-character Chinese office name needs less than 3.0.
+HAN_WEIGHT = 2.5
+#: A Latin word counts at most this many letters: long Latin words inside Chinese
+#: are names and terms (iChongqing, International), one unit of content however
+#: they are spelled, while capping barely touches ordinary English prose.
+WORD_CAP = 6
+#: An island of the other language is absorbed when its content is at most this
+#: share of the smaller neighbouring run.
+ISLAND_RATIO = 0.25
+#: Only runs this short can be islands: a longer run is a section, not a credit.
+ISLAND_MAX_PARAGRAPHS = 2
+
+LAYOUT_ZH_THEN_EN = "zh_then_en"
+LAYOUT_EN_THEN_ZH = "en_then_zh"
+LAYOUT_INTERLEAVED = "interleaved"
+LAYOUT_ZH_ONLY = "zh_only"
+LAYOUT_EN_ONLY = "en_only"
+#: No paragraph had decisive letters: every paragraph is in `neutral`.
+LAYOUT_NONE = "none"
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_HAN_RE = re.compile(f"[{_HAN}]")
+# Latin words, letters including accented and fullwidth ones; × and ÷ are not letters.
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚａ-ｚ]+")
+_URL_RE = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+"
+    r"|\b(?:[A-Za-z0-9-]+\.)+(?:com|net|org|gov|edu|int|info|io|cn|hk|tw|uk)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Hashtags and handles are labels, not prose, in either language.
+_TAG_RE = re.compile(r"(?<![A-Za-z0-9_&])[#@][A-Za-z_][A-Za-z0-9_]*")
+# Pinyin glosses left by a converter, `落實(shí)` or `重慶(chóng qìng)`, also with the
+# opening bracket garbled to `?` (`日?qǐng)`): lowercase words in brackets glued to
+# Han. Lowercase only, so `頻道(International Exchange)` still counts as English.
+_PINYIN_WORD = "[a-zü\u00e0-\u01dc\u0300-\u036f]+"
+_PINYIN_RE = re.compile(f"(?<=[{_HAN}?\ufffd)）])[(（?]?{_PINYIN_WORD}(?: {_PINYIN_WORD})*[)）]")
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
+
+
+def script_weights(text: str) -> tuple[float, int]:
+    """Content weight of `text` in Chinese and in English script: ``(zh, en)``.
+
+    Each Han character weighs `HAN_WEIGHT`; each Latin word weighs its letters,
+    at most `WORD_CAP`. URLs, e-mail addresses, hashtags, handles and pinyin
+    glosses weigh nothing.
+    """
+    text = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", text))
+    text = _PINYIN_RE.sub("", _TAG_RE.sub(" ", text))
+    en = sum(min(len(word), WORD_CAP) for word in _LATIN_RE.findall(text))
+    return HAN_WEIGHT * len(_HAN_RE.findall(text)), en
+
+
+def classify(text: str) -> str | None:
+    """Language of a paragraph by script: ``"zh"``, ``"en"`` or ``None``.
+
+    ``None`` means undecidable: no letters of either script once URLs, e-mail
+    addresses and hashtags are set aside (a number, a date, punctuation), or an
+    exact tie.
+    """
+    return _decide(*script_weights(text))
+
+
+def _decide(zh: float, en: float) -> str | None:
+    if zh > en:
+        return ZH
+    if en > zh:
+        return EN
+    return None
+
+
+@dataclass(slots=True)
+class _Run:
+    """Consecutive decided paragraphs of one language (indices into the document)."""
+
+    lang: str
+    members: list[int]
+    weight: float
+
+
+def _runs(langs: list[str | None], weights: list[float]) -> list[_Run]:
+    runs: list[_Run] = []
+    for i, lang in enumerate(langs):
+        if lang is None:
+            continue
+        if runs and runs[-1].lang == lang:
+            runs[-1].members.append(i)
+            runs[-1].weight += weights[i]
+        else:
+            runs.append(_Run(lang, [i], weights[i]))
+    return runs
+
+
+def _island_ratio(runs: list[_Run], k: int) -> float | None:
+    """How small run `k` is next to its neighbours, or None if it cannot be an island."""
+    if not 0 < k < len(runs) - 1 or len(runs[k].members) > ISLAND_MAX_PARAGRAPHS:
+        return None
+    smaller = min(runs[k - 1].weight, runs[k + 1].weight)
+    return runs[k].weight / smaller if smaller else None
+
+
+def _absorb_islands(runs: list[_Run]) -> list[_Run]:
+    """Merge short interior islands into the runs around them, smallest first.
+
+    Smallest first because a merge grows the neighbours, which can turn a
+    borderline island next to it into a clear one, never the other way round.
+    """
+    runs = list(runs)
+    while True:
+        ratios = [(r, k) for k in range(len(runs)) if (r := _island_ratio(runs, k)) is not None]
+        ratios = [(r, k) for r, k in ratios if r <= ISLAND_RATIO]
+        if not ratios:
+            return runs
+        _, k = min(ratios)
+        before, island, after = runs[k - 1], runs[k], runs[k + 1]
+        merged = _Run(
+            before.lang,
+            before.members + island.members + after.members,
+            before.weight + island.weight + after.weight,
+        )
+        runs[k - 1 : k + 2] = [merged]
+
+
+def _boundary(doc: Document, last: int, first: int) -> int:
+    """Index of the first paragraph of the next block, for runs ending at `last`
+    and starting at `first`: the paragraph after the last blank line between them."""
+    for i in range(first, last, -1):
+        gap = doc.text[doc.paragraphs[i - 1].end : doc.paragraphs[i].start]
+        if _BLANK_LINE_RE.search(gap):
+            return i
+    return first
+
+
+def _block_spans(doc: Document, runs: list[_Run]) -> list[tuple[int, int]]:
+    """Paragraph index ranges ``[start, stop)`` of the blocks, neutrals placed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for k, run in enumerate(runs):
+        if k + 1 < len(runs):
+            stop = _boundary(doc, run.members[-1], runs[k + 1].members[0])
+        else:
+            stop = len(doc.paragraphs)
+        spans.append((start, stop))
+        start = stop
+    return spans
+
+
+def _layout(doc: Document, runs: list[_Run], weights: list[float]) -> str:
+    langs = [r.lang for r in runs]
+    if len(set(langs)) == 1:
+        return LAYOUT_ZH_ONLY if langs[0] == ZH else LAYOUT_EN_ONLY
+    pairs = list(itertools.pairwise(langs))
+    if pairs.count((ZH, EN)) > 1 and pairs.count((EN, ZH)) > 1:
+        return LAYOUT_INTERLEAVED
+    # Which language comes first by the centre of its text, not by its first
+    # block: a stray English heading above the Chinese section does not make the
+    # document English-first.
+    centre: dict[str, float] = {}
+    for lang in (ZH, EN):
+        members = [i for r in runs if r.lang == lang for i in r.members]
+        total = sum(weights[i] for i in members)
+        mass = sum(weights[i] * (doc.paragraphs[i].start + doc.paragraphs[i].end) for i in members)
+        centre[lang] = mass / total
+    return LAYOUT_ZH_THEN_EN if centre[ZH] <= centre[EN] else LAYOUT_EN_THEN_ZH
+
+
+def split_languages(doc: Document) -> LanguageSplit:
+    """Cut `doc` into language blocks and name its layout (rules in the module docstring).
+
+    Returns a `LanguageSplit` whose blocks hold the document's paragraphs with
+    `Paragraph.lang` set (everything else unchanged), in document order.
+    """
+    paras = doc.paragraphs
+    langs: list[str | None] = []
+    weights: list[float] = []
+    for p in paras:
+        zh, en = script_weights(p.text)
+        langs.append(_decide(zh, en))
+        weights.append(zh + en)
+    runs = _absorb_islands(_runs(langs, weights))
+    if not runs:
+        neutral = tuple(replace(p, lang=None) for p in paras)
+        return LanguageSplit(layout=LAYOUT_NONE, blocks=(), neutral=neutral)
+    blocks = [
+        Block(run.lang, tuple(replace(paras[i], lang=langs[i] or run.lang) for i in range(a, b)))
+        for run, (a, b) in zip(runs, _block_spans(doc, runs), strict=True)
+    ]
+    return LanguageSplit(layout=_layout(doc, runs, weights), blocks=tuple(blocks))
+
+
+_LANG_NAMES = {ZH: "Chinese", EN: "English"}
+
+
+def raise_if_not_bilingual(split: LanguageSplit, source: str | None) -> None:
+    """Raise `LanguageError` unless `split` holds both Chinese and English text.
+
+    `source` names the input in the one-line message (``"input"`` when None).
+    """
+    missing = [_LANG_NAMES[lang] for lang in (ZH, EN) if not split.paragraphs(lang)]
+    if not missing:
+        return
+    name = source or "input"
+    what = " or ".join(missing)
+    raise LanguageError(f"{name}: no {what} text found; bitext needs both Chinese and English")

@@ -1,0 +1,173 @@
+"""Character classes and the context-free clean-up steps: Unicode, whitespace, widths.
+
+Every rule here looks only at neighbouring characters, never at a paragraph
+language: languages are split after normalization, and a Chinese paragraph may
+hold English names while an English one may quote Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bitext.normalize._text import Edit, Label, diff_edits
+
+#: Han ideographs: URO, extension A, compatibility ideographs, the astral
+#: extensions, and 〇 (a Han numeral, although Unicode files it as a symbol).
+HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
+HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
+
+#: Invisible characters that only get in the way of matching and embedding.
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+
+_FULLWIDTH_ALNUM = {
+    c: chr(c - 0xFEE0)
+    for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+_FULLWIDTH_ALNUM_CHARS = frozenset(chr(c) for c in _FULLWIDTH_ALNUM)
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_FULL_TO_HALF = {"，": ",", "．": ".", "：": ":", "；": ";", "？": "?", "！": "!"}
+# Closing quotes sit between a Han clause and its punctuation (“借船出海”:) and
+# belong to both scripts, so the width decision looks through them, through
+# stray spaces, and through the punctuation before it (?! takes one width).
+_TRANSPARENT = frozenset("”’\"' ,;:?!")
+_PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def is_han(ch: str) -> bool:
+    """True for a Han ideograph (simplified or traditional, any CJK extension)."""
+    return bool(ch) and HAN_RE.fullmatch(ch) is not None
+
+
+def is_cjk_punct(ch: str) -> bool:
+    """True for CJK symbols and fullwidth punctuation (、。「」《》，：！ ...)."""
+    if not ch:
+        return False
+    o = ord(ch)
+    fullwidth_punct = 0xFF01 <= o <= 0xFF65 and ch not in _FULLWIDTH_ALNUM_CHARS
+    return 0x3001 <= o <= 0x303F or fullwidth_punct or 0xFE30 <= o <= 0xFE4F
+
+
+def _cjk_tight(ch: str) -> bool:
+    """Characters that never take a space next to Han text."""
+    return is_han(ch) or is_cjk_punct(ch)
+
+
+def nfc_edits(text: str) -> list[Edit]:
+    """Compose to NFC, as edits so that only the recomposed characters move."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    return diff_edits(text, unicodedata.normalize("NFC", text))
+
+
+def cleanup_edits(text: str) -> list[Edit]:
+    """Drop invisible characters, fold fullwidth letters/digits to ASCII, unify spaces.
+
+    Every kind of space (NBSP, ideographic space, tabs, line breaks inside a
+    paragraph) becomes U+0020 here; `whitespace_edits` then decides how many.
+    """
+    edits: list[Edit] = []
+    for i, ch in enumerate(text):
+        if ch in INVISIBLE:
+            edits.append(Edit(i, i + 1, ""))
+        elif ord(ch) in _FULLWIDTH_ALNUM:
+            edits.append(Edit(i, i + 1, _FULLWIDTH_ALNUM[ord(ch)]))
+        elif ch != " " and (ch.isspace() or unicodedata.category(ch) == "Zs"):
+            edits.append(Edit(i, i + 1, " "))
+    return edits
+
+
+def whitespace_edits(text: str) -> list[Edit]:
+    """Collapse space runs to one, trim, and drop spaces between Han/CJK punctuation.
+
+    Chinese is written without spaces, so a space between two Han characters
+    is layout residue (a wrapped line, an HTML indent) and would otherwise
+    reach the encoder and the TMX.
+    """
+    edits: list[Edit] = []
+    for m in re.finditer(" +", text):
+        start, end = m.span()
+        at_edge = start == 0 or end == len(text)
+        if at_edge or (_cjk_tight(text[start - 1]) and _cjk_tight(text[end])):
+            edits.append(Edit(start, end, ""))
+        elif end - start > 1:
+            edits.append(Edit(start + 1, end, ""))
+    return edits
+
+
+def _context_before(text: str, i: int) -> str:
+    """The character that decides the width of punctuation at `i`."""
+    j = i - 1
+    while j >= 0 and text[j] in _TRANSPARENT:
+        j -= 1
+    return text[j] if j >= 0 else ""
+
+
+def width_edits(text: str, labels: tuple[Label | None, ...]) -> list[Edit]:
+    """Give punctuation the width of its context; damaged characters are left alone.
+
+    - ASCII , ; : ? ! after Han or CJK punctuation (quotes and spaces between
+      ignored), or right before Han, become fullwidth, unless a space and a
+      Latin letter follow (English typography). Numbers (1,000, 10:30) are
+      untouched: digits stand on both sides.
+    - A parenthesis pair whose content holds Han and that follows Han, CJK
+      punctuation or starts the text becomes fullwidth; one with no Han
+      content outside Han context becomes ASCII; any other pair (e.g.
+      ``交往(International Exchange)``) keeps the width of its opening
+      parenthesis, so both halves always agree.
+    - Fullwidth ，．：；？！ after an ASCII letter/digit and not followed by Han
+      become ASCII, with a space added before a following letter so English
+      sentence splitting still sees ``word, word`` / ``end. Next``.
+    """
+    edits: list[Edit] = []
+    for m in _PAREN_RE.finditer(text):
+        if labels[m.start()] is None and labels[m.end() - 1] is None:
+            edits.extend(_paren_edits(text, m))
+    for i, ch in enumerate(text):
+        if labels[i] is not None:
+            continue
+        if ch in _HALF_TO_FULL:
+            before = _context_before(text, i)
+            after = text[i + 1 : i + 3]
+            # Han right after the mark: a clause boundary, never a number separator.
+            chinese = _cjk_tight(before) or (is_han(after[:1]) and before != "")
+            # "a space, then a Latin word" is English typography: 他说“好”, then left.
+            english_next = after[:1] == " " and after[1:].isascii() and after[1:].isalpha()
+            if chinese and not english_next:
+                edits.append(Edit(i, i + 1, _HALF_TO_FULL[ch]))
+        elif ch in _FULL_TO_HALF:
+            edit = _latin_punct_edit(text, i)
+            if edit is not None:
+                edits.append(edit)
+    return edits
+
+
+def _paren_edits(text: str, m: re.Match[str]) -> list[Edit]:
+    open_i, close_i = m.start(), m.end() - 1
+    han_inside = HAN_RE.search(m.group(1)) is not None
+    before = _context_before(text, open_i)
+    if han_inside and (before == "" or _cjk_tight(before)):
+        want = "（）"
+    elif not han_inside and not _cjk_tight(before):
+        want = "()"
+    else:
+        want = "（）" if text[open_i] == "（" else "()"
+    edits = []
+    if text[open_i] != want[0]:
+        edits.append(Edit(open_i, open_i + 1, want[0]))
+    if text[close_i] != want[1]:
+        edits.append(Edit(close_i, close_i + 1, want[1]))
+    return edits
+
+
+def _latin_punct_edit(text: str, i: int) -> Edit | None:
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if not (before.isascii() and before.isalnum()) or _cjk_tight(after):
+        return None
+    half = _FULL_TO_HALF[text[i]]
+    # A full stop takes a space only before a new sentence: not in 3.5, e.g., U.S.
+    new_sentence = after.isupper() and not before.isupper()
+    needs_space = after.isascii() and after.isalpha() and (half != "." or new_sentence)
+    return Edit(i, i + 1, half + " " if needs_space else half)

@@ -1,0 +1,128 @@
+"""READ stage: a .txt, .html or .docx file (or bytes, or a str) to a `Document`.
+
+`Document.text` is what later stages index into: the decoded text with line
+endings made ``\\n`` (txt), or the extracted paragraphs joined by ``\\n``
+(html, docx). Every paragraph satisfies
+``document.text[p.start:p.end] == p.text``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from bitext.errors import InputError
+from bitext.model import Document
+from bitext.read._common import joined_document, text_document
+from bitext.read._decode import decode
+from bitext.read._docx import docx_paragraphs
+from bitext.read._html import decode_html, html_paragraphs
+
+__all__ = ["MAX_BYTES", "decode", "read", "read_bytes", "read_text"]
+
+#: Largest input accepted. Every stage holds the whole file in memory (the
+#: bytes, the decoded text, per-candidate decodes while detecting the
+#: encoding, then a parse tree), so a file far beyond any press release is
+#: refused up front instead of exhausting memory halfway through.
+MAX_BYTES = 100 * 1024 * 1024
+
+_SUFFIX_FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+_FORMAT_ALIASES = {"txt": "txt", "text": "txt", "docx": "docx", "html": "html", "htm": "html"}
+_HTML_START = (b"<!doctype html", b"<html")
+
+
+def read(path: str | os.PathLike[str]) -> Document:
+    """Read a file into a `Document`, choosing the reader by suffix.
+
+    ``.txt``/``.text`` are read as text, ``.docx`` as Word, ``.html``/``.htm``/
+    ``.xhtml`` as HTML; any other suffix is sniffed from the content.
+    Raises InputError (one line, naming the file) when the file is missing,
+    unreadable, empty, binary, too large or malformed.
+    """
+    name = str(path)
+    data = _load(Path(path), name)
+    return read_bytes(data, source=name, format=_SUFFIX_FORMATS.get(Path(path).suffix.lower()))
+
+
+def read_bytes(data: bytes, *, source: str | None = None, format: str | None = None) -> Document:
+    """Read raw bytes of format ``"txt"``, ``"docx"`` or ``"html"`` (None: sniff)."""
+    name = source or "<bytes>"
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: {_too_large(len(data))}")
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    fmt = _sniff(data) if format is None else _FORMAT_ALIASES.get(format.lower())
+    if fmt is None:
+        raise InputError(f"{name}: unknown format {format!r} (expected txt, docx or html)")
+    if fmt == "docx":
+        return joined_document(
+            docx_paragraphs(data, name), source=source, format="docx", encoding=None, name=name
+        )
+    if fmt == "html":
+        text, encoding = decode_html(data, name)
+        return joined_document(
+            html_paragraphs(text, name), source=source, format="html", encoding=encoding, name=name
+        )
+    text, encoding = decode(data, source=name)
+    return text_document(text, source=source, encoding=encoding, name=name)
+
+
+def read_text(text: str, *, source: str | None = None) -> Document:
+    """Read text that is already decoded; each non-blank line is a paragraph."""
+    return text_document(text, source=source, encoding=None, name=source or "<text>")
+
+
+def _load(path: Path, name: str) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(f"{name}: not a regular file")
+            if info.st_size > MAX_BYTES:
+                raise InputError(f"{name}: {_too_large(info.st_size)}")
+            # Read one byte past the limit: st_size can be stale or wrong.
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise InputError(f"{name}: no such file (a parent is not a directory)") from None
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: {_too_large(len(data))}")
+    return data
+
+
+def _too_large(size: int) -> str:
+    return f"file too large ({size / 2**20:.0f} MB; limit {MAX_BYTES // 2**20} MB)"
+
+
+def _sniff(data: bytes) -> str:
+    """Format of content with no telling suffix: docx, html, else txt."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+        return "txt"  # the text reader reports it as a binary ZIP archive
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(_HTML_START) or (head.startswith(b"<?xml") and b"<html" in head):
+        return "html"
+    return "txt"

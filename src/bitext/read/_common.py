@@ -1,0 +1,58 @@
+"""Turning extracted text into a `Document` with exact paragraph offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bitext.errors import InputError
+from bitext.model import Document, Paragraph
+
+
+def normalize_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` become ``\\n``, so offsets mean the same on every platform."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_document(text: str, *, source: str | None, encoding: str | None, name: str) -> Document:
+    """A plain-text `Document`: every non-blank line is a paragraph.
+
+    Only ``\\n`` ends a line; other Unicode separators stay inside the line for
+    normalization to judge. Surrounding whitespace (ideographic spaces used as
+    indentation included) is outside the paragraph's offsets.
+    """
+    text = normalize_newlines(text.removeprefix("\ufeff"))
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    for line in text.split("\n"):
+        content = line.strip()
+        if content:
+            start = pos + (len(line) - len(line.lstrip()))
+            paragraphs.append(Paragraph(len(paragraphs), content, start, start + len(content)))
+        pos += len(line) + 1
+    if not paragraphs:
+        raise InputError(f"{name}: file is empty")
+    return Document(text, tuple(paragraphs), source=source, format="txt", encoding=encoding)
+
+
+def joined_document(
+    texts: Iterable[str], *, source: str | None, format: str, encoding: str | None, name: str
+) -> Document:
+    """A `Document` whose text is the extracted paragraphs joined by ``\\n``.
+
+    Used for html and docx, where the file's bytes are markup, so offsets can
+    only point into the extracted text. Blank paragraphs are dropped.
+    """
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    # A stray newline inside extracted text would break "one paragraph, one line".
+    lines = (line for raw in texts for line in normalize_newlines(raw).split("\n"))
+    for line in lines:
+        content = line.strip()
+        if not content:
+            continue
+        paragraphs.append(Paragraph(len(paragraphs), content, pos, pos + len(content)))
+        pos += len(content) + 1
+    if not paragraphs:
+        raise InputError(f"{name}: no text found in the {format} file")
+    text = "\n".join(p.text for p in paragraphs)
+    return Document(text, tuple(paragraphs), source=source, format=format, encoding=encoding)

@@ -1,0 +1,176 @@
+"""HTML: decode honouring the declared charset, parse with lxml, keep visible text.
+
+Ruby annotations (``<rt>``/``<rp>``) are dropped: they are where pinyin debris
+such as ``落實(shí)`` comes from when a page is copied as text. Block elements and
+``<br>`` end a paragraph, inline elements do not.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from bitext.errors import InputError
+from bitext.read._decode import binary_kind, decode, plausibility
+
+# Elements whose content is never shown as running text (or is annotation).
+# fmt: off
+_DROP = frozenset({
+    "head", "title", "script", "style", "noscript", "template", "rt", "rp", "svg", "math",
+    "iframe", "object", "canvas", "audio", "video", "select", "button", "textarea",
+})
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li",
+    "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+})
+# fmt: on
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# Labels whose real-world meaning (WHATWG Encoding Standard) is a superset.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+}
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# Source line wraps inside Chinese text are not spaces in the rendered text.
+_CJK_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_CJK}])")
+
+
+def decode_html(data: bytes, name: str) -> tuple[str, str]:
+    """Decode HTML bytes: BOM, UTF-8, else the declared or the detected charset.
+
+    Valid UTF-8 wins over a declared legacy charset: pages are often re-saved
+    as UTF-8 with their old ``charset=gb2312`` left in place, and UTF-8 Chinese
+    also decodes as GBK (into garbage). Otherwise a ``<meta charset>`` is taken
+    unless detection finds a more plausible reading (Big5 labelled GB2312
+    decodes without error, into garbage); it decides ties and rescues
+    encodings that detection does not know.
+    """
+    declared = None if data.startswith(_BOMS) else _declared_charset(data)
+    if declared is None or binary_kind(data) is not None:
+        return decode(data, source=name)
+    declared_text = _decode_as_declared(data, declared)
+    if declared_text is None:
+        return decode(data, source=name)
+    try:
+        text, encoding = decode(data, source=name)
+    except InputError:
+        return declared_text, declared
+    if plausibility(declared_text) >= plausibility(text):
+        return declared_text, declared
+    return text, encoding
+
+
+def _decode_as_declared(data: bytes, declared: str) -> str | None:
+    try:
+        data.decode("utf-8")
+        return None  # valid UTF-8: detection will say so
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(declared)
+    except UnicodeDecodeError:
+        return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    try:
+        encoding = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # A meta tag read from the bytes cannot be saying UTF-16 truthfully.
+    if encoding.startswith(("utf-16", "utf-32")):
+        return None
+    return _SUPERSETS.get(encoding, encoding)
+
+
+def html_paragraphs(text: str, name: str) -> list[str]:
+    """The visible paragraphs of an HTML document, in order."""
+    # Re-encoding to UTF-8 and telling the parser so makes it ignore any
+    # charset declaration inside the markup: the text is already decoded.
+    # libxml2's HTML parser never loads DTDs or external entities; no_network
+    # also bars any other fetch.
+    parser = etree.HTMLParser(
+        encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.LxmlError as exc:
+        raise InputError(f"{name}: cannot parse HTML ({exc})") from None
+    if root is None:
+        return []
+    paragraphs: list[str] = []
+    buf: list[str] = []
+    for piece in _pieces(root):
+        if piece is None:
+            paragraphs.append(_finish(buf))
+            buf = []
+        else:
+            buf.append(piece)
+    paragraphs.append(_finish(buf))
+    return [p for p in paragraphs if p]
+
+
+def _finish(chunks: list[str]) -> str:
+    text = _CJK_WRAP.sub("", "".join(chunks))
+    return _HTML_SPACE.sub(" ", text).strip()
+
+
+def _tag(node: etree._Element) -> str | None:
+    if not isinstance(node.tag, str):
+        return None  # comment, processing instruction or entity
+    return etree.QName(node).localname.lower()
+
+
+def _pieces(root: etree._Element) -> list[str | None]:
+    """Text pieces in reading order, None where a paragraph ends.
+
+    Walks with an explicit stack: deeply nested markup must not hit Python's
+    recursion limit.
+    """
+    out: list[str | None] = []
+    pre_depth = 0
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        tag = _tag(node)
+        if not closing and tag is not None and tag not in _DROP:
+            if tag in _BLOCK or tag == "br":
+                out.append(None)
+            pre_depth += tag == "pre"
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node))
+            _add(out, node.text, pre=pre_depth > 0)
+            continue
+        if closing:
+            pre_depth -= tag == "pre"
+            if tag in _BLOCK:
+                out.append(None)
+        # Dropped elements and comments still have a tail that is visible text.
+        _add(out, node.tail, pre=pre_depth > 0)
+    return out
+
+
+def _add(out: list[str | None], text: str | None, *, pre: bool) -> None:
+    if not text:
+        return
+    if not pre:
+        out.append(text)
+        return
+    # In <pre> the source lines are the rendered lines: each is a paragraph.
+    first, *rest = text.split("\n")
+    out.append(first)
+    for line in rest:
+        out.extend((None, line))

@@ -1,0 +1,111 @@
+"""Segmentation stage: cut each paragraph into sentences.
+
+`split_sentences` works on one string and returns spans; `segment` runs it over
+a language's paragraphs and makes `Sentence`s whose offsets point into
+`Document.text`. Language rules live in `zh` (punctuation rules) and `en`
+(Punkt with shipped parameters); this module only turns their candidate cuts
+into clean spans, so both languages share the same guarantees: spans are in
+order, never overlap, carry no surrounding whitespace, together cover every
+non-whitespace character, and never cut inside a protected span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bitext.errors import LanguageError
+from bitext.model import EN, FLAG_DAMAGED, FLAG_REPAIRED, ZH, Damage, Paragraph, Sentence
+from bitext.segment import en, zh
+
+__all__ = ["primary_language", "segment", "split_sentences"]
+
+
+def primary_language(lang: str) -> str:
+    """``"zh"`` or ``"en"`` for a tag such as ``"zh-CN"``, ``"en_US"`` or ``"ZH"``."""
+    code = lang.strip().replace("_", "-").split("-", 1)[0].lower()
+    if code not in (ZH, EN):
+        raise LanguageError(f"cannot segment language {lang!r}: only zh and en are supported")
+    return code
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`text[start:end]` without surrounding whitespace, or None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _spans(
+    text: str, cuts: Sequence[int], protected: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Turn candidate cut offsets into stripped sentence spans covering `text`."""
+    # A damaged span may hold stray "?!" or lose a "。"; whatever the rules made
+    # of it, the sentence must not end inside it, so such cuts are dropped.
+    kept = sorted(
+        {c for c in cuts if 0 < c < len(text) and not any(a < c < b for a, b in protected)}
+    )
+    spans: list[tuple[int, int]] = []
+    prev = 0
+    for cut in [*kept, len(text)]:
+        span = _strip(text, prev, cut)
+        if span is not None:
+            spans.append(span)
+        prev = cut
+    return spans
+
+
+def split_sentences(
+    text: str, lang: str, *, protected: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of `text`, in order.
+
+    `lang` is ``"zh"`` or ``"en"`` (any ``"zh-CN"``-style tag is reduced to its
+    primary subtag). No span is cut inside any of the `protected` ``(start,
+    end)`` spans. Raises `LanguageError` for any other language.
+    """
+    code = primary_language(lang)
+    cuts = zh.cuts(text) if code == ZH else en.cuts(text)
+    return _spans(text, cuts, protected)
+
+
+def _flags(damage: Sequence[Damage], start: int, end: int) -> tuple[str, ...]:
+    """Damage flags for the paragraph span ``[start, end)``."""
+    hits = [
+        d
+        for d in damage
+        # An empty damage span marks characters lost at one point; it belongs
+        # to the sentence(s) touching that point.
+        if (d.start < end and start < d.end) or (d.start == d.end and start <= d.start <= end)
+    ]
+    if not hits:
+        return ()
+    if any(d.repaired for d in hits):
+        return (FLAG_DAMAGED, FLAG_REPAIRED)
+    return (FLAG_DAMAGED,)
+
+
+def segment(paragraphs: Sequence[Paragraph], lang: str) -> list[Sentence]:
+    """The sentences of `paragraphs` in order; no sentence crosses a paragraph.
+
+    Offsets are mapped back to `Document.text` with `Paragraph.raw_offset`, and a
+    sentence touching a `Damage` span is flagged (`FLAG_DAMAGED`, plus
+    `FLAG_REPAIRED` when that damage was repaired).
+    """
+    code = primary_language(lang)
+    sentences: list[Sentence] = []
+    for p in paragraphs:
+        protected = [(d.start, d.end) for d in p.damage]
+        for a, b in split_sentences(p.text, code, protected=protected):
+            sentences.append(
+                Sentence(
+                    text=p.text[a:b],
+                    lang=code,
+                    paragraph=p.id,
+                    start=p.raw_offset(a),
+                    end=p.raw_offset(b),
+                    flags=_flags(p.damage, a, b),
+                )
+            )
+    return sentences
