@@ -7,7 +7,7 @@ search on embeddings computed elsewhere (the evaluation harness reuses them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,10 +15,10 @@ from ..model import Bead
 from .dp import search
 from .scoring import (
     Windows,
+    char_ratio,
     crosses_paragraph,
     embed_windows,
     length_factor,
-    length_penalty,
     neighbour_means,
     paragraph_starts,
 )
@@ -35,31 +35,34 @@ DEFAULT_BEAD_TYPES: tuple[tuple[int, int], ...] = (
 class AlignConfig:
     """Knobs of the aligner. Defaults were tuned on mac-dev only (see docs/benchmarks.md).
 
-    - `margin`: share of the mean neighbour similarity subtracted from a cosine.
+    - `margin`: share of the mean nearest-neighbour similarity subtracted from a
+      cosine, so that a sentence close to everything does not win pairs.
     - `knn`: how many nearest neighbours that mean takes.
-    - `null_threshold`: a pair must score above it to beat leaving both sides unaligned.
-    - `merge_penalty`: cost per sentence beyond the first on each side of a bead.
-    - `length_weight`, `length_mu`, `length_sigma`: Gaussian prior on
-      log(target chars / source chars).
+    - `skip`: cost of leaving one sentence without a counterpart (a 1-0 or 0-1 bead).
+    - `merge_penalty`: cost of each sentence beyond the first on either side of
+      a bead; equal to `skip`, a sentence joins a bead only if it raises the
+      bead's score (an untranslated sentence lowers it).
+    - `null_threshold`: subtracted from every pair's score; raise it to leave
+      more sentences unaligned rather than pair them weakly.
+    - `length_factor`: scale scores by Bertalign's length agreement log2(1 + short/long).
     - `paragraph_bonus`: reward for a bead that opens a paragraph on both sides;
       `paragraph_cross_penalty`: cost of a bead that spans a paragraph boundary.
-    - `temperature`: scale of the logistic that turns scores into confidences.
+    - `calibration`: (slope, midpoint) of the logistic that turns a bead's
+      evidence into the probability that it is right (fit on mac-dev).
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
     margin: float = 0.5
     knn: int = 4
-    null_threshold: float = 0.0
     skip: float = 0.1
     merge_penalty: float = 0.0
+    member_floor: float = 0.0
+    member_weight: float = 0.5
+    null_threshold: float = 0.0
     length_factor: bool = True
-    length_weight: float = 0.0
-    length_mu: float = 1.1
-    length_sigma: float = 0.45
     paragraph_bonus: float = 0.05
-    paragraph_cross_penalty: float = 0.1
-    temperature: float = 0.05
-    extra: dict[str, float] = field(default_factory=dict)
+    paragraph_cross_penalty: float = 0.3
+    calibration: tuple[float, float] = (6.0, -0.06)
 
     @property
     def max_src(self) -> int:
@@ -126,59 +129,107 @@ def align_windows(
 ) -> list[Bead]:
     """Run the search on precomputed window embeddings (see `scoring.embed_windows`)."""
     config = config or AlignConfig()
-    n, m = src.n, tgt.n
+    scorer = _Scorer(src, tgt, config, src_paragraphs, tgt_paragraphs)
     types = [(a, b) for a, b in config.bead_types if a <= len(src.emb) and b <= len(tgt.emb)]
-    src_nn, tgt_nn = neighbour_means(src, tgt, config.knn)
-    src_open = paragraph_starts(src_paragraphs, n)
-    tgt_open = paragraph_starts(tgt_paragraphs, m)
-    has_paragraphs = src_paragraphs is not None and tgt_paragraphs is not None
-
-    cache: dict[tuple[int, int], np.ndarray] = {}
-
-    def similarity(a: int, b: int) -> np.ndarray:
-        if (a, b) not in cache:
-            sim = src.emb[a - 1] @ tgt.emb[b - 1].T
-            nn = src_nn[a - 1][:, None] + tgt_nn[b - 1][None, :]
-            cache[a, b] = sim - config.margin * 0.5 * nn
-        return cache[a, b]
-
-    ratio = float(src.chars[0].sum() + 1.0) / float(tgt.chars[0].sum() + 1.0)
-
-    def score(a: int, b: int) -> np.ndarray:
-        s = similarity(a, b)
-        if config.length_factor:
-            s = s * length_factor(src.chars[a - 1], tgt.chars[b - 1] * ratio)
-        s = s - config.null_threshold
-        s -= config.merge_penalty * ((a - 1) + (b - 1))
-        pen = length_penalty(
-            src.chars[a - 1], tgt.chars[b - 1], config.length_mu, config.length_sigma
-        )
-        s -= config.length_weight * pen
-        if has_paragraphs:
-            both_open = src_open[: n - a + 1, None] & tgt_open[None, : m - b + 1]
-            s += config.paragraph_bonus * both_open
-            cross = (
-                crosses_paragraph(src_paragraphs, n, a)[:, None]
-                | crosses_paragraph(tgt_paragraphs, m, b)[None, :]
-            )
-            s -= config.paragraph_cross_penalty * cross
-        return s
-
-    path = search(n, m, types, score, skip=config.skip)
-    one_one = similarity(1, 1)
+    path = search(src.n, tgt.n, types, scorer.gain, skip=config.skip)
+    slope, mid = config.calibration
+    best_11 = scorer.evidence(1, 1)
     beads = []
     for i, a, j, b in path:
         if a and b:
-            value = float(cache[a, b][i, j])
-            conf = _sigmoid((value - config.null_threshold) / config.temperature)
-        elif a:
-            conf = _sigmoid((config.null_threshold - float(one_one[i].max())) / config.temperature)
+            conf = _sigmoid(slope * (float(scorer.evidence(a, b)[i, j]) - mid))
         else:
-            conf = _sigmoid(
-                (config.null_threshold - float(one_one[:, j].max())) / config.temperature
-            )
+            # Confidence that the sentence has no counterpart: that its best
+            # possible 1-1 partner would be wrong.
+            # Only partners next to the gap count: the search could not have
+            # paired it with a sentence elsewhere without crossing other beads.
+            lo_i, lo_j = max(i - 1, 0), max(j - 1, 0)
+            near = best_11[i, lo_j : j + 2] if a else best_11[lo_i : i + 2, j]
+            best = float(near.max()) if near.size else -np.inf
+            conf = 1.0 - _sigmoid(slope * (best - mid))
         beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4)))
     return beads
+
+
+class _Scorer:
+    """Bead score matrices for one document pair, computed once per bead type."""
+
+    def __init__(
+        self,
+        src: Windows,
+        tgt: Windows,
+        config: AlignConfig,
+        src_paragraphs: Sequence[int] | None,
+        tgt_paragraphs: Sequence[int] | None,
+    ) -> None:
+        self.src, self.tgt, self.config = src, tgt, config
+        self.src_nn, self.tgt_nn = neighbour_means(src, tgt, config.knn)
+        self.src_par, self.tgt_par = src_paragraphs, tgt_paragraphs
+        self._sim: dict[tuple[int, int], np.ndarray] = {}
+        self._evidence: dict[tuple[int, int], np.ndarray] = {}
+        self.ratio = char_ratio(src, tgt, self.similarity(1, 1))
+
+    def similarity(self, a: int, b: int) -> np.ndarray:
+        """Margin-adjusted cosine of every (a, b) window pair."""
+        if (a, b) not in self._sim:
+            sim = self.src.emb[a - 1] @ self.tgt.emb[b - 1].T
+            nn = self.src_nn[a - 1][:, None] + self.tgt_nn[b - 1][None, :]
+            self._sim[a, b] = sim - self.config.margin * 0.5 * nn
+        return self._sim[a, b]
+
+    def evidence(self, a: int, b: int) -> np.ndarray:
+        """Similarity weighed by length agreement: what the confidence is calibrated on."""
+        if (a, b) not in self._evidence:
+            e = self.similarity(a, b)
+            if self.config.length_factor:
+                tgt_chars = self.tgt.chars[b - 1] * self.ratio
+                e = e * length_factor(self.src.chars[a - 1], tgt_chars)
+            self._evidence[a, b] = e
+        return self._evidence[a, b]
+
+    def weakest_member(self, a: int, b: int) -> np.ndarray:
+        """Lowest similarity of one member sentence of a bead to the bead's other side.
+
+        A sentence with no counterpart merged into a neighbour's bead barely moves
+        the bead's own cosine, but it is itself dissimilar to the other side.
+        """
+        n, m = self.src.n, self.tgt.n
+        low = np.full((n - a + 1, m - b + 1), np.inf)
+        if a > 1:
+            single = self.src.emb[0] @ self.tgt.emb[b - 1].T  # (n, m - b + 1)
+            single = single - self.config.margin * 0.5 * (
+                self.src_nn[0][:, None] + self.tgt_nn[b - 1][None, :]
+            )
+            for k in range(a):
+                low = np.minimum(low, single[k : k + n - a + 1])
+        if b > 1:
+            single = self.src.emb[a - 1] @ self.tgt.emb[0].T  # (n - a + 1, m)
+            single = single - self.config.margin * 0.5 * (
+                self.src_nn[a - 1][:, None] + self.tgt_nn[0][None, :]
+            )
+            for k in range(b):
+                low = np.minimum(low, single[:, k : k + m - b + 1])
+        return low
+
+    def gain(self, a: int, b: int) -> np.ndarray:
+        """What the search maximises: evidence, less the threshold, plus paragraph anchors."""
+        s = self.evidence(a, b) - self.config.null_threshold
+        s = s - self.config.merge_penalty * (a + b - 2)
+        if self.config.member_weight and (a > 1 or b > 1):
+            weak = np.maximum(self.config.member_floor - self.weakest_member(a, b), 0.0)
+            s = s - self.config.member_weight * weak
+        if self.src_par is None or self.tgt_par is None:
+            return s
+        n, m = self.src.n, self.tgt.n
+        opens = (
+            paragraph_starts(self.src_par, n)[: n - a + 1, None]
+            & paragraph_starts(self.tgt_par, m)[None, : m - b + 1]
+        )
+        cross = (
+            crosses_paragraph(self.src_par, n, a)[:, None]
+            | crosses_paragraph(self.tgt_par, m, b)[None, :]
+        )
+        return s + self.config.paragraph_bonus * opens - self.config.paragraph_cross_penalty * cross
 
 
 def _sigmoid(x: float) -> float:

@@ -76,12 +76,27 @@ def neighbour_means(src: Windows, tgt: Windows, k: int) -> tuple[list[np.ndarray
     return knn(src, tgt.emb[0]), knn(tgt, src.emb[0])
 
 
-def length_penalty(
-    src_chars: np.ndarray, tgt_chars: np.ndarray, mu: float, sigma: float
-) -> np.ndarray:
-    """Squared z-score of the log length ratio target/source, for every cell."""
-    ratio = np.log((tgt_chars[None, :] + 1.0) / (src_chars[:, None] + 1.0))
-    return ((ratio - mu) / sigma) ** 2
+def char_ratio(src: Windows, tgt: Windows, sim: np.ndarray) -> float:
+    """Source characters per target character over the translated part of the document.
+
+    Bertalign takes the ratio of the whole texts, which untranslated paragraphs
+    (common in press releases: the English often covers only the first part)
+    skew. Confident anchors (mutual nearest neighbours above the median
+    similarity) mark where the translation starts and ends; the ratio is taken
+    between the first and the last of them.
+    """
+    src_chars, tgt_chars = src.chars[0], tgt.chars[0]
+    if sim.size:
+        best_j = sim.argmax(axis=1)
+        rows = np.arange(len(best_j))
+        best = sim[rows, best_j]
+        anchor = (sim.argmax(axis=0)[best_j] == rows) & (best >= np.median(best))
+        if anchor.sum() >= 2:
+            i0, i1 = rows[anchor][[0, -1]]
+            j0, j1 = best_j[i0], best_j[i1]
+            if j1 > j0:
+                src_chars, tgt_chars = src_chars[i0 : i1 + 1], tgt_chars[j0 : j1 + 1]
+    return float(src_chars.sum() + 1.0) / float(tgt_chars.sum() + 1.0)
 
 
 def length_factor(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:

@@ -1,0 +1,112 @@
+"""The whole pipeline on one document: read → normalize → split → segment → align.
+
+Each step is a public function of its own module; this module only wires them
+together and decides which sentences face which (all Chinese against all
+English, or block by block when the file interleaves the languages).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .align import AlignConfig, align_sentences
+from .embed import Encoder, USEEncoder
+from .langsplit import raise_if_not_bilingual, split_languages
+from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
+from .normalize import normalize, to_simplified
+from .read import read, read_text
+from .segment import segment
+
+__all__ = ["align_document", "align_text", "sentence_sides"]
+
+
+def align_document(
+    source: str | os.PathLike[str] | Document,
+    *,
+    zh_script: str = "simplified",
+    encoder: Encoder | None = None,
+    config: AlignConfig | None = None,
+    src_lang: str = "zh-CN",
+    tgt_lang: str = "en-US",
+    **options: float,
+) -> Alignment:
+    """Align a bilingual file (path) or an already read `Document`.
+
+    Raises InputError/LanguageError (one line, naming the file) on bad input.
+    `options` override `AlignConfig` fields, as in `align_sentences`.
+    """
+    doc = source if isinstance(source, Document) else read(source)
+    doc = normalize(doc, zh_script=zh_script)
+    split = split_languages(doc)
+    raise_if_not_bilingual(split, doc.source)
+    encoder = encoder or USEEncoder()
+    src, tgt, beads = [], [], []
+    for zh_blocks, en_blocks in _facing_blocks(split):
+        zh = sentence_sides(zh_blocks, ZH)
+        en = sentence_sides(en_blocks, EN)
+        found = align_sentences(
+            # The encoder reads Simplified far better (true-pair cosine ~0.70 vs
+            # ~0.45 on the sample), whatever script the output keeps.
+            [to_simplified(s.text) for s in zh],
+            [s.text for s in en],
+            encoder=encoder,
+            config=config,
+            src_paragraphs=[s.paragraph for s in zh],
+            tgt_paragraphs=[s.paragraph for s in en],
+            **options,
+        )
+        beads.extend(_shift(found, len(src), len(tgt)))
+        src.extend(zh)
+        tgt.extend(en)
+    return Alignment(
+        src=tuple(src),
+        tgt=tuple(tgt),
+        beads=tuple(beads),
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        source=doc.source,
+        document=doc,
+    )
+
+
+def align_text(text: str, *, source: str | None = None, **kwargs) -> Alignment:
+    """`align_document` on a string already in memory."""
+    return align_document(read_text(text, source=source), **kwargs)
+
+
+def sentence_sides(blocks: Sequence[Block], lang: str) -> list[Sentence]:
+    """The sentences of `lang` in `blocks`, skipping paragraphs of another language.
+
+    A short island of the other language inside a block (a photo credit in
+    English within the Chinese text) has no counterpart and would only pollute
+    the side it sits in.
+    """
+    paragraphs = [p for b in blocks for p in b.paragraphs if p.lang in (lang, None)]
+    return segment(paragraphs, lang)
+
+
+def _facing_blocks(split: LanguageSplit) -> list[tuple[list[Block], list[Block]]]:
+    """Which Chinese blocks are aligned against which English blocks.
+
+    An interleaved file whose Chinese and English blocks alternate one for one
+    is aligned pair by pair: the layout itself is the best anchor there is.
+    Anything else is aligned as one Chinese side against one English side.
+    """
+    zh = [b for b in split.blocks if b.lang == ZH]
+    en = [b for b in split.blocks if b.lang == EN]
+    alternating = all(a.lang != b.lang for a, b in itertools.pairwise(split.blocks))
+    if split.layout == "interleaved" and alternating and len(zh) == len(en):
+        return [([z], [e]) for z, e in zip(zh, en, strict=True)]
+    return [(zh, en)]
+
+
+def _shift(beads: Sequence[Bead], di: int, dj: int) -> list[Bead]:
+    if not di and not dj:
+        return list(beads)
+    return [
+        replace(b, src=tuple(i + di for i in b.src), tgt=tuple(j + dj for j in b.tgt))
+        for b in beads
+    ]

@@ -1,0 +1,151 @@
+"""The command line: the README's command, bad input, and never losing an existing output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bitext.cli import main
+from bitext.export import validate_tmx
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bitext.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_readme_command_writes_a_valid_tmx(tmp_path: Path, tmx_dtd: Path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    result = run_cli(
+        "align", "data/samples/press_release_chongqing.txt", "-o", "sample.tmx", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    tree = etree.parse(str(tmp_path / "sample.tmx"))
+    assert etree.DTD(str(tmx_dtd)).validate(tree)
+    assert len(tree.findall(".//tu")) == 13
+    assert "13 pairs" in result.stderr
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    assert listing == ["data", "sample.tmx"]  # no temporary file left behind
+
+
+@pytest.fixture()
+def bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "empty.txt": b"",
+        "blank.txt": b"  \n\t\n",
+        "image.txt": PNG,
+        "undecodable.txt": bytes(range(128, 256)) * 4,
+        "zh_only.txt": "双方签署合作协议。\n座谈会上，管洪表示欢迎。\n".encode(),
+        "en_only.txt": b"The two parties signed an agreement.\nHe said it was a good day.\n",
+        "not_a_zip.docx": b"this is not a word file",
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(data)
+    paths["missing.txt"] = tmp_path / "missing.txt"
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("missing.txt", "no such file"),
+        ("empty.txt", "empty"),
+        ("blank.txt", "empty"),
+        ("image.txt", "binary file (PNG"),
+        ("undecodable.txt", "cannot decode"),
+        ("zh_only.txt", "no English"),
+        ("en_only.txt", "no Chinese"),
+        ("not_a_zip.docx", "not a valid .docx"),
+    ],
+)
+def test_bad_input_one_line_error_and_no_output(bad_inputs, tmp_path, capsys, name, problem):
+    out = tmp_path / "out.tmx"
+    code = main(["align", str(bad_inputs[name]), "-o", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("bitext: error: ")
+    assert problem in err and name in err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        n for n in bad_inputs if n != "missing.txt"
+    )
+
+
+def test_existing_output_is_kept_without_force(sample_path: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out.tmx"
+    out.write_text("precious", encoding="utf-8")
+    assert main(["align", str(sample_path), "-o", str(out), "-q"]) == 3
+    assert "exists; use --force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert main(["align", str(sample_path), "-o", str(out), "-q", "--force"]) == 0
+    validate_tmx(out)
+
+
+def test_missing_output_directory(sample_path: Path, tmp_path: Path, capsys):
+    out = tmp_path / "nowhere" / "out.tmx"
+    assert main(["align", str(sample_path), "-o", str(out), "-q"]) == 3
+    assert "does not exist" in capsys.readouterr().err
+    assert not out.parent.exists()
+
+
+def test_one_bad_file_does_not_lose_the_others(sample_path, bad_inputs, tmp_path, capsys):
+    out = tmp_path / "batch.tsv"
+    code = main(["align", str(bad_inputs["empty.txt"]), str(sample_path), "-o", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "empty.txt" in err
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 13  # header + the sample's pairs
+    assert rows[1].split("\t")[1].startswith("In order to thoroughly")
+
+
+def test_min_score_and_language_tags(sample_path: Path, tmp_path: Path):
+    out = tmp_path / "filtered.tmx"
+    code = main(
+        ["align", str(sample_path), "-o", str(out), "-q", "--min-score", "0.9",
+         "--src-lang", "zh_cn", "--tgt-lang", "en-gb"]
+    )  # fmt: skip
+    assert code == 0
+    tree = etree.parse(str(out))
+    scores = [float(x) for x in tree.xpath("//prop[@type='x-score']/text()")]
+    assert scores and min(scores) >= 0.9 and len(scores) < 13
+    assert set(tree.xpath("//tuv/@xml:lang")) == {"zh-CN", "en-GB"}
+
+
+def test_bad_language_tag_is_an_error(sample_path: Path, tmp_path: Path, capsys):
+    out = tmp_path / "x.tmx"
+    assert main(["align", str(sample_path), "-o", str(out), "--src-lang", "!!", "-q"]) == 3
+    assert capsys.readouterr().err.startswith("bitext: error: ")
+    assert not out.exists()
+
+
+def test_validate_command(tmp_path: Path, capsys, sample_path: Path):
+    good = tmp_path / "good.tmx"
+    assert main(["align", str(sample_path), "-o", str(good), "-q"]) == 0
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<tmx version="1.4"><body/></tmx>', encoding="utf-8")
+    assert main(["validate", str(good)]) == 0
+    assert main(["validate", str(bad), str(tmp_path / "none.tmx")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.tmx" in err and "none.tmx: no such file" in err
+
+
+def test_unknown_encoder_is_a_clear_error(sample_path: Path, tmp_path: Path, capsys):
+    code = main(["align", str(sample_path), "-o", str(tmp_path / "x.tmx"), "--encoder", "nope"])
+    assert code == 4
+    assert capsys.readouterr().err.startswith("bitext: error: ")
