@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 
 from bitext.errors import LanguageError
 from bitext.model import EN, ZH, Block, Document, LanguageSplit
+from bitext.script import HAN_CLASS, HAN_RE
 
 #: A Han character carries about as much content as 2-4 Latin letters. Within that
 #: range the wmt22 Chinese lines (names in Latin script) need more than 1.4, and an
@@ -66,8 +67,8 @@ LAYOUT_EN_ONLY = "en_only"
 #: No paragraph had decisive letters: every paragraph is in `neutral`.
 LAYOUT_NONE = "none"
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_HAN_RE = re.compile(f"[{_HAN}]")
+_HAN = HAN_CLASS
+_HAN_RE = HAN_RE
 # Latin words, letters including accented and fullwidth ones; × and ÷ are not letters.
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚａ-ｚ]+")
 _URL_RE = re.compile(

@@ -11,21 +11,12 @@ import re
 import unicodedata
 
 from bitext.normalize._text import Edit, Label, diff_edits
-
-#: Han ideographs: URO, extension A, compatibility ideographs, the astral
-#: extensions, and 〇 (a Han numeral, although Unicode files it as a symbol).
-HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-HAN_RE = re.compile(f"[{HAN_CLASS}]")
-HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
+from bitext.script import FULLWIDTH_ALNUM as _FULLWIDTH_ALNUM
+from bitext.script import HAN_RE, is_cjk_punct, is_han
 
 #: Invisible characters that only get in the way of matching and embedding.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 
-_FULLWIDTH_ALNUM = {
-    c: chr(c - 0xFEE0)
-    for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
-}
-_FULLWIDTH_ALNUM_CHARS = frozenset(chr(c) for c in _FULLWIDTH_ALNUM)
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _FULL_TO_HALF = {"，": ",", "．": ".", "：": ":", "；": ";", "？": "?", "！": "!"}
 # Closing quotes sit between a Han clause and its punctuation (“借船出海”:) and
@@ -33,20 +24,6 @@ _FULL_TO_HALF = {"，": ",", "．": ".", "：": ":", "；": ";", "？": "?", "�
 # stray spaces, and through the punctuation before it (?! takes one width).
 _TRANSPARENT = frozenset("”’\"' ,;:?!")
 _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
-
-
-def is_han(ch: str) -> bool:
-    """True for a Han ideograph (simplified or traditional, any CJK extension)."""
-    return bool(ch) and HAN_RE.fullmatch(ch) is not None
-
-
-def is_cjk_punct(ch: str) -> bool:
-    """True for CJK symbols and fullwidth punctuation (、。「」《》，：！ ...)."""
-    if not ch:
-        return False
-    o = ord(ch)
-    fullwidth_punct = 0xFF01 <= o <= 0xFF65 and ch not in _FULLWIDTH_ALNUM_CHARS
-    return 0x3001 <= o <= 0x303F or fullwidth_punct or 0xFE30 <= o <= 0xFE4F
 
 
 def _cjk_tight(ch: str) -> bool:

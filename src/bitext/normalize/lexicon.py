@@ -17,9 +17,9 @@ from functools import cache
 
 import jieba
 
-from bitext.normalize.chars import HAN_RUN_RE, is_han
 from bitext.normalize.pinyin import strip_pinyin
 from bitext.normalize.script import is_traditional, to_simplified
+from bitext.script import HAN_RUN_RE, is_han
 
 CONTEXT = 4  # Han characters of context each side: jieba words rarely run longer
 _MAX_WORD = 6

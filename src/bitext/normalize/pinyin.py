@@ -15,7 +15,7 @@ from functools import cache
 from pypinyin.pinyin_dict import pinyin_dict
 
 from bitext.normalize._text import Edit
-from bitext.normalize.chars import HAN_CLASS
+from bitext.script import HAN_CLASS
 
 #: Combining tone marks: macron (1st), acute (2nd), caron (3rd), grave (4th).
 TONE_MARKS = frozenset("\u0304\u0301\u030c\u0300")

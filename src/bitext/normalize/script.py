@@ -12,7 +12,7 @@ from functools import cache
 import opencc
 
 from bitext.normalize._text import Edit, Label, diff_edits
-from bitext.normalize.chars import HAN_RUN_RE
+from bitext.script import HAN_RUN_RE
 
 #: Accepted values of the ``zh_script`` option, and the OpenCC config of each.
 ZH_SCRIPTS: dict[str, str | None] = {"simplified": "t2s", "traditional": "s2t", "keep": None}

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import re
 
+from bitext.script import is_han
+
 _STRONG = "。！？｡"
 _ELLIPSIS = "…⋯"
 # Characters that continue a terminator run ("？！", "……。", "!!!", "...").
@@ -57,19 +59,6 @@ _SPEECH = re.compile(
 # Longest attribution kept with its quote, in characters (spaces around digits
 # and Latin words included): "这位参议员 7 月份在推特上写道".
 _MAX_ATTRIBUTION = 20
-
-
-def is_han(ch: str) -> bool:
-    """True for a CJK ideograph (BMP blocks and the supplementary planes)."""
-    if not ch:
-        return False
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x3FFFF
-    )
 
 
 def _is_latin_lower(ch: str) -> bool:
