@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bitext import AlignConfig, Bead, align_sentences, evaluate
+from bitext import AlignConfig, Bead, InputError, align_document, align_sentences, evaluate
+from bitext.align import check_size
 from bitext.align.dp import search
 from bitext.evaluate import load_gold_set
 
@@ -97,11 +98,34 @@ def test_options_change_the_search(news, use_encoder):
     # A prohibitive null threshold leaves everything unaligned: the knob is live.
     beads = align_sentences(news["zh"][:5], news["en"][:5], encoder=use_encoder, null_threshold=5)
     assert all(not b.is_pair for b in beads)
-    only_one_one = AlignConfig(bead_types=((1, 1),))
+    # With 1-1 beads only, a merged English sentence can no longer form a 2-1 bead.
     en = list(news["en"][:6])
     en[2:4] = [en[2] + " " + en[3]]
+    default = align_sentences(news["zh"][:6], en, encoder=use_encoder)
+    only_one_one = AlignConfig(bead_types=((1, 1),))
     beads = align_sentences(news["zh"][:6], en, encoder=use_encoder, config=only_one_one)
+    assert "2-1" in {b.kind for b in default}
     assert {b.kind for b in beads} <= {"1-1", "1-0", "0-1"}
+
+
+def test_bad_arguments_are_refused(use_encoder):
+    with pytest.raises(TypeError, match="not one string"):
+        align_sentences("你好", ["Hello."], encoder=use_encoder)
+    with pytest.raises(ValueError, match="src_paragraphs has 1 ids for 2 sentences"):
+        align_sentences(["你好。", "谢谢。"], ["Hello."], encoder=use_encoder, src_paragraphs=[0])
+    with pytest.raises(ValueError, match="bead_types must include"):
+        align_sentences(["你好。"], ["Hello."], encoder=use_encoder, bead_types=((1, 2),))
+
+
+def test_documents_too_long_for_one_search_are_refused(tmp_path: Path, use_encoder):
+    with pytest.raises(InputError, match="4001 x 4001 sentences is too long"):
+        check_size(4001, 4001)
+    check_size(4000, 4000)  # the limit itself is accepted
+    path = tmp_path / "huge.txt"
+    lines = [f"第{i}句话。" for i in range(4001)] + [f"Sentence {i}." for i in range(4001)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match=r"huge.txt: 4001 x 4001 sentences is too long"):
+        align_document(path, encoder=use_encoder)
 
 
 def test_dp_finds_the_best_path_on_a_known_matrix():

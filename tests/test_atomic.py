@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bitext.atomic import atomic_open, atomic_write
+from bitext.atomic import atomic_open, atomic_write, check_target
 from bitext.errors import OutputError
 
 TMX_LIKE = '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">重慶</tmx>\n'.encode()
@@ -47,13 +51,65 @@ def test_force_overwrites(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["memory.tmx"]
 
 
-def test_dangling_symlink_counts_as_existing(tmp_path: Path) -> None:
+def test_dangling_symlink_is_refused_even_with_force(tmp_path: Path) -> None:
     target = tmp_path / "link.tmx"
     target.symlink_to(tmp_path / "nowhere.tmx")
-    with pytest.raises(OutputError, match="exists"):
-        atomic_write(target, TMX_LIKE)
+    for force in (False, True):
+        with pytest.raises(OutputError) as info:
+            atomic_write(target, TMX_LIKE, force=force)
+        assert str(info.value) == f"{target} is a symbolic link; refusing to replace it"
     assert target.is_symlink()
     assert not (tmp_path / "nowhere.tmx").exists()
+    assert sorted(os.listdir(tmp_path)) == ["link.tmx"]
+
+
+def test_symlink_to_a_file_is_refused_with_force(tmp_path: Path) -> None:
+    # Replacing the link would cut it from the curated memory it points at.
+    curated = tmp_path / "curated.tmx"
+    curated.write_bytes(b"curated by hand")
+    link = tmp_path / "out.tmx"
+    link.symlink_to(curated)
+    with pytest.raises(OutputError) as info:
+        atomic_write(link, TMX_LIKE, force=True)
+    assert str(info.value) == f"{link} is a symbolic link; refusing to replace it"
+    assert link.is_symlink() and os.readlink(link) == str(curated)
+    assert curated.read_bytes() == b"curated by hand"
+    assert sorted(os.listdir(tmp_path)) == ["curated.tmx", "out.tmx"]
+
+
+def test_fifo_is_refused_even_with_force(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.tmx"
+    os.mkfifo(fifo)
+    for force in (False, True):
+        with pytest.raises(OutputError) as info:
+            atomic_write(fifo, TMX_LIKE, force=force)
+        assert str(info.value) == f"{fifo} is not a regular file; refusing to replace it"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["out.tmx"]
+
+
+def test_empty_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Path("") is "."; the user must hear that the path is empty, not that "." is a directory.
+    monkeypatch.chdir(tmp_path)
+    for call in (lambda: check_target(""), lambda: atomic_write("", TMX_LIKE, force=True)):
+        with pytest.raises(OutputError) as info:
+            call()
+        assert str(info.value) == "output path is empty"
+    assert os.listdir(tmp_path) == []
+
+
+def test_check_target_accepts_and_refuses_without_writing(tmp_path: Path) -> None:
+    fresh = tmp_path / "new.tmx"
+    assert check_target(str(fresh)) == fresh
+    assert not fresh.exists()
+    old = tmp_path / "old.tmx"
+    old.write_bytes(b"previous run")
+    with pytest.raises(OutputError) as info:
+        check_target(old)
+    assert str(info.value) == f"{old} exists; use --force to overwrite"
+    assert check_target(old, force=True) == old
+    assert old.read_bytes() == b"previous run"
+    assert sorted(os.listdir(tmp_path)) == ["old.tmx"]
 
 
 def test_missing_directory(tmp_path: Path) -> None:
@@ -66,20 +122,65 @@ def test_missing_directory(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_parent_is_a_file(tmp_path: Path) -> None:
-    (tmp_path / "report.txt").write_text("not a directory")
-    with pytest.raises(OutputError, match="not a directory"):
-        atomic_write(tmp_path / "report.txt" / "out.tmx", TMX_LIKE)
-    assert (tmp_path / "report.txt").read_text() == "not a directory"
+@pytest.mark.parametrize("below", [(), ("sub",), ("sub", "deeper")])
+def test_parent_is_a_file(tmp_path: Path, below: tuple[str, ...]) -> None:
+    # However deep the target, the file in the way is named, not a "missing" directory.
+    report = tmp_path / "report.txt"
+    report.write_text("not a directory")
+    target = report.joinpath(*below, "out.tmx")
+    for force in (False, True):
+        with pytest.raises(OutputError) as info:
+            atomic_write(target, TMX_LIKE, force=force)
+        assert str(info.value) == f"{target}: {report} is not a directory"
+    assert report.read_text() == "not a directory"
+    assert os.listdir(tmp_path) == ["report.txt"]
 
 
 def test_target_is_a_directory(tmp_path: Path) -> None:
-    (tmp_path / "out.tmx").mkdir()
+    target = tmp_path / "out.tmx"
+    target.mkdir()
     for force in (False, True):
-        with pytest.raises(OutputError, match="is a directory"):
-            atomic_write(tmp_path / "out.tmx", TMX_LIKE, force=force)
-    assert (tmp_path / "out.tmx").is_dir()
+        with pytest.raises(OutputError) as info:
+            atomic_write(target, TMX_LIKE, force=force)
+        assert str(info.value) == f"{target} is a directory; refusing to replace it"
+    assert target.is_dir()
     assert os.listdir(tmp_path) == ["out.tmx"]
+
+
+def test_unwritable_directory_is_refused_up_front(tmp_path: Path) -> None:
+    # Root passes every permission check; run as root without the capabilities
+    # that bypass them, so the check is exercised whoever runs the tests.
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    target = locked / "out.tmx"
+    code = (
+        "import sys\n"
+        "from bitext.atomic import check_target\n"
+        "from bitext.errors import OutputError\n"
+        "try:\n"
+        f"    check_target({str(target)!r})\n"
+        "except OutputError as exc:\n"
+        "    print(exc)\n"
+        "else:\n"
+        "    sys.exit('accepted')\n"
+    )
+    command = [sys.executable, "-c", code]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root and setpriv is not available to drop privileges")
+        drop = "-dac_override,-dac_read_search"
+        command = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        locked.chmod(0o755)
+    if os.geteuid() == 0 and "setpriv" in done.stderr:
+        pytest.skip(f"cannot drop privileges here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{target}: cannot write in {locked}\n"
+    assert os.listdir(locked) == []
 
 
 def test_read_only_directory(tmp_path: Path) -> None:
@@ -91,7 +192,7 @@ def test_read_only_directory(tmp_path: Path) -> None:
             pytest.skip("permissions are not enforced for this user (root?)")
         with pytest.raises(OutputError) as info:
             atomic_write(locked / "out.tmx", TMX_LIKE)
-        assert str(locked / "out.tmx") in str(info.value)
+        assert str(info.value) == f"{locked / 'out.tmx'}: cannot write in {locked}"
         assert os.listdir(locked) == []
     finally:
         locked.chmod(0o755)

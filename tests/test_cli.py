@@ -37,6 +37,7 @@ def test_readme_command_writes_a_valid_tmx(tmp_path: Path, tmx_dtd: Path):
     assert etree.DTD(str(tmx_dtd)).validate(tree)
     assert len(tree.findall(".//tu")) == 13
     assert "13 pairs" in result.stderr
+    assert "wrote sample.tmx: 13 translation units from 1 file(s)" in result.stderr
     listing = sorted(p.name for p in tmp_path.iterdir())
     assert listing == ["data", "sample.tmx"]  # no temporary file left behind
 
@@ -127,11 +128,45 @@ def test_min_score_and_language_tags(sample_path: Path, tmp_path: Path):
     assert set(tree.xpath("//tuv/@xml:lang")) == {"zh-CN", "en-GB"}
 
 
-def test_bad_language_tag_is_an_error(sample_path: Path, tmp_path: Path, capsys):
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--src-lang", "!!"],
+        ["--src-lang", "en-US"],  # the Chinese side cannot be tagged English
+        ["--tgt-lang", "zh-CN"],
+        ["--min-score", "nan"],
+        ["--min-score", "7"],
+        ["--min-score", "high"],
+    ],
+)
+def test_bad_options_are_usage_errors(sample_path: Path, tmp_path: Path, capsys, option):
     out = tmp_path / "x.tmx"
-    assert main(["align", str(sample_path), "-o", str(out), "--src-lang", "!!", "-q"]) == 3
-    assert capsys.readouterr().err.startswith("bitext: error: ")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["align", str(sample_path), "-o", str(out), "-q", *option])
+    assert exit_info.value.code == 2
+    assert option[0] in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_unit_count_is_what_the_file_holds(sample_path: Path, tmp_path: Path, capsys):
+    out = tmp_path / "twice.tmx"
+    assert main(["align", str(sample_path), str(sample_path), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert len(etree.parse(str(out)).findall(".//tu")) == 13  # duplicates merged
+    assert "wrote " in err and ": 13 translation units from 2 file(s)" in err
+
+
+def test_output_problems_are_found_before_any_work(sample_path: Path, tmp_path: Path, capsys):
+    # The sample takes seconds to align; these must fail at once, before loading anything.
+    folder = tmp_path / "folder.tmx"
+    folder.mkdir()
+    link = tmp_path / "link.tmx"
+    link.symlink_to(tmp_path / "elsewhere.tmx")
+    for target in (folder, link):
+        code = main(["align", str(sample_path), "-o", str(target), "-q", "--force"])
+        assert code == 3
+        assert capsys.readouterr().err.startswith(f"bitext: error: {target}")
+    assert folder.is_dir() and link.is_symlink() and not (tmp_path / "elsewhere.tmx").exists()
 
 
 def test_validate_command(tmp_path: Path, capsys, sample_path: Path):
@@ -140,9 +175,15 @@ def test_validate_command(tmp_path: Path, capsys, sample_path: Path):
     bad = tmp_path / "bad.tmx"
     bad.write_text('<tmx version="1.4"><body/></tmx>', encoding="utf-8")
     assert main(["validate", str(good)]) == 0
-    assert main(["validate", str(bad), str(tmp_path / "none.tmx")]) == 2
-    err = capsys.readouterr().err
-    assert "bad.tmx" in err and "none.tmx: no such file" in err
+    assert main(["validate", str(bad), str(tmp_path / "none.tmx"), str(tmp_path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3
+    assert (
+        err[0].startswith(f"bitext: error: {bad}: ")
+        and str(bad) not in err[0][20 + len(str(bad)) :]
+    )
+    assert err[1] == f"bitext: error: {tmp_path / 'none.tmx'}: No such file or directory"
+    assert err[2] == f"bitext: error: {tmp_path}: Is a directory"
 
 
 def test_unknown_encoder_is_a_clear_error(sample_path: Path, tmp_path: Path, capsys):

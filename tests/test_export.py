@@ -307,7 +307,8 @@ def test_empty_input_is_still_valid_tmx(tmx_dtd: Path) -> None:
 
 
 def test_validate_tmx_accepts_own_output_and_file(tmp_path: Path, tmx_dtd: Path) -> None:
-    path = write_tmx([press_release()], tmp_path / "out.tmx")
+    path = tmp_path / "out.tmx"
+    write_tmx([press_release()], path)
     validate_tmx(path)
     validate_tmx(path.read_bytes(), dtd=tmx_dtd)
 
@@ -349,6 +350,43 @@ def test_failed_export_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_tmx([press_release(src_lang="en-US", tgt_lang="zh-CN")], tmp_path / "out.tmx")
     assert os.listdir(tmp_path) == []
+
+
+def test_write_returns_units_written(tmp_path: Path) -> None:
+    # One pair, given twice: a single TMX unit, but two TSV rows (TSV keeps duplicates).
+    pair = press_release(zh=ZH[:1], en=EN[:1], beads=(Bead((0,), (0,), 0.93),))
+    assert TMXExporter().write([pair, pair], tmp_path / "one.tmx") == 1
+    assert TSVExporter().write([pair, pair], tmp_path / "two.tsv") == 2
+    assert write_tmx([pair, pair], tmp_path / "again.tmx") == 1
+
+
+def test_write_counts_after_deduplication_and_filtering(tmp_path: Path) -> None:
+    first, second = press_release("2024-08-04.txt"), press_release("2024-08-05.txt")
+    other = press_release(
+        "2024-08-06.txt",
+        en=("Zhang Yongwu visited Chongqing on August 4.",),
+        beads=(Bead((0,), (0,), 0.7),),
+    )
+    batch = [first, second, first, other]
+    # By hand: the press release has 4 pairs (scores .93 .81 .77 .42) and `other` one (.7).
+    assert write_tmx(batch, tmp_path / "all.tmx") == 4 + 1
+    assert write_tmx(batch, tmp_path / "good.tmx", min_score=0.8) == 2  # .93 and .81
+    assert TSVExporter().write(batch, tmp_path / "all.tsv") == 3 * 4 + 1
+    assert TSVExporter(min_score=0.8).write(batch, tmp_path / "good.tsv") == 3 * 2
+    assert TMXExporter().write([], tmp_path / "none.tmx") == 0
+    assert TSVExporter().write([], tmp_path / "none.tsv") == 0
+    # Each count is what the file holds.
+    assert len(parse((tmp_path / "all.tmx").read_bytes()).findall("body/tu")) == 5
+    assert len((tmp_path / "good.tsv").read_text(encoding="utf-8").splitlines()) == 1 + 6
+
+
+def test_write_does_not_count_a_pair_emptied_by_cleaning(tmp_path: Path) -> None:
+    alignment = press_release(
+        zh=("重慶日報。", "\x0b\x00"),
+        en=("Chongqing Daily.", "Noise only."),
+        beads=(Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9)),
+    )
+    assert write_tmx([alignment], tmp_path / "out.tmx") == 1
 
 
 @pytest.mark.parametrize(

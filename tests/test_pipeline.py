@@ -12,7 +12,6 @@ from lxml import etree
 
 import bitext
 from bitext.model import FLAG_DAMAGED
-from bitext.normalize import normalize_text, to_simplified
 
 # The Chinese paragraphs 1-6 of the sample and the English sentences that
 # translate them, by their openings (read off the file by a person).
@@ -96,15 +95,22 @@ def test_traditional_on_request(sample_path: Path, use_encoder):
     assert len(list(alignment.pairs())) == len(EXPECTED)
 
 
-def test_sentences_point_back_into_the_input(sample_alignment):
+def test_sentences_point_back_into_the_input(sample_alignment, sample_path: Path):
+    raw = sample_path.read_text(encoding="utf-8")
     doc = sample_alignment.document
+    assert doc.text == raw
     for sentence in sample_alignment.tgt:
-        assert doc.text[sentence.start : sentence.end] == sentence.text
-    for sentence in sample_alignment.src:
-        raw = doc.text[sentence.start : sentence.end]
-        assert to_simplified(raw[0]) == sentence.text[0]
-        if not sentence.flags:
-            assert normalize_text(raw) == sentence.text
+        assert raw[sentence.start : sentence.end] == sentence.text
+    # Chinese sentences point at the text as received: Traditional, with debris.
+    by_start = {s.text[:4]: raw[s.start : s.end] for s in sample_alignment.src}
+    assert by_start["贺煜"] == "賀煜"
+    assert by_start["座谈会上"] == "座談會(huì)上,管洪對(duì)市政府外辦一行表示歡迎。"
+    damaged = by_start["具体而言"]
+    assert damaged.startswith("具體而言,希望在三個(gè)方面“借船出?!保涸趯?duì)外交往")
+    assert damaged.endswith("轉(zhuǎn)型升級(jí)。")
+    paragraphs = {s.paragraph for s in sample_alignment.src}
+    assert paragraphs == set(range(11))
+    assert {s.paragraph for s in sample_alignment.tgt} == set(range(11, 17))
 
 
 def test_sample_tmx_validates_against_the_dtd(sample_alignment, tmp_path: Path, tmx_dtd: Path):
@@ -131,15 +137,23 @@ def test_english_first_layout(sample_path: Path, tmp_path: Path, use_encoder):
     check_sample_pairs(bitext.align_document(path, encoder=use_encoder))
 
 
-def test_interleaved_layout(sample_path: Path, tmp_path: Path, use_encoder):
+def test_interleaved_layout_aligns_block_by_block(sample_path: Path, tmp_path: Path, use_encoder):
     zh, en = _sample_lines(sample_path)
-    body = [zh[0]]
+    body = []
     for k, english in enumerate(en, start=1):
         body += [zh[k], english]
-    body += zh[len(en) + 1 :]
     path = tmp_path / "interleaved.txt"
     path.write_text("\n\n".join(body) + "\n", encoding="utf-8")
-    check_sample_pairs(bitext.align_document(path, encoder=use_encoder))
+    alignment = bitext.align_document(path, encoder=use_encoder)
+    assert bitext.split_languages(alignment.document).layout == "interleaved"
+    pairs = list(alignment.pairs())
+    assert len(pairs) == len(EXPECTED)
+    for pair, (zh_start, en_starts) in zip(pairs, EXPECTED, strict=True):
+        assert pair.src.startswith(zh_start) and pair.tgt.startswith(en_starts[0]), pair
+    # Block by block: no bead crosses from one paragraph pair into the next.
+    for pair in pairs:
+        block = {s.paragraph // 2 for s in pair.src_sentences + pair.tgt_sentences}
+        assert len(block) == 1, pair
 
 
 def test_docx_html_and_gb18030_give_the_same_pairs(sample_path: Path, tmp_path: Path, use_encoder):

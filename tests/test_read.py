@@ -10,6 +10,8 @@ import codecs
 import os
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -470,6 +472,36 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=rf"^{re.escape(str(tmp_path))}: is a directory"):
         read(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    # Opening a FIFO waits for a writer that never comes; if the reader did that,
+    # the test itself would hang, so the read runs in a child with a deadline.
+    fifo = tmp_path / "input.txt"
+    os.mkfifo(fifo)
+    code = (
+        "import sys\n"
+        "from bitext.errors import InputError\n"
+        "from bitext.read import read\n"
+        "try:\n"
+        "    read(sys.argv[1])\n"
+        "except InputError as exc:\n"
+        "    print(exc)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=10
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("read() blocked on a FIFO")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{fifo}: not a regular file\n"
+
+
+def test_character_device_is_refused() -> None:
+    with pytest.raises(InputError, match=rf"^{re.escape(os.devnull)}: not a regular file$"):
+        read(os.devnull)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")

@@ -4,13 +4,15 @@ A translation memory that is half written looks like a valid file to the next
 tool in the chain, and an existing TMX is often hand-curated work, so every
 output goes to a temporary file beside the target and is moved into place only
 when it is complete. Without ``force`` an existing file is never replaced, even
-if it appears between our check and the final move.
+if it appears between our check and the final move; with it, only a regular
+file is: a directory, a symbolic link or a FIFO at the target is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,21 +20,81 @@ from typing import BinaryIO
 
 from bitext.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write"]
+__all__ = ["atomic_open", "atomic_write", "check_target"]
 
 
-def _check_target(path: Path, force: bool) -> None:
-    """Fail early, with a message the user can act on, before any work is done."""
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory, not a file")
-    parent = path.parent
-    if not parent.exists():
-        raise OutputError(f"{path}: directory {parent} does not exist")
-    if not parent.is_dir():
-        raise OutputError(f"{path}: {parent} is not a directory")
-    # lexists: a dangling symlink is still something the user put there.
-    if os.path.lexists(path) and not force:
-        raise OutputError(f"{path} exists; use --force to overwrite")
+def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check that `path` can receive an output file; return it as a `Path`.
+
+    Meant to be called before any expensive work, so that a refused output
+    costs nothing; `atomic_open` runs the same check. Raises `OutputError`
+    (one line, naming the path) when `path` is empty, when its directory is
+    missing, not a directory or not writable, when it exists and `force` is
+    false, and always when it is a directory, a symbolic link or another
+    non-regular file: replacing a link would silently cut it from the file it
+    pointed at, and a FIFO or device is not somewhere a TMX belongs.
+    """
+    raw = os.fspath(path)
+    if not raw:
+        # Path("") means "." and would be reported as a directory; say what happened.
+        raise OutputError("output path is empty")
+    target = Path(raw)
+    _check_directory(target)
+    _check_existing(target, force)
+    return target
+
+
+def _check_directory(target: Path) -> None:
+    """The directory that will hold `target` exists, is a directory and is writable."""
+    parent = target.parent
+    try:
+        info = os.stat(parent)  # following links: a symlinked directory is a fine home
+    except (FileNotFoundError, NotADirectoryError):
+        blocker = _non_directory_ancestor(parent)
+        if blocker is not None:
+            raise OutputError(f"{target}: {blocker} is not a directory") from None
+        raise OutputError(f"{target}: directory {parent} does not exist") from None
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write in {parent}: {exc.strerror}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{target}: {parent} is not a directory")
+    # Root passes os.access everywhere; mkstemp in atomic_open still catches the rest.
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: cannot write in {parent}")
+
+
+def _non_directory_ancestor(directory: Path) -> Path | None:
+    """The nearest existing ancestor of a missing `directory` if it is a file, else None."""
+    for candidate in (directory, *directory.parents):
+        try:
+            info = os.stat(candidate)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None
+        return None if stat.S_ISDIR(info.st_mode) else candidate
+    return None
+
+
+def _check_existing(target: Path, force: bool) -> None:
+    """Refuse anything at `target` but a regular file, and that only without `force`."""
+    try:
+        info = os.lstat(target)  # lstat: a link is judged itself, never its target
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        kind = "is a directory"
+    elif stat.S_ISLNK(info.st_mode):
+        kind = "is a symbolic link"
+    elif not stat.S_ISREG(info.st_mode):
+        kind = "is not a regular file"
+    elif force:
+        return
+    else:
+        raise OutputError(f"{target} exists; use --force to overwrite")
+    raise OutputError(f"{target} {kind}; refusing to replace it")
 
 
 def _new_file_mode() -> int:
@@ -63,10 +125,12 @@ def _fsync_dir(directory: Path) -> None:
 def _commit(tmp: Path, path: Path, force: bool) -> None:
     """Move the finished temporary file to `path`."""
     if force:
+        # Again just before replacing: a link or directory may have appeared meanwhile.
+        _check_existing(path, force)
         os.replace(tmp, path)
         return
     # A hard link fails if `path` exists, atomically, so a file created by
-    # someone else since _check_target is still never overwritten.
+    # someone else since check_target is still never overwritten.
     try:
         os.link(tmp, path)
     except FileExistsError:
@@ -84,13 +148,11 @@ def _commit(tmp: Path, path: Path, force: bool) -> None:
 def atomic_open(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[BinaryIO]:
     """Open a binary file that appears at `path` only if the block completes.
 
-    The target is checked on entry (so a refused output costs no work). If the
-    block raises, the temporary file is removed and `path` is left as it was.
-    Raises `OutputError` when `path` exists without `force`, is a directory,
-    or its directory is missing or not writable.
+    The target is checked on entry with `check_target` (so a refused output
+    costs no work, and the refusals are the same). If the block raises, the
+    temporary file is removed and `path` is left as it was.
     """
-    target = Path(path)
-    _check_target(target, force)
+    target = check_target(path, force=force)
     directory = target.parent
     try:
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
@@ -118,9 +180,8 @@ def atomic_open(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write `data` to `path` atomically and return the path written.
 
-    Raises `OutputError` (one line, naming the path) when `path` exists and
-    `force` is false, when it is a directory, or when its directory is missing
-    or not writable; nothing is left behind in any of these cases.
+    Raises `OutputError` (one line, naming the path) in every case that
+    `check_target` refuses; nothing is left behind in any of them.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"atomic_write needs bytes, not {type(data).__name__}")

@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import BitextError, OutputError
+from .errors import BitextError, EncoderError, InputError
 
 ZH_SCRIPTS = ("simplified", "traditional", "keep")
 
@@ -47,10 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
         "model available locally (needs bitext[sbert])",
     )
     align.add_argument(
-        "--min-score", type=float, default=None, help="leave out pairs below this confidence"
+        "--min-score",
+        type=_confidence,
+        default=None,
+        help="leave out pairs whose confidence is below this (0 to 1)",
     )
-    align.add_argument("--src-lang", default="zh-CN", help="TMX language of the Chinese side")
-    align.add_argument("--tgt-lang", default="en-US", help="TMX language of the English side")
+    align.add_argument(
+        "--src-lang", type=_tag("zh"), default="zh-CN", help="TMX language tag of the Chinese side"
+    )
+    align.add_argument(
+        "--tgt-lang", type=_tag("en"), default="en-US", help="TMX language tag of the English side"
+    )
     align.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     align.set_defaults(run=_align)
 
@@ -58,6 +64,33 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=_validate)
     return parser
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
+def _tag(primary_language: str) -> Any:
+    """An argparse type: a well-formed language tag whose language is `primary_language`."""
+
+    def parse(text: str) -> str:
+        from .lang import normalize_tag, primary
+
+        try:
+            tag = normalize_tag(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        if primary(tag) != primary_language:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {primary_language} tag")
+        return tag
+
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,61 +115,60 @@ def _exporter(args: argparse.Namespace) -> Any:
 
     fmt = args.format or args.output
     options: dict[str, Any] = {"min_score": args.min_score}
-    probe = get_exporter(fmt)
-    if probe.name == "tmx":
+    if get_exporter(fmt).name == "tmx":
         options.update(src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-    try:
-        return get_exporter(fmt, **options)
-    except ValueError as exc:  # a malformed language tag
-        raise OutputError(str(exc)) from None
-
-
-def _check_output(path: Path, force: bool) -> None:
-    """Fail before any alignment work when the output could not be written anyway."""
-    if path.exists() and not force:
-        raise OutputError(f"{path} exists; use --force to overwrite")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: directory {path.parent} does not exist")
+    return get_exporter(fmt, **options)
 
 
 def _align(args: argparse.Namespace) -> int:
+    from .atomic import check_target
     from .embed import load_encoder
-    from .pipeline import align_document
 
-    output = Path(args.output)
     exporter = _exporter(args)
-    _check_output(output, args.force)
+    # Everything knowable about the output is checked before any alignment work.
+    check_target(args.output, force=args.force)
     encoder = load_encoder(args.encoder)
-    done, failed = [], []
+    done, failures = [], 0
     for path in _progress(args.inputs, args.quiet):
-        try:
-            alignment = align_document(
-                path,
-                zh_script=args.zh_script,
-                encoder=encoder,
-                src_lang=args.src_lang,
-                tgt_lang=args.tgt_lang,
-            )
-        except BitextError as exc:
-            _error(str(exc))
-            failed.append(exc)
+        alignment = _align_one(path, args, encoder)
+        if alignment is None:
+            failures += 1
             continue
         done.append(alignment)
         if not args.quiet:
             print(_summary(alignment), file=sys.stderr)
     if not done:
-        return failed[-1].exit_code
-    exporter.write(done, output, force=args.force)
+        return InputError.exit_code
+    units = exporter.write(done, args.output, force=args.force)
     if not args.quiet:
-        units = sum(1 for a in done for p in a.pairs() if _kept(p.score, args.min_score))
         print(
-            f"wrote {output}: {units} translation units from {len(done)} file(s)", file=sys.stderr
+            f"wrote {args.output}: {units} translation units from {len(done)} file(s)",
+            file=sys.stderr,
         )
-    return 1 if failed else 0
+    return 1 if failures else 0
 
 
-def _kept(score: float, min_score: float | None) -> bool:
-    return min_score is None or score >= min_score
+def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
+    """One input's alignment, or None after a one-line error: the batch goes on."""
+    from .pipeline import align_document
+
+    try:
+        return align_document(
+            path,
+            zh_script=args.zh_script,
+            encoder=encoder,
+            src_lang=args.src_lang,
+            tgt_lang=args.tgt_lang,
+        )
+    except EncoderError:
+        raise  # the encoder is shared: every other file would fail the same way
+    except BitextError as exc:
+        _error(str(exc))
+    except MemoryError:
+        _error(f"{path}: out of memory while aligning; split the document")
+    except OSError as exc:
+        _error(f"{path}: {exc.strerror or exc}")
+    return None
 
 
 def _progress(items: Sequence[str], quiet: bool) -> Any:
@@ -166,14 +198,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     bad = 0
     for name in args.files:
-        if not Path(name).is_file():
-            _error(f"{name}: no such file")
-            bad += 1
-            continue
         try:
-            validate_tmx(name)
-        except ValueError as exc:
-            _error(f"{name}: {exc}")
+            with open(name, "rb") as handle:
+                validate_tmx(handle.read())
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            _error(f"{name}: {reason}")
             bad += 1
         else:
             print(f"{name}: valid TMX 1.4")

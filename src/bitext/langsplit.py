@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bitext.errors import LanguageError
+from bitext.lang import display_name
 from bitext.model import EN, ZH, Block, Document, LanguageSplit
 from bitext.script import HAN_CLASS, HAN_RE
 
@@ -237,15 +238,12 @@ def split_languages(doc: Document) -> LanguageSplit:
     return LanguageSplit(layout=_layout(doc, runs, weights), blocks=tuple(blocks))
 
 
-_LANG_NAMES = {ZH: "Chinese", EN: "English"}
-
-
 def raise_if_not_bilingual(split: LanguageSplit, source: str | None) -> None:
     """Raise `LanguageError` unless `split` holds both Chinese and English text.
 
     `source` names the input in the one-line message (``"input"`` when None).
     """
-    missing = [_LANG_NAMES[lang] for lang in (ZH, EN) if not split.paragraphs(lang)]
+    missing = [display_name(lang) for lang in (ZH, EN) if not split.paragraphs(lang)]
     if not missing:
         return
     name = source or "input"

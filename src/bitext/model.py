@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from bitext.lang import joiner
+
 #: Sentence/paragraph flag: characters were lost or garbled by encoding damage.
 FLAG_DAMAGED = "encoding-damage"
 #: Flag: a damaged span was repaired from surviving evidence (pinyin, context).
@@ -161,8 +163,7 @@ def join_sentences(sentences: Sequence[Sentence]) -> str:
     """Join sentences of one side the way that language writes them."""
     if not sentences:
         return ""
-    glue = "" if sentences[0].lang == ZH else " "
-    return glue.join(s.text for s in sentences)
+    return joiner(sentences[0].lang).join(s.text for s in sentences)
 
 
 @dataclass(frozen=True, slots=True)

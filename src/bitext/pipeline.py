@@ -11,9 +11,11 @@ import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from .align import AlignConfig, align_sentences
+from .align import AlignConfig, align_sentences, check_size
 from .embed import Encoder, USEEncoder
+from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
 from .normalize import normalize, to_simplified
@@ -31,7 +33,7 @@ def align_document(
     config: AlignConfig | None = None,
     src_lang: str = "zh-CN",
     tgt_lang: str = "en-US",
-    **options: float,
+    **options: Any,
 ) -> Alignment:
     """Align a bilingual file (path) or an already read `Document`.
 
@@ -42,11 +44,16 @@ def align_document(
     doc = normalize(doc, zh_script=zh_script)
     split = split_languages(doc)
     raise_if_not_bilingual(split, doc.source)
-    encoder = encoder or USEEncoder()
+    if encoder is None:
+        encoder = USEEncoder()
     src, tgt, beads = [], [], []
     for zh_blocks, en_blocks in _facing_blocks(split):
         zh = sentence_sides(zh_blocks, ZH)
         en = sentence_sides(en_blocks, EN)
+        try:
+            check_size(len(zh), len(en))
+        except InputError as exc:
+            raise InputError(f"{doc.source or 'input'}: {exc}") from None
         found = align_sentences(
             # The encoder reads Simplified far better (true-pair cosine ~0.70 vs
             # ~0.45 on the sample), whatever script the output keeps.
@@ -72,7 +79,7 @@ def align_document(
     )
 
 
-def align_text(text: str, *, source: str | None = None, **kwargs) -> Alignment:
+def align_text(text: str, *, source: str | None = None, **kwargs: Any) -> Alignment:
     """`align_document` on a string already in memory."""
     return align_document(read_text(text, source=source), **kwargs)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
+from ..lang import joiner
 from ..model import Bead
 from .dp import search
 from .scoring import (
@@ -23,7 +25,17 @@ from .scoring import (
     paragraph_starts,
 )
 
-__all__ = ["DEFAULT_BEAD_TYPES", "AlignConfig", "align_sentences", "align_windows"]
+__all__ = [
+    "DEFAULT_BEAD_TYPES",
+    "MAX_SENTENCE_PAIRS",
+    "AlignConfig",
+    "align_sentences",
+    "align_windows",
+    "check_size",
+]
+
+#: Largest source x target sentence count aligned in one search (see `check_size`).
+MAX_SENTENCE_PAIRS = 16_000_000
 
 #: Pairing bead types searched by default (1-0 and 0-1 are always allowed).
 DEFAULT_BEAD_TYPES: tuple[tuple[int, int], ...] = (
@@ -73,10 +85,6 @@ class AlignConfig:
         return max(b for _, b in self.bead_types)
 
 
-def _glue(lang: str) -> str:
-    return "" if lang.split("-")[0].lower() in {"zh", "ja"} else " "
-
-
 def align_sentences(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -96,17 +104,47 @@ def align_sentences(
     soft anchors. The default encoder is USE-multilingual-v3 (offline).
     """
     config = _config(config, options)
+    src, tgt = _sentences(src, "src"), _sentences(tgt, "tgt")
+    _check_paragraphs(src_paragraphs, len(src), "src_paragraphs")
+    _check_paragraphs(tgt_paragraphs, len(tgt), "tgt_paragraphs")
     if not src or not tgt:
         return [Bead((i,), (), 1.0) for i in range(len(src))] + [
             Bead((), (j,), 1.0) for j in range(len(tgt))
         ]
+    check_size(len(src), len(tgt))
     if encoder is None:
         from ..embed import USEEncoder
 
         encoder = USEEncoder()
-    sw = embed_windows(list(src), config.max_src, _glue(src_lang), encoder)
-    tw = embed_windows(list(tgt), config.max_tgt, _glue(tgt_lang), encoder)
+    sw = embed_windows(src, config.max_src, joiner(src_lang), encoder)
+    tw = embed_windows(tgt, config.max_tgt, joiner(tgt_lang), encoder)
     return align_windows(sw, tw, config, src_paragraphs, tgt_paragraphs)
+
+
+def check_size(n: int, m: int) -> None:
+    """Refuse a document pair whose search would not fit in memory.
+
+    The search holds a score per sentence pair and bead type (about 70 bytes
+    per pair in all), so 4,000 x 4,000 sentences need about 1 GB. Longer
+    documents must be split (for instance at paragraph anchors) until the
+    search runs in a band.
+    """
+    if n * m > MAX_SENTENCE_PAIRS:
+        raise InputError(
+            f"{n} x {m} sentences is too long to align in one piece "
+            f"(limit {MAX_SENTENCE_PAIRS:,} sentence pairs); split the document"
+        )
+
+
+def _sentences(texts: Sequence[str], name: str) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a sequence of sentences, not one string")
+    return list(texts)
+
+
+def _check_paragraphs(ids: Sequence[int] | None, n: int, name: str) -> None:
+    if ids is not None and len(ids) != n:
+        raise ValueError(f"{name} has {len(ids)} ids for {n} sentences")
 
 
 def _config(config: AlignConfig | None, options: dict) -> AlignConfig:
@@ -117,7 +155,13 @@ def _config(config: AlignConfig | None, options: dict) -> AlignConfig:
     unknown = set(options) - known
     if unknown:
         raise TypeError(f"unknown alignment option(s): {', '.join(sorted(unknown))}")
-    return replace(config, **options) if options else config
+    config = replace(config, **options) if options else config
+    pairing = [(a, b) for a, b in config.bead_types if a >= 1 and b >= 1]
+    if (1, 1) not in pairing or any(a < 0 or b < 0 for a, b in config.bead_types):
+        raise ValueError("bead_types must include (1, 1) and hold only positive sizes")
+    if config.knn < 1:
+        raise ValueError("knn must be at least 1")
+    return config
 
 
 def align_windows(
@@ -133,18 +177,16 @@ def align_windows(
     types = [(a, b) for a, b in config.bead_types if a <= len(src.emb) and b <= len(tgt.emb)]
     path = search(src.n, tgt.n, types, scorer.gain, skip=config.skip)
     slope, mid = config.calibration
-    best_11 = scorer.evidence(1, 1)
     beads = []
     for i, a, j, b in path:
         if a and b:
-            conf = _sigmoid(slope * (float(scorer.evidence(a, b)[i, j]) - mid))
+            conf = _sigmoid(slope * (scorer.cell_evidence(i, a, j, b) - mid))
         else:
             # Confidence that the sentence has no counterpart: that its best
-            # possible 1-1 partner would be wrong.
-            # Only partners next to the gap count: the search could not have
-            # paired it with a sentence elsewhere without crossing other beads.
+            # partner would be wrong. Only partners next to the gap count: the
+            # search could not have paired it elsewhere without crossing beads.
             lo_i, lo_j = max(i - 1, 0), max(j - 1, 0)
-            near = best_11[i, lo_j : j + 2] if a else best_11[lo_i : i + 2, j]
+            near = scorer.ev11[i, lo_j : j + 2] if a else scorer.ev11[lo_i : i + 2, j]
             best = float(near.max()) if near.size else -np.inf
             conf = 1.0 - _sigmoid(slope * (best - mid))
         beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4)))
@@ -152,7 +194,12 @@ def align_windows(
 
 
 class _Scorer:
-    """Bead score matrices for one document pair, computed once per bead type."""
+    """Bead scores for one document pair.
+
+    Only the 1-1 similarity matrix is kept; other bead types are computed when
+    the search asks for them, in float32, so memory stays near one matrix per
+    bead type (the search's own).
+    """
 
     def __init__(
         self,
@@ -165,27 +212,36 @@ class _Scorer:
         self.src, self.tgt, self.config = src, tgt, config
         self.src_nn, self.tgt_nn = neighbour_means(src, tgt, config.knn)
         self.src_par, self.tgt_par = src_paragraphs, tgt_paragraphs
-        self._sim: dict[tuple[int, int], np.ndarray] = {}
-        self._evidence: dict[tuple[int, int], np.ndarray] = {}
-        self.ratio = char_ratio(src, tgt, self.similarity(1, 1))
+        self.sim11 = self.similarity(1, 1)
+        self.ratio = char_ratio(src, tgt, self.sim11)
+        self.ev11 = self.evidence(1, 1)
 
     def similarity(self, a: int, b: int) -> np.ndarray:
         """Margin-adjusted cosine of every (a, b) window pair."""
-        if (a, b) not in self._sim:
-            sim = self.src.emb[a - 1] @ self.tgt.emb[b - 1].T
-            nn = self.src_nn[a - 1][:, None] + self.tgt_nn[b - 1][None, :]
-            self._sim[a, b] = sim - self.config.margin * 0.5 * nn
-        return self._sim[a, b]
+        sim = self.src.emb[a - 1] @ self.tgt.emb[b - 1].T
+        half = np.float32(self.config.margin * 0.5)
+        sim -= half * self.src_nn[a - 1][:, None].astype(np.float32)
+        sim -= half * self.tgt_nn[b - 1][None, :].astype(np.float32)
+        return sim
 
     def evidence(self, a: int, b: int) -> np.ndarray:
         """Similarity weighed by length agreement: what the confidence is calibrated on."""
-        if (a, b) not in self._evidence:
-            e = self.similarity(a, b)
-            if self.config.length_factor:
-                tgt_chars = self.tgt.chars[b - 1] * self.ratio
-                e = e * length_factor(self.src.chars[a - 1], tgt_chars)
-            self._evidence[a, b] = e
-        return self._evidence[a, b]
+        e = self.sim11.copy() if (a, b) == (1, 1) else self.similarity(a, b)
+        if self.config.length_factor:
+            tgt_chars = self.tgt.chars[b - 1] * self.ratio
+            e *= length_factor(self.src.chars[a - 1], tgt_chars).astype(np.float32)
+        return e
+
+    def cell_evidence(self, i: int, a: int, j: int, b: int) -> float:
+        """`evidence(a, b)[i, j]` for one bead, without building the matrix."""
+        m = self.config.margin * 0.5
+        sim = float(self.src.emb[a - 1][i] @ self.tgt.emb[b - 1][j])
+        sim -= m * (self.src_nn[a - 1][i] + self.tgt_nn[b - 1][j])
+        if self.config.length_factor:
+            s = self.src.chars[a - 1][i : i + 1]
+            t = self.tgt.chars[b - 1][j : j + 1] * self.ratio
+            sim *= float(length_factor(s, t)[0, 0])
+        return sim
 
     def weakest_member(self, a: int, b: int) -> np.ndarray:
         """Lowest similarity of one member sentence of a bead to the bead's other side.
@@ -194,30 +250,25 @@ class _Scorer:
         the bead's own cosine, but it is itself dissimilar to the other side.
         """
         n, m = self.src.n, self.tgt.n
-        low = np.full((n - a + 1, m - b + 1), np.inf)
+        low = np.full((n - a + 1, m - b + 1), np.inf, dtype=np.float32)
         if a > 1:
-            single = self.src.emb[0] @ self.tgt.emb[b - 1].T  # (n, m - b + 1)
-            single = single - self.config.margin * 0.5 * (
-                self.src_nn[0][:, None] + self.tgt_nn[b - 1][None, :]
-            )
+            single = self.similarity(1, b)  # (n, m - b + 1)
             for k in range(a):
-                low = np.minimum(low, single[k : k + n - a + 1])
+                np.minimum(low, single[k : k + n - a + 1], out=low)
         if b > 1:
-            single = self.src.emb[a - 1] @ self.tgt.emb[0].T  # (n - a + 1, m)
-            single = single - self.config.margin * 0.5 * (
-                self.src_nn[a - 1][:, None] + self.tgt_nn[0][None, :]
-            )
+            single = self.similarity(a, 1)  # (n - a + 1, m)
             for k in range(b):
-                low = np.minimum(low, single[:, k : k + m - b + 1])
+                np.minimum(low, single[:, k : k + m - b + 1], out=low)
         return low
 
     def gain(self, a: int, b: int) -> np.ndarray:
-        """What the search maximises: evidence, less the threshold, plus paragraph anchors."""
-        s = self.evidence(a, b) - self.config.null_threshold
-        s = s - self.config.merge_penalty * (a + b - 2)
-        if self.config.member_weight and (a > 1 or b > 1):
-            weak = np.maximum(self.config.member_floor - self.weakest_member(a, b), 0.0)
-            s = s - self.config.member_weight * weak
+        """What the search maximises: evidence, less thresholds and penalties, plus anchors."""
+        config = self.config
+        s = self.evidence(a, b)
+        s -= np.float32(config.null_threshold + config.merge_penalty * (a + b - 2))
+        if config.member_weight and (a > 1 or b > 1):
+            weak = np.maximum(np.float32(config.member_floor) - self.weakest_member(a, b), 0)
+            s -= np.float32(config.member_weight) * weak
         if self.src_par is None or self.tgt_par is None:
             return s
         n, m = self.src.n, self.tgt.n
@@ -229,7 +280,9 @@ class _Scorer:
             crosses_paragraph(self.src_par, n, a)[:, None]
             | crosses_paragraph(self.tgt_par, m, b)[None, :]
         )
-        return s + self.config.paragraph_bonus * opens - self.config.paragraph_cross_penalty * cross
+        s += np.float32(config.paragraph_bonus) * opens
+        s -= np.float32(config.paragraph_cross_penalty) * cross
+        return s
 
 
 def _sigmoid(x: float) -> float:

@@ -36,8 +36,11 @@ class Exporter(Protocol):
 
     def write(
         self, alignments: Sequence[Alignment], path: str | os.PathLike[str], *, force: bool = False
-    ) -> None:
-        """Write `alignments` to `path` atomically; refuse an existing file unless `force`."""
+    ) -> int:
+        """Write `alignments` to `path` atomically; refuse an existing file unless `force`.
+
+        Returns the number of translation units (pairs) the file holds.
+        """
         ...
 
     def dumps(self, alignments: Sequence[Alignment]) -> bytes:

@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata, resources
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from lxml import etree
 
 from bitext.atomic import atomic_open
+from bitext.lang import display_name, normalize_tag, primary
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
 
 __all__ = [
@@ -43,42 +43,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # lone surrogates (they slip in through surrogateescape-decoded file names)
 # and the non-characters U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
-_LANG_NAMES = {"zh": "Chinese", "en": "English"}
 # Validation error lists can run to thousands of lines; a message stays usable.
 _MAX_REPORTED_ERRORS = 10
+
+
+#: The former name of `bitext.lang.normalize_tag`, kept for existing callers.
+normalize_lang = normalize_tag
 
 
 def clean_xml_text(text: str) -> str:
     """`text` without the characters XML 1.0 cannot represent."""
     return _XML_ILLEGAL.sub("", text)
-
-
-def normalize_lang(tag: str) -> str:
-    """A language tag in canonical BCP 47 case: ``zh_cn`` → ``zh-CN``.
-
-    Underscores (POSIX locales) become hyphens, the language is lower case, a
-    four-letter script title case and a region upper case. Raises `ValueError`
-    for anything that is not shaped like a language tag.
-    """
-    subtags = tag.strip().replace("_", "-").split("-")
-    primary = subtags[0]
-    if not (
-        2 <= len(primary) <= 3
-        and primary.isascii()
-        and primary.isalpha()
-        and all(_SUBTAG.fullmatch(s) for s in subtags[1:])
-    ):
-        raise ValueError(f"invalid language tag {tag!r}: expected a tag such as 'zh-CN' or 'en-US'")
-    out = [primary.lower()]
-    for sub in subtags[1:]:
-        if len(sub) == 4 and sub.isalpha():
-            out.append(sub.title())
-        elif (len(sub) == 2 and sub.isalpha()) or (len(sub) == 3 and sub.isdigit()):
-            out.append(sub.upper())
-        else:
-            out.append(sub.lower())
-    return "-".join(out)
 
 
 def _bitext_version() -> str:
@@ -141,7 +116,7 @@ def _damage_note(sentences: Sequence[Sentence], lang: str) -> str | None:
     flags = {f for s in sentences for f in s.flags}
     if not flags & {FLAG_DAMAGED, FLAG_REPAIRED}:
         return None
-    side = f"The {_LANG_NAMES.get(lang.split('-')[0], lang)} text ({lang})"
+    side = f"The {display_name(lang)} text ({lang})"
     note = f"{side} has encoding damage: characters were lost or garbled in the input."
     if FLAG_REPAIRED in flags:
         note += " It was repaired automatically; check the repair against the original."
@@ -173,10 +148,6 @@ def _sub(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._El
     return element
 
 
-def _primary(tag: str) -> str:
-    return tag.strip().replace("_", "-").split("-")[0].lower()
-
-
 def _utc(moment: datetime | None) -> datetime:
     if moment is None:
         return datetime.now(UTC)
@@ -204,8 +175,8 @@ class TMXExporter:
         creation_date: datetime | None = None,
         tool_version: str | None = None,
     ) -> None:
-        self.src_lang = normalize_lang(src_lang)
-        self.tgt_lang = normalize_lang(tgt_lang)
+        self.src_lang = normalize_tag(src_lang)
+        self.tgt_lang = normalize_tag(tgt_lang)
         if min_score is not None and min_score != min_score:
             raise ValueError("min_score is NaN")
         self.min_score = min_score
@@ -220,17 +191,24 @@ class TMXExporter:
 
     def write(
         self, alignments: Sequence[Alignment], path: str | os.PathLike[str], *, force: bool = False
-    ) -> None:
-        """Write the TMX for `alignments` to `path` atomically (see `atomic_open`)."""
+    ) -> int:
+        """Write the TMX for `alignments` to `path` atomically (see `atomic_open`).
+
+        Returns the number of translation units written: distinct pairs at or
+        above `min_score`, which is less than the number of pairs whenever a
+        pair repeats or scores too low.
+        """
         # The tree is built inside the block so that a refused path costs no work.
         with atomic_open(path, force=force) as handle:
-            _serialize(self._build(alignments), handle)
+            root = self._build(alignments)
+            _serialize(root, handle)
+        return len(root.findall("body/tu"))
 
     def _check_langs(self, alignments: Iterable[Alignment]) -> None:
         """Refuse to label, say, an English→Chinese alignment as zh→en."""
-        want = (_primary(self.src_lang), _primary(self.tgt_lang))
+        want = (primary(self.src_lang), primary(self.tgt_lang))
         for alignment in alignments:
-            if (_primary(alignment.src_lang), _primary(alignment.tgt_lang)) != want:
+            if (primary(alignment.src_lang), primary(alignment.tgt_lang)) != want:
                 raise ValueError(
                     f"{alignment.source or 'alignment'}: aligned as "
                     f"{alignment.src_lang}->{alignment.tgt_lang}, "
@@ -333,7 +311,9 @@ def write_tmx(
     *,
     force: bool = False,
     **options: Any,
-) -> Path:
-    """Write `alignments` as TMX to `path` (atomically); `options` are `TMXExporter`'s."""
-    TMXExporter(**options).write(alignments, path, force=force)
-    return Path(path)
+) -> int:
+    """Write `alignments` as TMX to `path` (atomically); `options` are `TMXExporter`'s.
+
+    Returns the number of translation units written (see `TMXExporter.write`).
+    """
+    return TMXExporter(**options).write(alignments, path, force=force)

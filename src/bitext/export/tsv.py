@@ -83,11 +83,21 @@ class TSVExporter:
 
     def dumps(self, alignments: Sequence[Alignment]) -> bytes:
         """The TSV document for `alignments`, as UTF-8 bytes."""
-        return "".join(f"{line}\n" for line in self.lines(alignments)).encode("utf-8")
+        return _encode(self.lines(alignments))
 
     def write(
         self, alignments: Sequence[Alignment], path: str | os.PathLike[str], *, force: bool = False
-    ) -> None:
-        """Write the TSV for `alignments` to `path` atomically."""
+    ) -> int:
+        """Write the TSV for `alignments` to `path` atomically; returns the rows written.
+
+        The header line is not counted: the result is the number of pairs in the file.
+        """
         with atomic_open(path, force=force) as handle:
-            handle.write(self.dumps(alignments))
+            lines = self.lines(alignments)
+            handle.write(_encode(lines))
+        return len(lines) - 1
+
+
+def _encode(lines: Sequence[str]) -> bytes:
+    """The file content: every line, header included, ends with ``\\n``; UTF-8 without BOM."""
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")

@@ -85,10 +85,14 @@ def read_text(text: str, *, source: str | None = None) -> Document:
 
 def _load(path: Path, name: str) -> bytes:
     try:
-        with path.open("rb") as handle:
+        # Before opening: open() on a FIFO waits for a writer, forever if none comes.
+        _check_regular(os.stat(path), name)
+        # O_NONBLOCK: should a FIFO replace the file after the stat, open still
+        # returns, and the check on what was opened refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError(f"{name}: not a regular file")
+            _check_regular(info, name)
             if info.st_size > MAX_BYTES:
                 raise InputError(f"{name}: {_too_large(info.st_size)}")
             # Read one byte past the limit: st_size can be stale or wrong.
@@ -106,6 +110,14 @@ def _load(path: Path, name: str) -> bytes:
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: {_too_large(len(data))}")
     return data
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    """Refuse FIFOs, sockets and devices: reading them blocks or never ends."""
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{name}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{name}: not a regular file")
 
 
 def _too_large(size: int) -> str:

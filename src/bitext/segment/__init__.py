@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bitext.errors import LanguageError
+from bitext.lang import primary
 from bitext.model import EN, FLAG_DAMAGED, FLAG_REPAIRED, ZH, Damage, Paragraph, Sentence
 from bitext.segment import en, zh
 
@@ -21,8 +22,11 @@ __all__ = ["primary_language", "segment", "split_sentences"]
 
 
 def primary_language(lang: str) -> str:
-    """``"zh"`` or ``"en"`` for a tag such as ``"zh-CN"``, ``"en_US"`` or ``"ZH"``."""
-    code = lang.strip().replace("_", "-").split("-", 1)[0].lower()
+    """``"zh"`` or ``"en"`` for a tag such as ``"zh-CN"``, ``"en_US"`` or ``"ZH"``.
+
+    Raises `LanguageError` for any other language: there are no sentence rules for it.
+    """
+    code = primary(lang)
     if code not in (ZH, EN):
         raise LanguageError(f"cannot segment language {lang!r}: only zh and en are supported")
     return code

@@ -1,0 +1,71 @@
+"""Language tags: the one place that knows how ``zh_CN``, ``zh-Hant-TW`` or ``EN`` are read.
+
+Tags reach bitext from users (POSIX locales such as ``zh_CN``, any case), from
+the data model (``"zh"``, ``"en"``) and from TMX files (BCP 47 ``zh-CN``). Every
+stage that compares, prints or writes a tag goes through this module, so that a
+spelling accepted in one place cannot be misread in another.
+
+This module imports nothing from bitext: the data model itself depends on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["display_name", "joiner", "normalize_tag", "primary"]
+
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+# Languages whose sentences follow each other with no space between them.
+_UNSPACED = frozenset({"zh", "ja"})
+_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+def _subtags(tag: str) -> list[str]:
+    # POSIX locales write zh_CN; BCP 47 writes zh-CN. Both mean the same.
+    return tag.strip().replace("_", "-").split("-")
+
+
+def normalize_tag(tag: str) -> str:
+    """A language tag in canonical BCP 47 case: ``zh_cn`` → ``zh-CN``, ``en_us`` → ``en-US``.
+
+    Underscores (POSIX locales) become hyphens, the language is lower case, a
+    four-letter script title case and a region upper case. Raises `ValueError`
+    for anything that is not shaped like a language tag (``""``, ``"zh--CN"``).
+    """
+    subtags = _subtags(tag)
+    first = subtags[0]
+    if not (
+        2 <= len(first) <= 3
+        and first.isascii()
+        and first.isalpha()
+        and all(_SUBTAG.fullmatch(s) for s in subtags[1:])
+    ):
+        raise ValueError(f"invalid language tag {tag!r}: expected a tag such as 'zh-CN' or 'en-US'")
+    out = [first.lower()]
+    for sub in subtags[1:]:
+        if len(sub) == 4 and sub.isalpha():
+            out.append(sub.title())
+        elif (len(sub) == 2 and sub.isalpha()) or (len(sub) == 3 and sub.isdigit()):
+            out.append(sub.upper())
+        else:
+            out.append(sub.lower())
+    return "-".join(out)
+
+
+def primary(tag: str) -> str:
+    """The primary language subtag in lower case: ``"zh_CN"`` → ``"zh"``, ``"EN-us"`` → ``"en"``.
+
+    Does not validate (``normalize_tag`` does): callers that only need to
+    compare or look up a language decide themselves what an unknown one means.
+    """
+    return _subtags(tag)[0].lower()
+
+
+def joiner(tag: str) -> str:
+    """The text between two sentences of language `tag`: ``""`` for zh and ja, else ``" "``."""
+    return "" if primary(tag) in _UNSPACED else " "
+
+
+def display_name(tag: str) -> str:
+    """The English name of `tag`'s language (``"zh-CN"`` → ``"Chinese"``), else `tag` itself."""
+    return _NAMES.get(primary(tag), tag)
