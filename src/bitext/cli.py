@@ -187,10 +187,14 @@ def _summary(alignment: Any) -> str:
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
     return (
-        f"{alignment.source}: {len(pairs)} pairs ({many} not 1-1, {flagged} flagged) from "
+        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} ({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart"
     )
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -78,7 +78,12 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A maximal run of consecutive paragraphs in one language."""
+    """A run of consecutive paragraphs assigned to one language.
+
+    A paragraph's own `lang` may differ inside a block: a short island of the
+    other language (an English photo credit in the Chinese text) is absorbed
+    into the block around it but keeps its own language.
+    """
 
     lang: str
     paragraphs: tuple[Paragraph, ...]
@@ -96,10 +101,11 @@ class Block:
 class LanguageSplit:
     """A document cut into language blocks.
 
-    `layout` is one of ``"zh_then_en"``, ``"en_then_zh"``, ``"interleaved"``
-    (or ``"zh_only"``/``"en_only"`` when one language is missing). Paragraphs
-    whose language could not be decided (a bare number, a date) are kept in
-    `neutral` and belong to no block.
+    `layout` is one of ``"zh_then_en"``, ``"en_then_zh"``, ``"interleaved"``,
+    ``"zh_only"``/``"en_only"`` when one language is missing, or ``"none"``
+    when no paragraph has decisive letters. Paragraphs whose language cannot be
+    decided (a bare number, a date) join the block around them; only when there
+    is no block at all are they kept in `neutral`.
     """
 
     layout: str
