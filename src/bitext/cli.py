@@ -187,7 +187,8 @@ def _summary(alignment: Any) -> str:
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
     return (
-        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} ({many} not 1-1, {flagged} flagged) from "
+        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} "
+        f"({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart"
     )
