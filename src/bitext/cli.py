@@ -1,6 +1,7 @@
 """Command line: a thin layer over the library, one subcommand per job.
 
     bitext align INPUT... -o OUT.tmx     align bilingual files into one TMX (or TSV)
+    bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
 
 Errors print one line, ``bitext: error: ...``, and exit non-zero: 2 bad input,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -59,6 +61,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     align.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     align.set_defaults(run=_align)
+
+    ev = sub.add_parser(
+        "eval",
+        help="score the aligner (or predicted beads) against gold alignments",
+        description="Strict and lax P/R/F1 (Text+Berg definitions, pooled over documents), "
+        "recall per gold bead type, and what was predicted where gold beads were missed.",
+    )
+    ev.add_argument(
+        "gold", nargs="+", metavar="GOLD", help="gold set folders (with docs/*.json) or files"
+    )
+    ev.add_argument(
+        "--predicted",
+        nargs="+",
+        metavar="PRED",
+        help="score these predictions instead of running the aligner: a folder of files named "
+        "like the gold ones, or files in gold order (JSON beads or [0]:[0,1] lines)",
+    )
+    ev.add_argument("--encoder", default=None, help="encoder for the aligner (default usem3)")
+    ev.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override an AlignConfig field, e.g. --set skip=0.15",
+    )
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(run=_eval)
 
     validate = sub.add_parser("validate", help="validate TMX files against the TMX 1.4 DTD")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -196,6 +226,88 @@ def _summary(alignment: Any) -> str:
 
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import compare
+
+    docs = _gold_documents(args.gold)
+    if args.predicted:
+        report = compare([d.gold for _, d in docs], _predictions(args.predicted, docs))
+    else:
+        report = compare([d.gold for _, d in docs], _run_aligner(docs, args))
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.format())
+    return 0
+
+
+def _gold_documents(names: Sequence[str]) -> list[tuple[Path, Any]]:
+    from .evaluate import load_gold
+
+    files: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            folder = path / "docs" if (path / "docs").is_dir() else path
+            found = sorted(folder.glob("*.json"))
+            if not found:
+                raise InputError(f"{name}: no gold documents (*.json) in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{name}: no such file or folder")
+    try:
+        return [(f, load_gold(f)) for f in files]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a gold alignment file: {exc}") from None
+
+
+def _predictions(names: Sequence[str], docs: list[tuple[Path, Any]]) -> list[Any]:
+    from .evaluate import read_beads
+
+    if len(names) == 1 and Path(names[0]).is_dir():
+        folder = Path(names[0])
+        files = []
+        for gold_path, _ in docs:
+            match = sorted(folder.glob(f"{gold_path.stem}.*"))
+            if not match:
+                raise InputError(f"{folder}: no prediction for {gold_path.stem}")
+            files.append(match[0])
+    else:
+        files = [Path(n) for n in names]
+        if len(files) != len(docs):
+            raise InputError(f"{len(files)} prediction files for {len(docs)} gold documents")
+    try:
+        return [read_beads(f) for f in files]
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read predictions: {exc}") from None
+
+
+def _run_aligner(docs: list[tuple[Path, Any]], args: argparse.Namespace) -> list[Any]:
+    import ast
+
+    from .align import align_sentences
+    from .embed import load_encoder
+
+    options = {}
+    for item in args.overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--set {item}: expected KEY=VALUE")
+        try:
+            options[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            raise InputError(f"--set {item}: {value!r} is not a number or literal") from None
+    encoder = load_encoder(args.encoder)
+    predicted = []
+    for _, doc in _progress(docs, quiet=False):
+        try:
+            predicted.append(align_sentences(doc.zh, doc.en, encoder=encoder, **options))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"--set: {exc}") from None
+    return predicted
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -14,8 +14,10 @@ Vecalign's ``score.py``, so our numbers compare with published ones:
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Bead
@@ -117,3 +119,105 @@ def evaluate(
     prec, rec = _ratio(p[0], p[1]), _ratio(r[0], r[1])
     lax_p, lax_r = _ratio(p[2], p[3]), _ratio(r[2], r[3])
     return Scores(prec, rec, _f1(prec, rec), lax_p, lax_r, _f1(lax_p, lax_r))
+
+
+#: Gold bead categories that per-type recall reports, in display order.
+CATEGORIES = ("1-1", "1-2", "2-1", "1-3", "null", "other")
+
+
+def category(src: Sequence[int], tgt: Sequence[int]) -> str:
+    """The reporting category of a bead: its type, "null" for 1-0/0-1, else "other"."""
+    if not src or not tgt:
+        return "null"
+    kind = f"{len(src)}-{len(tgt)}"
+    return kind if kind in CATEGORIES else "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Scores plus where the errors are: per-type recall and a bead-type confusion."""
+
+    scores: Scores
+    documents: int
+    #: category -> (gold beads of that category found exactly, gold beads of it)
+    recall_by_type: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: (gold category, category of the predicted bead holding its first sentence) -> count,
+    #: for gold beads that were not found exactly
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def format(self) -> str:
+        """A plain-text summary, as `bitext eval` prints it."""
+        s = self.scores
+        lines = [
+            f"documents: {self.documents}",
+            f"strict  P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}",
+            f"lax     P {s.lax_precision:.3f}  R {s.lax_recall:.3f}  F1 {s.lax_f1:.3f}",
+            "recall by gold bead type:",
+        ]
+        for cat in CATEGORIES:
+            found, total = self.recall_by_type.get(cat, (0, 0))
+            if total:
+                lines.append(f"  {cat:>5}  {found:5d} / {total:<5d} {found / total:.3f}")
+        if self.confusion:
+            lines.append("missed gold beads, by the type predicted in their place:")
+            for (gold, pred), count in sorted(self.confusion.items(), key=lambda kv: -kv[1]):
+                lines.append(f"  gold {gold:>5} -> predicted {pred:<5} {count}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            **self.scores.as_dict(),
+            "recall_by_type": {k: list(v) for k, v in self.recall_by_type.items()},
+            "confusion": [[g, p, n] for (g, p), n in self.confusion.items()],
+        }
+
+
+def compare(
+    gold: Sequence[Sequence[Bead | BeadLike]], predicted: Sequence[Sequence[Bead | BeadLike]]
+) -> Report:
+    """`evaluate`, plus per-type recall and the confusion of missed gold beads."""
+    scores = evaluate(gold, predicted)
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    for g, t in zip(gold, predicted, strict=True):
+        g, t = _as_tuples(g), _as_tuples(t)
+        predicted_set = set(t)
+        holder = {("s", i): b for b in t for i in b[0]} | {("t", j): b for b in t for j in b[1]}
+        for bead in g:
+            cat = category(*bead)
+            total[cat] += 1
+            if bead in predicted_set:
+                found[cat] += 1
+                continue
+            first = ("s", bead[0][0]) if bead[0] else ("t", bead[1][0])
+            other = holder.get(first)
+            confusion[cat, f"{len(other[0])}-{len(other[1])}" if other else "none"] += 1
+    by_type = {cat: (found[cat], total[cat]) for cat in CATEGORIES if total[cat]}
+    return Report(scores, len(gold), by_type, dict(confusion))
+
+
+_TEXT_BEAD = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")
+
+
+def read_beads(path: str | Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Predicted beads from a file: our JSON (``beads`` or ``gold`` key, or a bare list)
+    or the ``[0]:[0,1]:0.83`` lines that Vecalign and Bertalign write."""
+    text = Path(path).read_text(encoding="utf-8")
+    if text.lstrip().startswith(("{", "[[")):
+        data = json.loads(text)
+        if isinstance(data, dict):
+            data = data.get("beads", data.get("gold"))
+        return [(tuple(s), tuple(t)) for s, t in data]
+    beads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _TEXT_BEAD.match(line)
+        if m is None:
+            raise ValueError(f"{path}:{number}: not a bead line like [0]:[0,1]")
+        beads.append(
+            tuple(tuple(int(x) for x in side.split(",") if x.strip()) for side in m.groups())
+        )
+    return beads
