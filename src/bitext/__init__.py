@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .align import AlignConfig, align_sentences
 from .embed import Encoder, SentenceTransformerEncoder, USEEncoder, load_encoder
 from .errors import BitextError, EncoderError, InputError, LanguageError, OutputError
-from .evaluate import Scores, evaluate
+from .evaluate import Report, Scores, compare, evaluate
 from .export import get_exporter, tmx_bytes, validate_tmx, write_tmx
 from .langsplit import classify, split_languages
 from .model import (
@@ -56,6 +56,7 @@ __all__ = [
     "OutputError",
     "Pair",
     "Paragraph",
+    "Report",
     "Scores",
     "Sentence",
     "SentenceTransformerEncoder",
@@ -65,6 +66,7 @@ __all__ = [
     "align_sentences",
     "align_text",
     "classify",
+    "compare",
     "evaluate",
     "get_exporter",
     "load_encoder",
