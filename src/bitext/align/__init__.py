@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..lang import joiner
 from ..model import Bead
 from .dp import search
+from .lexical import LexicalFeatures, lexical_features
 from .scoring import (
     Windows,
     char_ratio,
@@ -29,9 +30,11 @@ __all__ = [
     "DEFAULT_BEAD_TYPES",
     "MAX_SENTENCE_PAIRS",
     "AlignConfig",
+    "LexicalFeatures",
     "align_sentences",
     "align_windows",
     "check_size",
+    "lexical_features",
 ]
 
 #: Largest source x target sentence count aligned in one search (see `check_size`).
@@ -59,6 +62,10 @@ class AlignConfig:
     - `length_factor`: scale scores by Bertalign's length agreement log2(1 + short/long).
     - `paragraph_bonus`: reward for a bead that opens a paragraph on both sides;
       `paragraph_cross_penalty`: cost of a bead that spans a paragraph boundary.
+    - `lexical_weight`: weight of the word-level similarity (dictionary glosses,
+      numbers, Latin tokens, names; see `lexical`) added to every pairing bead;
+      0 switches it off. `lexical_dictionary`/`lexical_names` switch off its
+      dictionary and name parts (numbers and Latin tokens always count).
     - `calibration`: (slope, midpoint) of the logistic that turns a bead's
       evidence into the probability that it is right (fit on mac-dev).
     """
@@ -74,6 +81,9 @@ class AlignConfig:
     length_factor: bool = True
     paragraph_bonus: float = 0.05
     paragraph_cross_penalty: float = 0.3
+    lexical_weight: float = 0.1
+    lexical_dictionary: bool = True
+    lexical_names: bool = True
     calibration: tuple[float, float] = (6.0, -0.06)
 
     @property
@@ -118,7 +128,17 @@ def align_sentences(
         encoder = USEEncoder()
     sw = embed_windows(src, config.max_src, joiner(src_lang), encoder)
     tw = embed_windows(tgt, config.max_tgt, joiner(tgt_lang), encoder)
-    return align_windows(sw, tw, config, src_paragraphs, tgt_paragraphs)
+    lexical = None
+    if config.lexical_weight:
+        lexical = lexical_features(
+            src,
+            tgt,
+            src_lang,
+            tgt_lang,
+            dictionary=config.lexical_dictionary,
+            names=config.lexical_names,
+        )
+    return align_windows(sw, tw, config, src_paragraphs, tgt_paragraphs, lexical)
 
 
 def check_size(n: int, m: int) -> None:
@@ -170,10 +190,16 @@ def align_windows(
     config: AlignConfig | None = None,
     src_paragraphs: Sequence[int] | None = None,
     tgt_paragraphs: Sequence[int] | None = None,
+    lexical: LexicalFeatures | None = None,
 ) -> list[Bead]:
-    """Run the search on precomputed window embeddings (see `scoring.embed_windows`)."""
+    """Run the search on precomputed window embeddings (see `scoring.embed_windows`).
+
+    `lexical` (from `lexical_features` over the same sentences) adds the
+    word-level score when `config.lexical_weight` is set; without it only the
+    embeddings count.
+    """
     config = config or AlignConfig()
-    scorer = _Scorer(src, tgt, config, src_paragraphs, tgt_paragraphs)
+    scorer = _Scorer(src, tgt, config, src_paragraphs, tgt_paragraphs, lexical)
     types = [(a, b) for a, b in config.bead_types if a <= len(src.emb) and b <= len(tgt.emb)]
     path = search(src.n, tgt.n, types, scorer.gain, skip=config.skip)
     slope, mid = config.calibration
@@ -208,8 +234,10 @@ class _Scorer:
         config: AlignConfig,
         src_paragraphs: Sequence[int] | None,
         tgt_paragraphs: Sequence[int] | None,
+        lexical: LexicalFeatures | None = None,
     ) -> None:
         self.src, self.tgt, self.config = src, tgt, config
+        self.lexical = lexical if config.lexical_weight else None
         self.src_nn, self.tgt_nn = neighbour_means(src, tgt, config.knn)
         self.src_par, self.tgt_par = src_paragraphs, tgt_paragraphs
         self.sim11 = self.similarity(1, 1)
@@ -269,6 +297,8 @@ class _Scorer:
         if config.member_weight and (a > 1 or b > 1):
             weak = np.maximum(np.float32(config.member_floor) - self.weakest_member(a, b), 0)
             s -= np.float32(config.member_weight) * weak
+        if self.lexical is not None:
+            s += np.float32(config.lexical_weight) * self.lexical.similarity(a, b)
         if self.src_par is None or self.tgt_par is None:
             return s
         n, m = self.src.n, self.tgt.n
