@@ -148,3 +148,16 @@ def test_quality_on_parallel_news_documents(shared_dir: Path, use_encoder):
     scores = evaluate([d.gold for d in docs], predicted)
     # Measured 0.997 strict F1 on the whole set (docs/benchmarks.md); a regression guard.
     assert scores.f1 >= 0.95
+
+
+def test_quotation_marks_keep_dialogue_in_its_beads(shared_dir: Path, use_encoder):
+    # mac-dev 003, zh 30-35 / en 44-50: the English splits a quoted question
+    # ("...what do you expect me to do? / Go out and rob?'") where the Chinese
+    # has one sentence. Only the closing quote tells the two readings apart.
+    doc = json.loads((shared_dir / "eval" / "mac-dev" / "docs" / "003.json").read_text("utf-8"))
+    zh, en = doc["zh"][30:36], doc["en"][44:51]
+    gold = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3, 4)), ((4,), (5,)), ((5,), (6,))]
+    with_quotes = align_sentences(zh, en, encoder=use_encoder)
+    without = align_sentences(zh, en, encoder=use_encoder, quote_weight=0, quoted_weight=0)
+    assert [(b.src, b.tgt) for b in with_quotes] == gold
+    assert [(b.src, b.tgt) for b in without] != gold

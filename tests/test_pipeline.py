@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -178,3 +180,13 @@ def test_one_language_is_refused(tmp_path: Path, use_encoder):
     path.write_text("双方签署合作协议。\n座谈会上，管洪表示欢迎。\n", encoding="utf-8")
     with pytest.raises(bitext.LanguageError, match="no English"):
         bitext.align_document(path, encoder=use_encoder)
+
+
+def test_library_calls_print_nothing(sample_path: Path):
+    code = (
+        f"import bitext\na = bitext.align_document({str(sample_path)!r})\nbitext.tmx_bytes([a])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert (done.stdout, done.stderr) == ("", "")

@@ -62,6 +62,8 @@ class AlignConfig:
     - `length_factor`: scale scores by Bertalign's length agreement log2(1 + short/long).
     - `paragraph_bonus`: reward for a bead that opens a paragraph on both sides;
       `paragraph_cross_penalty`: cost of a bead that spans a paragraph boundary.
+    - `quote_weight`: cost of a bead whose last sentence ends a quotation on one
+      side only; `quoted_weight`: cost of a bead that quotes on one side only.
     - `lexical_weight`: weight of the word-level similarity (dictionary glosses,
       numbers, Latin tokens, names; see `lexical`) added to every pairing bead;
       0 switches it off. `lexical_dictionary`/`lexical_names` switch off its
@@ -81,6 +83,8 @@ class AlignConfig:
     length_factor: bool = True
     paragraph_bonus: float = 0.05
     paragraph_cross_penalty: float = 0.3
+    quote_weight: float = 0.07
+    quoted_weight: float = 0.03
     lexical_weight: float = 0.1
     lexical_dictionary: bool = True
     lexical_names: bool = True
@@ -289,6 +293,15 @@ class _Scorer:
                 np.minimum(low, single[:, k : k + m - b + 1], out=low)
         return low
 
+    def quote_mismatch(self, a: int, b: int) -> np.ndarray | float:
+        """Cost of quotation marks that one side of a bead has and the other lacks."""
+        src, tgt, config = self.src, self.tgt, self.config
+        if not (src.closes_quote and tgt.closes_quote):
+            return 0.0
+        ends = src.closes_quote[a - 1][:, None] != tgt.closes_quote[b - 1][None, :]
+        quoted = src.quoted[a - 1][:, None] != tgt.quoted[b - 1][None, :]
+        return np.float32(config.quote_weight) * ends + np.float32(config.quoted_weight) * quoted
+
     def gain(self, a: int, b: int) -> np.ndarray:
         """What the search maximises: evidence, less thresholds and penalties, plus anchors."""
         config = self.config
@@ -299,6 +312,7 @@ class _Scorer:
             s -= np.float32(config.member_weight) * weak
         if self.lexical is not None:
             s += np.float32(config.lexical_weight) * self.lexical.similarity(a, b)
+        s -= self.quote_mismatch(a, b)
         if self.src_par is None or self.tgt_par is None:
             return s
         n, m = self.src.n, self.tgt.n

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
+from .._jieba import tokenizer
 from .lexicon import (
     DIGITS,
     cedict,
@@ -130,11 +131,9 @@ def chinese_keys(
     name, and with `dictionary` every word to its CC-CEDICT glosses. Words with
     no candidate key are left out: they could never be explained.
     """
-    import jieba
-
     # jieba splits 2,000 at the comma: numbers in digits are taken out first.
     out = [(n, frozenset([number_key(chinese_number(n) or 0.0)])) for n in DIGITS.findall(text)]
-    tokens = [t for t in jieba.lcut(DIGITS.sub(" ", text)) if t.strip()]
+    tokens = [t for t in tokenizer().lcut(DIGITS.sub(" ", text)) if t.strip()]
     for token in tokens:
         keys: set[str] = set()
         known = dictionary and token in cedict()

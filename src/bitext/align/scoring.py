@@ -10,6 +10,7 @@ as in LASER/Vecalign).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,14 +23,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Windows:
-    """Embeddings and lengths of every run of 1..k consecutive sentences of one side.
+    """Embeddings, lengths and quote marks of every run of 1..k consecutive sentences.
 
     ``emb[l - 1][i]`` embeds sentences i..i+l-1 joined; ``chars[l - 1][i]`` is
-    their length in non-space characters.
+    their length in non-space characters; ``closes_quote[l - 1][i]`` whether the
+    run's last sentence ends a quotation and ``quoted[l - 1][i]`` whether any of
+    its sentences quotes (empty tuples when the texts were not available).
     """
 
     emb: tuple[np.ndarray, ...]
     chars: tuple[np.ndarray, ...]
+    closes_quote: tuple[np.ndarray, ...] = ()
+    quoted: tuple[np.ndarray, ...] = ()
 
     @property
     def n(self) -> int:
@@ -49,16 +54,40 @@ def embed_windows(sentences: Sequence[str], width: int, glue: str, encoder: Enco
     width = max(1, min(width, len(sentences)))
     texts = window_texts(sentences, width, glue)
     vecs = encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    lens = np.array([len("".join(t.split())) for t in sentences], dtype=np.float64)
-    csum = np.concatenate([[0.0], np.cumsum(lens)])
-    emb, chars, pos = [], [], 0
-    n = len(sentences)
+    emb, pos = [], 0
     for w in range(1, width + 1):
-        count = n - w + 1
+        count = len(sentences) - w + 1
         emb.append(np.asarray(vecs[pos : pos + count], dtype=np.float32))
-        chars.append(csum[w:] - csum[:-w])
         pos += count
-    return Windows(tuple(emb), tuple(chars))
+    return Windows(tuple(emb), *window_marks(sentences, width))
+
+
+#: Marks that close a quotation at the end of a sentence (before any final space),
+#: and that open one: Chinese corner and curly quotes, English straight/curly ones
+#: (an English opening ' counts only at a word start, not as an apostrophe).
+_CLOSING_QUOTES = ("”", "」", "』", '"', "'", "’")
+_OPENING_QUOTE = re.compile(r"[“「『]|(?:^|\s)['\"‘]")
+
+
+def window_marks(
+    sentences: Sequence[str], width: int
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Per window width: character lengths, closes-a-quote and quotes-at-all flags.
+
+    Translators keep quotations: a bead whose Chinese ends a quotation while its
+    English does not has usually cut the dialogue in the wrong place.
+    """
+    lens = np.array([len("".join(t.split())) for t in sentences], dtype=np.float64)
+    closes = np.array([t.rstrip().endswith(_CLOSING_QUOTES) for t in sentences], dtype=bool)
+    quotes = np.array([_OPENING_QUOTE.search(t) is not None for t in sentences], dtype=np.int64)
+    csum = np.concatenate([[0.0], np.cumsum(lens)])
+    qsum = np.concatenate([[0], np.cumsum(quotes)])
+    chars, closing, quoted = [], [], []
+    for w in range(1, width + 1):
+        chars.append(csum[w:] - csum[:-w])
+        closing.append(closes[w - 1 :])
+        quoted.append((qsum[w:] - qsum[:-w]) > 0)
+    return tuple(chars), tuple(closing), tuple(quoted)
 
 
 def neighbour_means(src: Windows, tgt: Windows, k: int) -> tuple[list[np.ndarray], ...]:

@@ -10,13 +10,11 @@ The dictionary loads on first use, i.e. only for paragraphs with damage.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Iterable
 from functools import cache
 
-import jieba
-
+from bitext._jieba import tokenizer
 from bitext.normalize.pinyin import strip_pinyin
 from bitext.normalize.script import is_traditional, to_simplified
 from bitext.script import HAN_RUN_RE, is_han
@@ -32,10 +30,8 @@ COMMON_PUNCT = frozenset("、，。：；！？“”‘’《》〈〉（）「
 
 @cache
 def _dictionary() -> tuple[dict[str, int], float]:
-    # jieba announces its dictionary loading at DEBUG level on its own logger.
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ, math.log(jieba.dt.total)
+    dt = tokenizer()
+    return dt.FREQ, math.log(dt.total)
 
 
 def word_freq(word: str) -> int:
