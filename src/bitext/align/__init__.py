@@ -66,8 +66,10 @@ class AlignConfig:
       side only; `quoted_weight`: cost of a bead that quotes on one side only.
     - `lexical_weight`: weight of the word-level similarity (dictionary glosses,
       numbers, Latin tokens, names; see `lexical`) added to every pairing bead;
-      0 switches it off. `lexical_dictionary`/`lexical_names` switch off its
-      dictionary and name parts (numbers and Latin tokens always count).
+      0 switches it off. `lexical_dictionary` switches off its dictionary part
+      (numbers and Latin tokens always count); `lexical_names` adds names matched
+      by their pinyin, off by default: it gained nothing on mac-dev, whose
+      translators render names freely (docs/benchmarks.md).
     - `calibration`: (slope, midpoint) of the logistic that turns a bead's
       evidence into the probability that it is right (fit on mac-dev).
     """
@@ -87,7 +89,7 @@ class AlignConfig:
     quoted_weight: float = 0.03
     lexical_weight: float = 0.1
     lexical_dictionary: bool = True
-    lexical_names: bool = True
+    lexical_names: bool = False
     calibration: tuple[float, float] = (6.0, -0.06)
 
     @property
