@@ -7,7 +7,8 @@ search on embeddings computed elsewhere (the evaluation harness reuses them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .scoring import (
     neighbour_means,
     paragraph_starts,
 )
+
+if TYPE_CHECKING:
+    from ..embed import Encoder
 
 __all__ = [
     "DEFAULT_BEAD_TYPES",
@@ -105,13 +109,13 @@ def align_sentences(
     src: Sequence[str],
     tgt: Sequence[str],
     *,
-    encoder=None,
+    encoder: Encoder | None = None,
     config: AlignConfig | None = None,
     src_lang: str = "zh",
     tgt_lang: str = "en",
     src_paragraphs: Sequence[int] | None = None,
     tgt_paragraphs: Sequence[int] | None = None,
-    **options,
+    **options: Any,
 ) -> list[Bead]:
     """Align two lists of sentences; returns beads covering every sentence once, in order.
 
@@ -173,9 +177,7 @@ def _check_paragraphs(ids: Sequence[int] | None, n: int, name: str) -> None:
         raise ValueError(f"{name} has {len(ids)} ids for {n} sentences")
 
 
-def _config(config: AlignConfig | None, options: dict) -> AlignConfig:
-    from dataclasses import fields, replace
-
+def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:
     config = config or AlignConfig()
     known = {f.name for f in fields(AlignConfig)}
     unknown = set(options) - known

@@ -1,0 +1,448 @@
+"""Reading TMX 1.1-1.4 translation memories from untrusted files, and writing them back.
+
+TMX files come from other people's CAT tools (OmegaT, Trados Studio, memoQ,
+Wordfast), so the reader treats every file as hostile: a DOCTYPE that declares
+entities (XXE, billion laughs) is refused before the parser reaches the body,
+nothing is fetched, no entity is expanded, and the file size is capped. The
+body is parsed incrementally, one <tu> at a time, so a large memory does not
+need a tree of the whole file in memory.
+
+Inline markup (bpt/ept/ph/it/hi/ut/sub) is kept verbatim in
+`Variant.segment_xml`, so a memory read and written back with
+`tmx_units_to_bytes` keeps the formatting codes a CAT tool needs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from bitext.errors import InputError
+from bitext.export.tmx import (
+    XML_DECLARATION,
+    XML_LANG,
+    _bitext_version,
+    clean_xml_text,
+    validate_tmx,
+)
+from bitext.lang import normalize_tag, primary
+
+__all__ = [
+    "MAX_BYTES",
+    "TMXDocument",
+    "TranslationUnit",
+    "Variant",
+    "read_tmx",
+    "tmx_units_to_bytes",
+]
+
+#: Files larger than this are refused unless the caller raises `max_bytes`.
+MAX_BYTES = 200 * 1024 * 1024
+# The DOCTYPE is checked in this much of the file; a legitimate TMX DOCTYPE is one line.
+_HEAD_BYTES = 1 << 20
+_VERSION = re.compile(r"1\.[1-4][a-z]?")
+# Native formatting codes: their content is markup of the original file, not text.
+_CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
+_LANG_ATTRS = ("srclang", "adminlang")
+# Header attributes of TMX 1.4; others (from older versions or vendors) are not written back.
+_HEADER_ATTRS = (
+    "creationtool",
+    "creationtoolversion",
+    "segtype",
+    "o-tmf",
+    "adminlang",
+    "srclang",
+    "datatype",
+    "o-encoding",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "changeid",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One language's segment of a unit.
+
+    `text` is the plain text (inline codes left out, the text inside <hi>
+    kept); `segment_xml` is the inner XML of <seg>, inline tags included.
+    """
+
+    lang: str
+    text: str
+    segment_xml: str
+
+    @classmethod
+    def plain(cls, lang: str, text: str) -> Variant:
+        """A variant without inline markup; `lang` is normalized (``zh_CN`` → ``zh-CN``)."""
+        return cls(normalize_tag(lang), text, escape(text))
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationUnit:
+    """One <tu>: its variants by normalized language tag, props (type → values) and notes."""
+
+    tuid: str | None
+    variants: dict[str, Variant]
+    props: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    creationdate: str | None = None
+    changedate: str | None = None
+
+    def variant(self, lang: str) -> Variant | None:
+        """The variant for `lang` (any spelling: ``zh_cn``, ``ZH-CN``).
+
+        A bare language (``"zh"``) with no exact match stands for the unit's
+        only variant of that language; with two (zh-Hans and zh-Hant) it is
+        ambiguous and gives None.
+        """
+        tag = normalize_tag(lang)
+        if tag in self.variants:
+            return self.variants[tag]
+        if tag != primary(tag):
+            return None
+        same = [v for key, v in self.variants.items() if primary(key) == tag]
+        return same[0] if len(same) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class TMXDocument:
+    """A whole memory: header attributes, units in file order, and the TMX version read."""
+
+    header: dict[str, str]
+    units: tuple[TranslationUnit, ...]
+    version: str
+
+    def pairs(self, src_lang: str, tgt_lang: str) -> Iterator[tuple[str, str]]:
+        """Plain (source, target) texts of the units holding both languages, in order."""
+        for unit in self.units:
+            src, tgt = unit.variant(src_lang), unit.variant(tgt_lang)
+            if src is not None and tgt is not None:
+                yield src.text, tgt.text
+
+
+# --- safety checks before parsing ---------------------------------------------------------
+
+
+def _decode_head(head: bytes) -> str:
+    """The start of the file as text, enough to read its prolog."""
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    )
+    for bom, codec in boms:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, "replace")
+    if head.startswith(b"<\0"):
+        return head.decode("utf-16-le", "replace")
+    if head.startswith(b"\0<"):
+        return head.decode("utf-16-be", "replace")
+    # Markup characters are ASCII in every ASCII-compatible encoding (UTF-8, GBK, cp1252).
+    return head.decode("latin-1")
+
+
+def _skip_markup(text: str, pos: int) -> int | None:
+    """The position after the comment or PI at `pos`, `pos` if there is none, None if cut off."""
+    for start, end in (("<!--", "-->"), ("<?", "?>")):
+        if text.startswith(start, pos):
+            close = text.find(end, pos + len(start))
+            return None if close < 0 else close + len(end)
+    return pos
+
+
+def _doctype_declares_entities(text: str, pos: int) -> bool | None:
+    """Whether the DOCTYPE at `pos` declares entities; None if it does not end in `text`."""
+    quote, in_subset = "", False
+    while pos < len(text):
+        char = text[pos]
+        if quote:
+            quote = "" if char == quote else quote
+        elif in_subset and (after := _skip_markup(text, pos)) != pos:
+            if after is None:
+                return None
+            pos = after
+            continue
+        elif in_subset and text.startswith("<!ENTITY", pos):
+            return True
+        elif char in "\"'":
+            quote = char
+        elif char in "[]":
+            in_subset = char == "["
+        elif char == ">" and not in_subset:
+            return False
+        pos += 1
+    return None
+
+
+def _declares_entities(head: bytes) -> bool | None:
+    """Whether the prolog declares entities: True, False, or None when it cannot tell."""
+    text, pos = _decode_head(head), 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if text.startswith("<!DOCTYPE", pos):
+            return _doctype_declares_entities(text, pos)
+        after = _skip_markup(text, pos)
+        if after is None:
+            return None
+        if after == pos:  # the root element or non-XML: no DOCTYPE follows
+            return False
+        pos = after
+
+
+def _check_head(head: bytes, name: str) -> None:
+    declares = _declares_entities(head)
+    if declares is None and len(head) >= _HEAD_BYTES:
+        raise InputError(f"{name}: TMX prolog too long to check for entities; refused for safety")
+    if declares:
+        raise InputError(f"{name}: TMX declares entities; refused for safety")
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _plain_text(element: etree._Element) -> str:
+    """Text of `element` without native codes; the text inside <hi> and unknown tags stays."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
+            parts.append(_plain_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _inner_xml(element: etree._Element) -> str:
+    children = (etree.tostring(c, encoding="unicode", with_tail=True) for c in element)
+    return escape(element.text or "") + "".join(children)
+
+
+def _lang(raw: str | None, name: str, line: int | None) -> str:
+    try:
+        return normalize_tag(raw or "")
+    except ValueError:
+        raise InputError(f"{name}: line {line}: invalid language tag {raw!r}") from None
+
+
+def _variant(tuv: etree._Element, name: str) -> Variant:
+    # TMX 1.1 wrote the language as `lang`; 1.2 onwards as `xml:lang`.
+    lang = _lang(tuv.get(XML_LANG) or tuv.get("lang"), name, tuv.sourceline)
+    seg = tuv.find("seg")
+    if seg is None:
+        raise InputError(f"{name}: line {tuv.sourceline}: <tuv> without <seg>")
+    return Variant(lang, _plain_text(seg), _inner_xml(seg))
+
+
+def _unit(tu: etree._Element, name: str) -> TranslationUnit:
+    for entity in tu.iter(etree.Entity):
+        # An entity the file did not declare here (an external DTD's): never resolved.
+        raise InputError(
+            f"{name}: line {entity.sourceline}: TMX refers to entity {entity.text}; "
+            "refused for safety"
+        )
+    props: dict[str, list[str]] = {}
+    notes: list[str] = []
+    variants: dict[str, Variant] = {}
+    for child in tu.iterchildren("prop", "note", "tuv"):
+        if child.tag == "prop":
+            props.setdefault(child.get("type", ""), []).append(child.text or "")
+        elif child.tag == "note":
+            notes.append(child.text or "")
+        else:
+            variant = _variant(child, name)
+            if variant.lang in variants:
+                raise InputError(
+                    f"{name}: line {child.sourceline}: <tu> has two variants in {variant.lang}"
+                )
+            variants[variant.lang] = variant
+    return TranslationUnit(
+        tuid=tu.get("tuid"),
+        variants=variants,
+        props={key: tuple(values) for key, values in props.items()},
+        notes=tuple(notes),
+        creationdate=tu.get("creationdate"),
+        changedate=tu.get("changedate"),
+    )
+
+
+def _check_root(root: etree._Element, name: str) -> str:
+    """The TMX version of `root`, after refusing a non-TMX root or entity declarations."""
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise InputError(f"{name}: TMX declares entities; refused for safety")
+    if root.tag != "tmx":
+        raise InputError(f"{name}: root element is <{root.tag}>, not <tmx>: not a TMX file")
+    version = root.get("version", "")
+    if not _VERSION.fullmatch(version):
+        raise InputError(f"{name}: unsupported TMX version {version!r} (expected 1.1 to 1.4)")
+    return version
+
+
+def _header(element: etree._Element, name: str) -> dict[str, str]:
+    header = {str(key): str(value) for key, value in element.attrib.items()}
+    for key in _LANG_ATTRS:
+        if key in header and header[key] != "*all*":
+            header[key] = _lang(header[key], name, element.sourceline)
+    return header
+
+
+def _parse(source: str | io.BytesIO, name: str) -> TMXDocument:
+    events = etree.iterparse(
+        source,
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    version, header, units, seen_body = "", {}, [], False
+    for event, element in events:
+        if event == "start":
+            if not version:
+                version = _check_root(element, name)
+            continue
+        if element.tag == "header":
+            header = _header(element, name)
+        elif element.tag == "tu":
+            units.append(_unit(element, name))
+            # Units already read are dropped from the tree: memory stays flat.
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        elif element.tag == "body":
+            seen_body = True
+    if not seen_body:
+        raise InputError(f"{name}: TMX has no <body>")
+    return TMXDocument(header=header, units=tuple(units), version=version)
+
+
+def read_tmx(
+    source: str | os.PathLike[str] | bytes | bytearray,
+    *,
+    name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> TMXDocument:
+    """Read a TMX 1.1-1.4 memory from a file path or from bytes, refusing anything unsafe.
+
+    `name` labels the data in error messages (default: the path, or "TMX
+    data"). Raises `InputError` (one line, naming the file) for a missing or
+    unreadable file, a file over `max_bytes`, XML that is not well-formed (with
+    its line), a root other than <tmx>, a DOCTYPE declaring entities (XXE,
+    billion laughs), an entity reference, an invalid language tag, a <tuv>
+    without <seg> or two variants of one language in a unit.
+    """
+    if isinstance(source, bytes | bytearray):
+        label = name or "TMX data"
+        data = bytes(source)
+        size, head, parse_from = len(data), data[:_HEAD_BYTES], io.BytesIO(data)
+    else:
+        path = os.fspath(source)
+        label = name or str(path)
+        try:
+            size = os.stat(path).st_size
+            with open(path, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+        except FileNotFoundError:
+            raise InputError(f"{label}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{label}: is a directory, not a TMX file") from None
+        except OSError as exc:
+            raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
+        parse_from = path  # lxml reads the file itself: no second copy in memory
+    if size > max_bytes:
+        raise InputError(f"{label}: {size} bytes, over the {max_bytes}-byte limit for TMX input")
+    if size == 0:
+        raise InputError(f"{label}: empty file, not TMX")
+    _check_head(head, label)
+    try:
+        return _parse(parse_from, label)
+    except etree.XMLSyntaxError as exc:
+        message = " ".join(str(exc.msg).split())
+        if "amplification" in message or "entity reference loop" in message.lower():
+            raise InputError(f"{label}: TMX declares entities; refused for safety") from None
+        raise InputError(f"{label}: not well-formed XML (line {exc.lineno}): {message}") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
+
+
+# --- writing back ---------------------------------------------------------------------------
+
+
+def _header_attrs(doc: TMXDocument) -> dict[str, str]:
+    """The header as TMX 1.4 requires it: the document's values over neutral defaults."""
+    first = next((lang for unit in doc.units for lang in unit.variants), "*all*")
+    attrs = {
+        "creationtool": "bitext",
+        "creationtoolversion": _bitext_version(),
+        "segtype": "sentence",
+        "o-tmf": "unknown",
+        "adminlang": "en-US",
+        "srclang": first,
+        "datatype": "unknown",
+    }
+    attrs.update((key, doc.header[key]) for key in _HEADER_ATTRS if key in doc.header)
+    for key in _LANG_ATTRS:
+        if attrs[key] != "*all*":
+            attrs[key] = normalize_tag(attrs[key])
+    return {key: clean_xml_text(value) for key, value in attrs.items()}
+
+
+def _fill_seg(seg: etree._Element, variant: Variant, parser: etree.XMLParser) -> None:
+    try:
+        parsed = etree.fromstring(f"<seg>{variant.segment_xml}</seg>", parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"{variant.lang} segment is not well-formed XML: {exc.msg}") from None
+    seg.text = parsed.text
+    seg.extend(list(parsed))  # lxml moves each child with its tail
+
+
+def _unit_element(
+    body: etree._Element, unit: TranslationUnit
+) -> list[tuple[etree._Element, Variant]]:
+    """Append one <tu> with empty <seg>s; returns them with the variant each will hold."""
+    attrs = {"tuid": unit.tuid, "creationdate": unit.creationdate, "changedate": unit.changedate}
+    tu = etree.SubElement(body, "tu", {k: clean_xml_text(v) for k, v in attrs.items() if v})
+    # The DTD wants notes and props before the first tuv.
+    for note in unit.notes:
+        etree.SubElement(tu, "note").text = clean_xml_text(note)
+    for kind, values in unit.props.items():
+        for value in values:
+            etree.SubElement(tu, "prop", type=clean_xml_text(kind)).text = clean_xml_text(value)
+    segs = []
+    for variant in unit.variants.values():
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: normalize_tag(variant.lang)})
+        segs.append((etree.SubElement(tuv, "seg"), variant))
+    return segs
+
+
+def tmx_units_to_bytes(doc: TMXDocument) -> bytes:
+    """`doc` as a TMX 1.4 document (UTF-8 bytes), inline tags of every segment kept.
+
+    Header attributes TMX 1.4 does not define are left out and missing required
+    ones get neutral defaults; language tags are written normalized. Raises
+    `ValueError` if a `segment_xml` is not well-formed or the result would not
+    be valid TMX 1.4 (for instance an inline tag the 1.4 DTD does not allow).
+    """
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", _header_attrs(doc))
+    body = etree.SubElement(root, "body")
+    segs = [pair for unit in doc.units for pair in _unit_element(body, unit)]
+    # Indent before the segments are filled: whitespace inside a <seg> is content.
+    etree.indent(root)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for seg, variant in segs:
+        _fill_seg(seg, variant, parser)
+    data = XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
+    validate_tmx(data)
+    return data
