@@ -1,0 +1,26 @@
+"""Alignment accuracy on whole gold sets with the default offline encoder: regression guards.
+
+The measured numbers and the command that produced them are in docs/benchmarks.md
+(mac-dev 0.905 strict F1, paramed 0.991); these bounds sit just below them so
+that a change that costs accuracy fails here before it lands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bitext import align_sentences, evaluate
+from bitext.evaluate import load_gold_set
+
+
+@pytest.mark.parametrize(
+    ("name", "strict", "lax"), [("mac-dev", 0.90, 0.99), ("paramed", 0.99, 0.99)]
+)
+def test_gold_set_accuracy(shared_dir: Path, use_encoder, name: str, strict: float, lax: float):
+    docs = load_gold_set(shared_dir / "eval" / name)
+    predicted = [align_sentences(d.zh, d.en, encoder=use_encoder) for d in docs]
+    scores = evaluate([d.gold for d in docs], predicted)
+    assert scores.f1 >= strict
+    assert scores.lax_f1 >= lax
