@@ -190,3 +190,55 @@ def test_unknown_encoder_is_a_clear_error(sample_path: Path, tmp_path: Path, cap
     code = main(["align", str(sample_path), "-o", str(tmp_path / "x.tmx"), "--encoder", "nope"])
     assert code == 4
     assert capsys.readouterr().err.startswith("bitext: error: ")
+
+
+TMX_A = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence"
+ o-tmf="x" adminlang="en-US" srclang="zh-CN" datatype="plaintext"/><body>
+<tu tuid="a1" changedate="20200101T000000Z"><prop type="x-document">old.txt</prop>
+<tuv xml:lang="zh-CN"><seg>双方签署合作协议。</seg></tuv>
+<tuv xml:lang="en-US"><seg>The two parties signed a cooperation agreement.</seg></tuv></tu>
+<tu tuid="a2"><tuv xml:lang="zh-CN"><seg>座谈会上，管洪表示欢迎。</seg></tuv>
+<tuv xml:lang="en-US"><seg>At the meeting, Guan Hong welcomed them.</seg></tuv></tu>
+</body></tmx>
+"""
+TMX_B = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.1"><header creationtool="y" creationtoolversion="2" segtype="sentence"
+ o-tmf="y" adminlang="EN-US" srclang="ZH_CN" datatype="plaintext"/><body>
+<tu tuid="b1" changedate="20240101T000000Z"><note>checked</note>
+<tuv lang="zh_CN"><seg>双方签署合作协议。</seg></tuv>
+<tuv lang="EN-US"><seg>The two parties signed a cooperation agreement.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_tm_merge_command(tmp_path: Path, tmx_dtd: Path, capsys):
+    a, b, out = tmp_path / "a.tmx", tmp_path / "b.tmx", tmp_path / "all.tmx"
+    a.write_text(TMX_A, encoding="utf-8")
+    b.write_text(TMX_B, encoding="utf-8")
+    assert main(["tm", "merge", str(a), str(b), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{a}: 2 read, 2 kept, 0 merged" in err
+    assert f"{b}: 1 read, 0 kept, 1 merged" in err
+    tree = etree.parse(str(out))
+    assert etree.DTD(str(tmx_dtd)).validate(tree)
+    units = tree.findall(".//tu")
+    assert len(units) == 2
+    merged = units[0]
+    assert merged.get("tuid") == "b1"  # the newer copy wins
+    assert merged.findtext("note") == "checked"
+    assert merged.xpath("prop[@type='x-count']/text()") == ["2"]
+    assert set(tree.xpath("//tuv/@xml:lang")) == {"zh-CN", "en-US"}
+    # Never over an existing file without --force; a hostile input writes nothing.
+    assert main(["tm", "merge", str(a), "-o", str(out)]) == 3
+    evil = tmp_path / "evil.tmx"
+    evil.write_text(
+        '<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="en"><seg>&x;</seg></tuv></tu>'
+        "</body></tmx>",
+        encoding="utf-8",
+    )
+    fresh = tmp_path / "fresh.tmx"
+    assert main(["tm", "merge", str(a), str(evil), "-o", str(fresh)]) == 2
+    assert "refused for safety" in capsys.readouterr().err
+    assert not fresh.exists()

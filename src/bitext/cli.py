@@ -2,6 +2,7 @@
 
     bitext align INPUT... -o OUT.tmx     align bilingual files into one TMX (or TSV)
     bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
+    bitext tm merge A.tmx B.tmx... -o ALL.tmx  one translation memory from many
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
 
 Errors print one line, ``bitext: error: ...``, and exit non-zero: 2 bad input,
@@ -89,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(run=_eval)
+
+    tm = sub.add_parser("tm", help="translation memory tools")
+    tm_sub = tm.add_subparsers(dest="tm_command", required=True, metavar="COMMAND")
+    merge = tm_sub.add_parser(
+        "merge",
+        help="merge TMX files into one; identical pairs become one unit (newest kept)",
+    )
+    merge.add_argument("inputs", nargs="+", metavar="TMX", help="TMX 1.1-1.4 files")
+    merge.add_argument("-o", "--output", required=True, help="the merged TMX 1.4 file")
+    merge.add_argument("--force", action="store_true", help="overwrite an existing output")
+    merge.set_defaults(run=_tm_merge)
 
     validate = sub.add_parser("validate", help="validate TMX files against the TMX 1.4 DTD")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -308,6 +320,23 @@ def _run_aligner(docs: list[tuple[Path, Any]], args: argparse.Namespace) -> list
         except (TypeError, ValueError) as exc:
             raise InputError(f"--set: {exc}") from None
     return predicted
+
+
+def _tm_merge(args: argparse.Namespace) -> int:
+    from . import tmx
+    from .atomic import atomic_write, check_target
+
+    check_target(args.output, force=args.force)
+    memories = [tmx.read(name) for name in args.inputs]  # one bad file: nothing is written
+    merged, reports = tmx.merge(memories, names=args.inputs)
+    atomic_write(args.output, tmx.to_bytes(merged), force=args.force)
+    for report in reports:
+        print(
+            f"{report.name}: {report.read} read, {report.kept} kept, {report.merged} merged",
+            file=sys.stderr,
+        )
+    print(f"wrote {args.output}: {len(merged.units)} translation units", file=sys.stderr)
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
