@@ -6,6 +6,9 @@ code under test.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -347,3 +350,43 @@ def test_public_read_on_the_sample_tmx(sample_path, tmp_path, use_encoder):
     memory = tmx.read(out)
     assert memory.version == "1.4"
     assert list(memory.pairs("zh-CN", "en-US")) == [(p.src, p.tgt) for p in alignment.pairs()]
+
+
+ONE_UNIT = (
+    '<?xml version="1.0" encoding="{enc}"?>\n<tmx version="1.4"><header srclang="zh-CN"/><body>'
+    '<tu><tuv xml:lang="zh-CN"><seg>双方签署合作协议。</seg></tuv>'
+    '<tuv xml:lang="en-US"><seg>The two parties signed an agreement.</seg></tuv></tu></body></tmx>'
+)
+
+
+def test_truncated_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    data = ONE_UNIT.format(enc="UTF-8").encode()
+    path = tmp_path / "cut.tmx"
+    path.write_bytes(data[: len(data) - 30])
+    with pytest.raises(InputError, match=r"cut\.tmx: not well-formed XML \(line 2\)"):
+        read_tmx(path)
+
+
+def test_wrong_encoding_declarations_are_refused(tmp_path: Path) -> None:
+    utf8_as_latin1 = tmp_path / "latin1.tmx"
+    utf8_as_latin1.write_bytes(ONE_UNIT.format(enc="ISO-8859-1").encode("utf-8"))
+    with pytest.raises(InputError, match="declares encoding ISO-8859-1 but its bytes are UTF-8"):
+        read_tmx(utf8_as_latin1)
+    gbk_as_utf8 = tmp_path / "gbk.tmx"
+    gbk_as_utf8.write_bytes(ONE_UNIT.format(enc="UTF-8").encode("gb18030"))
+    with pytest.raises(InputError, match="bytes do not match the declared encoding"):
+        read_tmx(gbk_as_utf8)
+    # Declared and real encoding agree: read as written, whatever the encoding.
+    for enc in ("GB18030", "UTF-16"):
+        path = tmp_path / f"{enc}.tmx"
+        path.write_bytes(ONE_UNIT.format(enc=enc).encode(enc.lower()))
+        pairs = list(read_tmx(path).pairs("zh-CN", "en-US"))
+        assert pairs == [("双方签署合作协议。", "The two parties signed an agreement.")]
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.tmx"
+    os.mkfifo(fifo)
+    code = f"from bitext.tmx import read\nread({str(fifo)!r})\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert done.returncode != 0 and "not a regular file" in done.stderr

@@ -18,6 +18,7 @@ import codecs
 import io
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -196,7 +197,45 @@ def _declares_entities(head: bytes) -> bool | None:
         pos = after
 
 
+_DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    match = _DECLARED_ENCODING.match(_decode_head(head))
+    return match.group(1) if match else None
+
+
+def _check_encoding(head: bytes, name: str) -> None:
+    """Refuse a file whose bytes are UTF-8 while it declares a single-byte encoding.
+
+    lxml would decode it as declared without complaint and every Chinese
+    character would come out as garbage (æ·±å¥): a memory silently poisoned.
+    """
+    declared = _declared_encoding(head)
+    if declared is None:
+        return
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise InputError(f"{name}: declares unknown encoding {declared!r}") from None
+    if codec.startswith(("utf", "gb", "big5", "euc", "shift", "iso2022", "cp9")):
+        return  # Unicode and multi-byte encodings: lxml itself rejects bytes that don't fit
+    body = head.split(b"?>", 1)[-1]
+    if max(body, default=0) < 0x80:
+        return
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(body) - 4:  # not just a character cut at the end of the head
+            return
+    raise InputError(
+        f"{name}: declares encoding {declared} but its bytes are UTF-8; refused, "
+        "the text would be garbled"
+    )
+
+
 def _check_head(head: bytes, name: str) -> None:
+    _check_encoding(head, name)
     declares = _declares_entities(head)
     if declares is None and len(head) >= _HEAD_BYTES:
         raise InputError(f"{name}: TMX prolog too long to check for entities; refused for safety")
@@ -345,7 +384,12 @@ def read_tmx(
         path = os.fspath(source)
         label = name or str(path)
         try:
-            size = os.stat(path).st_size
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+                raise InputError(f"{label}: not a regular file")
+            size = info.st_size
             with open(path, "rb") as handle:
                 head = handle.read(_HEAD_BYTES)
         except FileNotFoundError:
@@ -366,6 +410,10 @@ def read_tmx(
         message = " ".join(str(exc.msg).split())
         if "amplification" in message or "entity reference loop" in message.lower():
             raise InputError(f"{label}: TMX declares entities; refused for safety") from None
+        if "encoding" in message.lower() or "not proper UTF" in message:
+            raise InputError(
+                f"{label}: bytes do not match the declared encoding (line {exc.lineno})"
+            ) from None
         raise InputError(f"{label}: not well-formed XML (line {exc.lineno}): {message}") from None
     except OSError as exc:
         raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None

@@ -1,0 +1,163 @@
+"""OmegaT leverage of our TMX: the share of OmegaT's source segments our TMX matches exactly.
+
+    python benchmarks/leverage.py [--shared ../shared] [--keep DIR]
+
+Two sets, each one OmegaT 3.6 project (one source file per document, one
+combined TMX in ``tm/auto/``, see ``omegat_harness.py``):
+
+* the sample press release (``data/samples/press_release_chongqing.txt``);
+* the 31 ``zh_then_en`` records of ``eval/mixed-layouts/mixed_docs.jsonl``,
+  each written to a .txt file and run through ``bitext.align_document``.
+
+The source files hold the Chinese side as the pipeline read it (normalized),
+one paragraph per blank-line separated block. OmegaT counts segments by its own
+SRX rules; a segment is matched when OmegaT filled it from our TMX. Prints a
+markdown table, then every unmatched segment with the likeliest reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import omegat_harness as omegat
+
+import bitext
+from bitext.embed import Encoder, USEEncoder
+from bitext.model import Alignment
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
+
+
+@dataclass(frozen=True)
+class Doc:
+    name: str  # the source file name inside the OmegaT project
+    alignment: Alignment
+    paired_only: bool = False  # source/ gets only the sentences in a TU (the translated part)
+
+    def paragraphs(self) -> list[str]:
+        a = self.alignment
+        keep = {i for b in a.beads if b.is_pair for i in b.src} if self.paired_only else None
+        return omegat.paragraphs(s for i, s in enumerate(a.src) if keep is None or i in keep)
+
+
+@dataclass(frozen=True)
+class Result:
+    label: str
+    docs: int
+    total: int
+    matched: int
+    unmatched: list[tuple[str, str, str]]  # (document, segment, reason)
+    seconds: float
+
+
+def sample_docs(encoder: Encoder) -> tuple[list[Doc], list[Doc]]:
+    """The sample twice: its whole Chinese side, and only its translated part."""
+    alignment = bitext.align_document(SAMPLE, encoder=encoder)
+    name = "press_release_chongqing.txt"
+    return [Doc(name, alignment)], [Doc(name, alignment, paired_only=True)]
+
+
+def eval_docs(shared: Path, encoder: Encoder, workdir: Path) -> list[Doc]:
+    """The zh_then_en records of the mixed-layouts set, aligned from a .txt each."""
+    path = shared / "eval" / "mixed-layouts" / "mixed_docs.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    docs = []
+    for n, record in enumerate(r for r in records if r["layout"] == "zh_then_en"):
+        name = f"{n:02d}_{record['id'].rsplit('/', 1)[-1]}.txt"
+        text = workdir / name
+        text.write_text(record["text"], encoding="utf-8")
+        docs.append(Doc(name, bitext.align_document(text, encoder=encoder)))
+    return docs
+
+
+def reason(segment: str, alignment: Alignment) -> str:
+    """Why an OmegaT segment found no exact TU: our bead around it, or a segmentation mismatch."""
+    for bead in alignment.beads:
+        texts = [alignment.src[i].text for i in bead.src]
+        if segment in texts:
+            if not bead.is_pair:
+                return "left unaligned by bitext (1-0 bead)"
+            if len(texts) > 1:
+                return f"one sentence of a {bead.kind} TU"
+            return "1-1 TU exists, yet no exact match (whitespace or markup?)"
+    ours = [s.text for s in alignment.src]
+    inside = [t for t in ours if t in segment]
+    if len(inside) > 1:
+        return f"OmegaT keeps {len(inside)} of our sentences as one segment"
+    if any(segment in t for t in ours):
+        return "OmegaT splits one of our sentences"
+    return "segmentation differs from ours"
+
+
+def measure(label: str, docs: list[Doc], workdir: Path) -> Result:
+    """One OmegaT project for all `docs`: its leverage and the unmatched segments."""
+    alignments = [d.alignment for d in docs]
+    sources = {d.name: d.paragraphs() for d in docs}
+    directory = workdir / re.sub(r"\W+", "_", label)
+    project = omegat.build_project(directory, sources, bitext.tmx_bytes(alignments))
+    seconds = omegat.run_omegat(project)
+    matched, total = omegat.leverage(project)
+    tu_sources = {p.src for a in alignments for p in a.pairs()}
+    texts = {d.name: "\n".join(sources[d.name]) for d in docs}
+    unmatched = []
+    for segment in sorted(s for s in omegat.segments(project) if s not in tu_sources):
+        doc = next(d for d in docs if segment in texts[d.name])
+        unmatched.append((doc.name, segment, reason(segment, doc.alignment)))
+    # Document order, so that a reader can find each segment in its file.
+    unmatched.sort(key=lambda u: (u[0], texts[u[0]].find(u[1])))
+    return Result(label, len(docs), total, matched, unmatched, seconds)
+
+
+def report(results: list[Result], command: str) -> None:
+    print(f"`{command}` — OmegaT 3.6 console-translate, default SRX, our TMX in tm/auto/\n")
+    print("| set | documents | OmegaT segments | matched | leverage | unmatched, by reason |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        reasons = Counter(why for _, _, why in r.unmatched)
+        why = "; ".join(f"{n}× {w}" for w, n in reasons.most_common()) or "—"
+        share = r.matched / r.total if r.total else 0.0
+        print(
+            f"| {r.label} | {r.docs} | {r.total} | {r.matched} | {share:.1%} | {why} |"
+        )  # fmt: skip
+    for r in results:
+        print(f"\n{r.label}: {r.total - r.matched} unmatched (OmegaT run {r.seconds:.1f} s)")
+        if r.total - r.matched != len(r.unmatched):
+            # The export lists distinct segments; OmegaT's count includes repeats.
+            print(f"  note: {len(r.unmatched)} distinct unmatched segments in OmegaT's export")
+        for name, segment, why in r.unmatched:
+            print(f"  - {name}: {segment[:60]}{'…' if len(segment) > 60 else ''} — {why}")
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--keep", type=Path, help="build the projects here and keep them")
+    args = ap.parse_args(argv)
+    if omegat.find_java() is None:
+        print(f"OmegaT is not installed ({omegat.JAR}): apt-get install omegat", file=sys.stderr)
+        return 2
+    encoder = USEEncoder()
+    with tempfile.TemporaryDirectory(prefix="leverage-") as tmp:
+        workdir = args.keep or Path(tmp)
+        (workdir / "texts").mkdir(parents=True, exist_ok=True)
+        whole, translated = sample_docs(encoder)
+        records = eval_docs(args.shared, encoder, workdir / "texts")
+        results = [
+            measure("sample, Chinese side", whole, workdir),
+            measure("sample, translated part", translated, workdir),
+            measure("mixed-layouts zh_then_en", records, workdir),
+        ]
+    report(results, "python benchmarks/leverage.py")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
