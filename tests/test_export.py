@@ -25,7 +25,6 @@ from bitext.export import (
     validate_tmx,
     write_tmx,
 )
-from bitext.export.tmx import normalize_lang
 from bitext.export.tsv import COLUMNS, unescape_field
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Bead, Sentence
 
@@ -158,22 +157,6 @@ def test_creation_date_is_utc_and_defaults_to_now() -> None:
     assert before <= when <= after
     for tu in tree.findall("body/tu"):
         assert tu.get("creationdate") == stamp
-
-
-@pytest.mark.parametrize(
-    ("given", "want"),
-    [
-        ("zh_CN", "zh-CN"),
-        ("zh-cn", "zh-CN"),
-        ("ZH_cn", "zh-CN"),
-        ("en_us", "en-US"),
-        ("en", "en"),
-        ("zh-hant-tw", "zh-Hant-TW"),
-        ("es-419", "es-419"),
-    ],
-)
-def test_language_tags_are_normalized(given: str, want: str) -> None:
-    assert normalize_lang(given) == want
 
 
 @pytest.mark.parametrize(
