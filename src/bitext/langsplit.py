@@ -68,8 +68,6 @@ LAYOUT_EN_ONLY = "en_only"
 #: No paragraph had decisive letters: every paragraph is in `neutral`.
 LAYOUT_NONE = "none"
 
-_HAN = HAN_CLASS
-_HAN_RE = HAN_RE
 # Latin words, letters including accented and fullwidth ones; × and ÷ are not letters.
 _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚａ-ｚ]+")
 _URL_RE = re.compile(
@@ -84,7 +82,9 @@ _TAG_RE = re.compile(r"(?<![A-Za-z0-9_&])[#@][A-Za-z_][A-Za-z0-9_]*")
 # opening bracket garbled to `?` (`日?qǐng)`): lowercase words in brackets glued to
 # Han. Lowercase only, so `頻道(International Exchange)` still counts as English.
 _PINYIN_WORD = "[a-zü\u00e0-\u01dc\u0300-\u036f]+"
-_PINYIN_RE = re.compile(f"(?<=[{_HAN}?\ufffd)）])[(（?]?{_PINYIN_WORD}(?: {_PINYIN_WORD})*[)）]")
+_PINYIN_RE = re.compile(
+    f"(?<=[{HAN_CLASS}?\ufffd)）])[(（?]?{_PINYIN_WORD}(?: {_PINYIN_WORD})*[)）]"
+)
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
 
 
@@ -98,7 +98,7 @@ def script_weights(text: str) -> tuple[float, int]:
     text = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", text))
     text = _PINYIN_RE.sub("", _TAG_RE.sub(" ", text))
     en = sum(min(len(word), WORD_CAP) for word in _LATIN_RE.findall(text))
-    return HAN_WEIGHT * len(_HAN_RE.findall(text)), en
+    return HAN_WEIGHT * len(HAN_RE.findall(text)), en
 
 
 def classify(text: str) -> str | None:

@@ -184,10 +184,13 @@ class Alignment:
     source: str | None = None
     document: Document | None = field(default=None, compare=False, repr=False)
 
-    def pairs(self) -> Iterator[Pair]:
-        """The beads that have both sides, as text, in document order."""
+    def pairs(self, min_score: float | None = None) -> Iterator[Pair]:
+        """The beads that have both sides, as text, in document order.
+
+        With `min_score`, beads scoring below it are left out.
+        """
         for bead in self.beads:
-            if not bead.is_pair:
+            if not bead.is_pair or (min_score is not None and bead.score < min_score):
                 continue
             src = tuple(self.src[i] for i in bead.src)
             tgt = tuple(self.tgt[j] for j in bead.tgt)

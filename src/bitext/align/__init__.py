@@ -288,11 +288,11 @@ class _Scorer:
         n, m = self.src.n, self.tgt.n
         low = np.full((n - a + 1, m - b + 1), np.inf, dtype=np.float32)
         if a > 1:
-            single = self.similarity(1, b)  # (n, m - b + 1)
+            single = self.sim11 if b == 1 else self.similarity(1, b)  # (n, m - b + 1)
             for k in range(a):
                 np.minimum(low, single[k : k + n - a + 1], out=low)
         if b > 1:
-            single = self.similarity(a, 1)  # (n - a + 1, m)
+            single = self.sim11 if a == 1 else self.similarity(a, 1)  # (n - a + 1, m)
             for k in range(b):
                 np.minimum(low, single[:, k : k + m - b + 1], out=low)
         return low

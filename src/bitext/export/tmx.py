@@ -56,7 +56,8 @@ def clean_xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def _bitext_version() -> str:
+def installed_version() -> str:
+    """The installed bitext version, as TMX headers' creationtoolversion."""
     try:
         return metadata.version("bitext")
     except metadata.PackageNotFoundError:
@@ -70,8 +71,8 @@ def _packaged_dtd() -> etree.DTD:
         return etree.DTD(handle)
 
 
-def _safe_parser() -> etree.XMLParser:
-    # A TMX from elsewhere must not make us fetch URLs or expand entity bombs.
+def safe_parser() -> etree.XMLParser:
+    """An XML parser that never fetches URLs, loads DTDs or expands entities."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -97,9 +98,9 @@ def validate_tmx(
     name = "TMX data" if is_data else str(data_or_path)
     try:
         if is_data:
-            doc = etree.fromstring(bytes(data_or_path), _safe_parser()).getroottree()
+            doc = etree.fromstring(bytes(data_or_path), safe_parser()).getroottree()
         else:
-            doc = etree.parse(os.fspath(data_or_path), _safe_parser())
+            doc = etree.parse(os.fspath(data_or_path), safe_parser())
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"{name}: not well-formed XML: {exc}") from None
     checker = _packaged_dtd() if dtd is None else etree.DTD(os.fspath(dtd))
@@ -181,7 +182,7 @@ class TMXExporter:
             raise ValueError("min_score is NaN")
         self.min_score = min_score
         self.creation_date = creation_date
-        self.tool_version = tool_version or _bitext_version()
+        self.tool_version = tool_version or installed_version()
 
     def dumps(self, alignments: Sequence[Alignment]) -> bytes:
         """The TMX document for `alignments`, as UTF-8 bytes."""
@@ -246,9 +247,7 @@ class TMXExporter:
         counts: Counter[tuple[str, str]] = Counter()
         taken: set[str] = set()
         for alignment in alignments:
-            for pair in alignment.pairs():
-                if self.min_score is not None and pair.score < self.min_score:
-                    continue
+            for pair in alignment.pairs(self.min_score):
                 src, tgt = clean_xml_text(pair.src).strip(), clean_xml_text(pair.tgt).strip()
                 if not src or not tgt:  # cleaning can empty a side; a TU never has an empty seg
                     continue

@@ -67,9 +67,7 @@ class TSVExporter:
         """The file's lines, header first, without line terminators."""
         out = ["\t".join(COLUMNS)]
         for alignment in alignments:
-            for pair in alignment.pairs():
-                if self.min_score is not None and pair.score < self.min_score:
-                    continue
+            for pair in alignment.pairs(self.min_score):
                 fields = (
                     pair.src,
                     pair.tgt,

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bitext.export.tmx import _bitext_version
+from bitext.export.tmx import installed_version
 from bitext.lang import normalize_tag
 from bitext.tmx._reader import TMXDocument, TranslationUnit
 
@@ -175,7 +175,7 @@ def _source_language(documents: Sequence[TMXDocument]) -> str:
 def _header(documents: Sequence[TMXDocument]) -> dict[str, str]:
     header = {
         "creationtool": "bitext",
-        "creationtoolversion": _bitext_version(),
+        "creationtoolversion": installed_version(),
         "srclang": _source_language(documents),
     }
     for attr in _SHARED_HEADER:

@@ -7,8 +7,9 @@ from lxml import etree
 from bitext.export.tmx import (
     XML_DECLARATION,
     XML_LANG,
-    _bitext_version,
     clean_xml_text,
+    installed_version,
+    safe_parser,
     validate_tmx,
 )
 from bitext.lang import normalize_tag
@@ -22,7 +23,7 @@ def _header_attrs(doc: TMXDocument) -> dict[str, str]:
     first = next((lang for unit in doc.units for lang in unit.variants), "*all*")
     attrs = {
         "creationtool": "bitext",
-        "creationtoolversion": _bitext_version(),
+        "creationtoolversion": installed_version(),
         "segtype": "sentence",
         "o-tmf": "unknown",
         "adminlang": "en-US",
@@ -78,7 +79,7 @@ def tmx_units_to_bytes(doc: TMXDocument) -> bytes:
     segs = [pair for unit in doc.units for pair in _unit_element(body, unit)]
     # Indent before the segments are filled: whitespace inside a <seg> is content.
     etree.indent(root)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = safe_parser()
     for seg, variant in segs:
         _fill_seg(seg, variant, parser)
     data = XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
