@@ -7,7 +7,15 @@ combined TMX in ``tm/auto/``, see ``omegat_harness.py``):
 
 * the sample press release (``data/samples/press_release_chongqing.txt``);
 * the 31 ``zh_then_en`` records of ``eval/mixed-layouts/mixed_docs.jsonl``,
-  each written to a .txt file and run through ``bitext.align_document``.
+  each written to a .txt file and run through ``bitext.align_document``;
+* press-release-like files built from the gold sets (mac-dev, paramed,
+  wmt22-news): paragraphs of three gold beads, the Chinese block then the
+  English one, so paragraphs hold several sentences as real releases do. Their
+  TUs are also checked against gold: a TU is right when it pairs exactly a
+  run of whole gold beads (a coarser unit than gold, but a true translation).
+
+Each set is run once per segmentation mode (``--segmentation``): bitext's own
+rules and the shipped SRX rules (``bitext srx``), which cut as OmegaT does.
 
 The source files hold the Chinese side as the pipeline read it (normalized),
 one paragraph per blank-line separated block. OmegaT counts segments by its own
@@ -30,6 +38,7 @@ import omegat_harness as omegat
 
 import bitext
 from bitext.embed import Encoder, USEEncoder
+from bitext.evaluate import load_gold_set
 from bitext.model import Alignment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +50,21 @@ class Doc:
     name: str  # the source file name inside the OmegaT project
     alignment: Alignment
     paired_only: bool = False  # source/ gets only the sentences in a TU (the translated part)
+    gold: GoldLayout | None = None  # where the gold sentences lie in the file, if known
 
     def paragraphs(self) -> list[str]:
         a = self.alignment
         keep = {i for b in a.beads if b.is_pair for i in b.src} if self.paired_only else None
         return omegat.paragraphs(s for i, s in enumerate(a.src) if keep is None or i in keep)
+
+
+@dataclass(frozen=True)
+class GoldLayout:
+    """Gold beads of a built file and the character span of each gold sentence in it."""
+
+    beads: list[tuple[list[int], list[int]]]
+    zh_spans: list[tuple[int, int]]
+    en_spans: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -56,16 +75,17 @@ class Result:
     matched: int
     unmatched: list[tuple[str, str, str]]  # (document, segment, reason)
     seconds: float
+    tus_right: tuple[int, int] | None = None  # (right, all) TUs against gold, if known
 
 
-def sample_docs(encoder: Encoder) -> tuple[list[Doc], list[Doc]]:
+def sample_docs(encoder: Encoder, mode: str) -> tuple[list[Doc], list[Doc]]:
     """The sample twice: its whole Chinese side, and only its translated part."""
-    alignment = bitext.align_document(SAMPLE, encoder=encoder)
+    alignment = bitext.align_document(SAMPLE, encoder=encoder, segmentation=mode)
     name = "press_release_chongqing.txt"
     return [Doc(name, alignment)], [Doc(name, alignment, paired_only=True)]
 
 
-def eval_docs(shared: Path, encoder: Encoder, workdir: Path) -> list[Doc]:
+def eval_docs(shared: Path, encoder: Encoder, workdir: Path, mode: str) -> list[Doc]:
     """The zh_then_en records of the mixed-layouts set, aligned from a .txt each."""
     path = shared / "eval" / "mixed-layouts" / "mixed_docs.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -74,8 +94,73 @@ def eval_docs(shared: Path, encoder: Encoder, workdir: Path) -> list[Doc]:
         name = f"{n:02d}_{record['id'].rsplit('/', 1)[-1]}.txt"
         text = workdir / name
         text.write_text(record["text"], encoding="utf-8")
-        docs.append(Doc(name, bitext.align_document(text, encoder=encoder)))
+        docs.append(Doc(name, bitext.align_document(text, encoder=encoder, segmentation=mode)))
     return docs
+
+
+def _block(sentences: list[str], beads: list[list[int]], joiner: str, start: int):
+    """Paragraphs of three beads' sentences; returns the text and each sentence's span."""
+    spans: list[tuple[int, int]] = [(0, 0)] * len(sentences)
+    paragraphs, pos = [], start
+    for k in range(0, len(beads), 3):
+        ids = [i for bead in beads[k : k + 3] for i in bead]
+        if not ids:
+            continue
+        parts = []
+        for i in ids:
+            if parts:
+                pos += len(joiner)
+            spans[i] = (pos, pos + len(sentences[i]))
+            parts.append(sentences[i])
+            pos += len(sentences[i])
+        paragraphs.append(joiner.join(parts))
+        pos += 2  # the blank line
+    return "\n\n".join(paragraphs) + "\n\n", spans
+
+
+def gold_docs(shared: Path, encoder: Encoder, workdir: Path, mode: str) -> list[Doc]:
+    """Each gold document as a zh-then-en file with multi-sentence paragraphs, aligned."""
+    docs = []
+    for set_name in ("mac-dev", "paramed", "wmt22-news"):
+        for gold in load_gold_set(shared / "eval" / set_name):
+            beads = [(list(z), list(e)) for z, e in gold.gold]
+            zh_text, zh_spans = _block(gold.zh, [z for z, _ in beads], "", 0)
+            en_text, en_spans = _block(gold.en, [e for _, e in beads], " ", len(zh_text))
+            name = f"{set_name}_{gold.id}.txt"
+            path = workdir / name
+            path.write_text(zh_text + en_text, encoding="utf-8")
+            alignment = bitext.align_document(path, encoder=encoder, segmentation=mode)
+            docs.append(Doc(name, alignment, gold=GoldLayout(beads, zh_spans, en_spans)))
+    return docs
+
+
+def _covered(sentence_span: tuple[int, int], spans: list[tuple[int, int]]) -> set[int]:
+    a, b = sentence_span
+    return {i for i, (s, e) in enumerate(spans) if s < b and a < e}
+
+
+def tus_right(doc: Doc) -> tuple[int, int]:
+    """(right, all) TUs of `doc`: right when a TU pairs exactly a run of whole gold beads."""
+    layout, a = doc.gold, doc.alignment
+    assert layout is not None
+    zh_bead = {i: k for k, (z, _) in enumerate(layout.beads) for i in z}
+    en_bead = {i: k for k, (_, e) in enumerate(layout.beads) for i in e}
+    right = total = 0
+    for bead in a.beads:
+        if not bead.is_pair:
+            continue
+        total += 1
+        zh = set().union(
+            *(_covered((a.src[i].start, a.src[i].end), layout.zh_spans) for i in bead.src)
+        )
+        en = set().union(
+            *(_covered((a.tgt[i].start, a.tgt[i].end), layout.en_spans) for i in bead.tgt)
+        )
+        touched = {zh_bead[i] for i in zh} | {en_bead[i] for i in en}
+        whole_zh = {i for k in touched for i in layout.beads[k][0]}
+        whole_en = {i for k in touched for i in layout.beads[k][1]}
+        right += bool(zh) and bool(en) and zh == whole_zh and en == whole_en
+    return right, total
 
 
 def reason(segment: str, alignment: Alignment) -> str:
@@ -113,21 +198,31 @@ def measure(label: str, docs: list[Doc], workdir: Path) -> Result:
         unmatched.append((doc.name, segment, reason(segment, doc.alignment)))
     # Document order, so that a reader can find each segment in its file.
     unmatched.sort(key=lambda u: (u[0], texts[u[0]].find(u[1])))
-    return Result(label, len(docs), total, matched, unmatched, seconds)
+    right = [tus_right(d) for d in docs if d.gold is not None]
+    tus = (sum(r for r, _ in right), sum(t for _, t in right)) if right else None
+    return Result(label, len(docs), total, matched, unmatched, seconds, tus)
 
 
-def report(results: list[Result], command: str) -> None:
+def report(results: list[Result], command: str, listing: bool) -> None:
     print(f"`{command}` — OmegaT 3.6 console-translate, default SRX, our TMX in tm/auto/\n")
-    print("| set | documents | OmegaT segments | matched | leverage | unmatched, by reason |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| set | documents | OmegaT segments | matched | leverage | TUs right (gold) "
+        "| unmatched, by reason |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         reasons = Counter(why for _, _, why in r.unmatched)
-        why = "; ".join(f"{n}× {w}" for w, n in reasons.most_common()) or "—"
+        why = "; ".join(f"{n}× {w}" for w, n in reasons.most_common(4)) or "—"
         share = r.matched / r.total if r.total else 0.0
+        gold = (
+            f"{r.tus_right[0]}/{r.tus_right[1]} ({r.tus_right[0] / r.tus_right[1]:.1%})"
+            if r.tus_right
+            else "—"
+        )
         print(
-            f"| {r.label} | {r.docs} | {r.total} | {r.matched} | {share:.1%} | {why} |"
+            f"| {r.label} | {r.docs} | {r.total} | {r.matched} | {share:.1%} | {gold} | {why} |"
         )  # fmt: skip
-    for r in results:
+    for r in results if listing else []:
         print(f"\n{r.label}: {r.total - r.matched} unmatched (OmegaT run {r.seconds:.1f} s)")
         if r.total - r.matched != len(r.unmatched):
             # The export lists distinct segments; OmegaT's count includes repeats.
@@ -140,6 +235,8 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--keep", type=Path, help="build the projects here and keep them")
+    ap.add_argument("--segmentation", nargs="+", default=["bitext", "srx"], metavar="MODE")
+    ap.add_argument("--list", action="store_true", help="list every unmatched segment")
     args = ap.parse_args(argv)
     if omegat.find_java() is None:
         print(f"OmegaT is not installed ({omegat.JAR}): apt-get install omegat", file=sys.stderr)
@@ -147,15 +244,20 @@ def main(argv: list[str]) -> int:
     encoder = USEEncoder()
     with tempfile.TemporaryDirectory(prefix="leverage-") as tmp:
         workdir = args.keep or Path(tmp)
-        (workdir / "texts").mkdir(parents=True, exist_ok=True)
-        whole, translated = sample_docs(encoder)
-        records = eval_docs(args.shared, encoder, workdir / "texts")
-        results = [
-            measure("sample, Chinese side", whole, workdir),
-            measure("sample, translated part", translated, workdir),
-            measure("mixed-layouts zh_then_en", records, workdir),
-        ]
-    report(results, "python benchmarks/leverage.py")
+        results = []
+        for mode in args.segmentation:
+            texts = workdir / f"texts-{mode}"
+            texts.mkdir(parents=True, exist_ok=True)
+            whole, translated = sample_docs(encoder, mode)
+            records = eval_docs(args.shared, encoder, texts, mode)
+            built = gold_docs(args.shared, encoder, texts, mode)
+            results += [
+                measure(f"sample, Chinese side [{mode}]", whole, workdir),
+                measure(f"sample, translated part [{mode}]", translated, workdir),
+                measure(f"mixed-layouts zh_then_en [{mode}]", records, workdir),
+                measure(f"gold sets, 3-bead paragraphs [{mode}]", built, workdir),
+            ]
+    report(results, "python benchmarks/leverage.py", args.list)
     return 0
 
 

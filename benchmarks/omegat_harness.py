@@ -43,16 +43,17 @@ PROJECT_XML = """\
         <glossary_dir>__DEFAULT__</glossary_dir>
         <glossary_file>__DEFAULT__</glossary_file>
         <dictionary_dir>__DEFAULT__</dictionary_dir>
-        <source_lang>zh-CN</source_lang>
-        <target_lang>en-US</target_lang>
-        <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-        <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+        <source_lang>{source_lang}</source_lang>
+        <target_lang>{target_lang}</target_lang>
+        <source_tok>org.omegat.tokenizer.{source_tok}</source_tok>
+        <target_tok>org.omegat.tokenizer.{target_tok}</target_tok>
         <sentence_seg>true</sentence_seg>
         <support_default_translations>true</support_default_translations>
         <remove_tags>false</remove_tags>
     </project>
 </omegat>
 """
+TOKENIZERS = {"zh": "LuceneSmartChineseTokenizer", "en": "LuceneEnglishTokenizer"}
 FOLDERS = ("source", "target", "tm/auto", "glossary", "dictionary", "omegat")
 
 
@@ -88,8 +89,12 @@ def build_project(
     directory: Path,
     paragraphs: Sequence[str] | Mapping[str, Sequence[str]],
     tmx: bytes | Path,
+    source_lang: str = "zh-CN",
+    target_lang: str = "en-US",
 ) -> Path:
     """Create an OmegaT project in `directory` (must not exist) and return it.
+
+    The project translates `source_lang` (whose SRX rules OmegaT applies) into `target_lang`.
 
     `paragraphs` is one document's paragraphs (written as ``release.txt``) or a
     mapping of file name to paragraphs, one source file each; `tmx` (bytes or a
@@ -97,7 +102,13 @@ def build_project(
     """
     for folder in FOLDERS:
         (directory / folder).mkdir(parents=True)
-    (directory / "omegat.project").write_text(PROJECT_XML, encoding="utf-8")
+    project_xml = PROJECT_XML.format(
+        source_lang=source_lang,
+        target_lang=target_lang,
+        source_tok=TOKENIZERS[source_lang[:2]],
+        target_tok=TOKENIZERS[target_lang[:2]],
+    )
+    (directory / "omegat.project").write_text(project_xml, encoding="utf-8")
     files = paragraphs if isinstance(paragraphs, Mapping) else {DEFAULT_FILE: paragraphs}
     for name, texts in files.items():
         # OmegaT's text filter ends a paragraph at an empty line, not at a line
@@ -174,7 +185,7 @@ def leverage(project: Path, name: str | None = None) -> tuple[int, int]:
     return counts[name].matched, counts[name].total
 
 
-def segments(project: Path, timeout: float = TIMEOUT) -> list[str]:
+def segments(project: Path, timeout: float = TIMEOUT, lang: str = "zh-CN") -> list[str]:
     """The distinct source segments as OmegaT cut them (its pseudo-translation export).
 
     Order and file of origin are OmegaT's business (the export keeps neither),
@@ -186,4 +197,4 @@ def segments(project: Path, timeout: float = TIMEOUT) -> list[str]:
     if not out.is_file():
         raise OmegaTError(f"OmegaT wrote no segment export:\n{done.stdout}\n{done.stderr[-3000:]}")
     tree = etree.parse(str(out), etree.XMLParser(resolve_entities=False, no_network=True))
-    return ["".join(seg.itertext()) for seg in tree.iterfind(".//tuv[@lang='zh-CN']/seg")]
+    return ["".join(seg.itertext()) for seg in tree.iterfind(f".//tuv[@lang='{lang}']/seg")]

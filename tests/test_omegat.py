@@ -25,6 +25,7 @@ import pytest
 import bitext
 from bitext.embed import Encoder
 from bitext.model import Alignment, Bead, Sentence
+from bitext.segment import resolve_rules
 
 # The harness is shared with benchmarks/leverage.py and lives beside it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -126,12 +127,15 @@ def test_omegat_segments_the_sample_as_we_do(sample_run: Run) -> None:
     assert sorted(omegat.segments(sample_run.project)) == sorted(set(sample_run.sentences))
 
 
-def _hand_alignment(paragraphs: list[str], english: list[str]) -> Alignment:
+def _hand_alignment(
+    paragraphs: list[str], english: list[str], segmentation: str = "bitext"
+) -> Alignment:
     """One 1-1 bead per sentence our segmenter finds, English written by hand."""
+    rules = resolve_rules(segmentation)
     src = [
         Sentence(text=p[a:b].strip(), lang="zh", paragraph=n, start=a, end=b)
         for n, p in enumerate(paragraphs)
-        for a, b in bitext.split_sentences(p, "zh")
+        for a, b in bitext.split_sentences(p, "zh", rules=rules)
     ]
     assert len(src) == len(english), [s.text for s in src]
     tgt = [
@@ -146,8 +150,8 @@ def _hand_alignment(paragraphs: list[str], english: list[str]) -> Alignment:
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="segment.zh splits after 。” before a new clause; OmegaT's default SRX never "
-    "breaks after a closing quote, so neither half matches (report, not a test bug)",
+    reason="bitext's own rules split after 。” before a new clause; OmegaT's default SRX "
+    "never breaks after a closing quote, so neither half matches: the srx mode below does",
 )
 def test_quote_followed_by_a_new_sentence_matches(tmp_path: Path) -> None:
     _require_omegat()
@@ -158,3 +162,55 @@ def test_quote_followed_by_a_new_sentence_matches(tmp_path: Path) -> None:
     run = _run_omegat(tmp_path / "project", sentences, alignment)
     assert run.remaining == 0
     assert all(e in run.target for e in english)
+
+
+def test_quote_followed_by_a_new_sentence_matches_in_srx_mode(tmp_path: Path) -> None:
+    # The case above, cut by the shipped SRX rules: one segment, as OmegaT cuts it.
+    _require_omegat()
+    paragraphs = ["他说：“我们来了。”然后走了。"]
+    english = ['He said: "We are here." Then he left.']
+    alignment = _hand_alignment(paragraphs, english, segmentation="srx")
+    run = _run_omegat(tmp_path / "project", list(alignment.src), alignment)
+    assert run.total == 1 and run.remaining == 0
+    assert english[0] in run.target
+
+
+# Hand-written paragraphs where CAT-tool conventions and bitext's own rules part ways.
+PARITY_ZH = [
+    "他说：“我们来了。”然后走了。“好！”她答道。真的吗？是的。",
+    "“红岸？！”汪淼吃惊地停住了脚步，“难道那些传说……”“大部分是真的。”",
+    "会议指出（见附件。）今年增长 3.5%。重庆日报报业集团于 2023 年成立！",
+]
+PARITY_EN = [
+    'Mr. Li met Dr. Wang at 9 a.m. on Monday. "We agree." The talks, e.g. on trade, went on.',
+    "Prof. J. Smith spoke. Was it useful? Yes! See No. 5 of the list... and more.",
+]
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh-CN", "en-US"), ("en-US", "zh-CN")])
+def test_srx_mode_cuts_segments_as_omegat_does(
+    tmp_path: Path, sample_path: Path, lang: str, other: str
+) -> None:
+    # Parity by OmegaT's own segment export, on the sample's paragraphs (normalized, as
+    # the pipeline reads them) and on the hand-written ones above.
+    _require_omegat()
+    code = lang[:2]
+    document = bitext.normalize(bitext.read(sample_path))
+    split = bitext.split_languages(document)
+    paragraphs = [p.text for b in split.blocks for p in b.paragraphs if p.lang == code]
+    paragraphs += PARITY_ZH if code == "zh" else PARITY_EN
+    project = omegat.build_project(
+        tmp_path / "project", paragraphs, _empty_tmx(), source_lang=lang, target_lang=other
+    )
+    theirs = set(omegat.segments(project, lang=lang))
+    rules = resolve_rules("srx")
+    ours = {p[a:b] for p in paragraphs for a, b in bitext.split_sentences(p, code, rules=rules)}
+    assert ours == theirs
+    # bitext's own rules cut differently on these paragraphs: the mode is what matches.
+    own = {p[a:b] for p in paragraphs for a, b in bitext.split_sentences(p, code)}
+    assert own != theirs
+
+
+def _empty_tmx() -> bytes:
+    # Segment export needs a project, not matches: an empty memory will do.
+    return bitext.tmx_bytes([Alignment(src=(), tgt=(), beads=())])

@@ -270,3 +270,69 @@ def test_hand_built_underscore_tags_are_written_with_hyphens(tmx_dtd: Path) -> N
     out = tmx.to_bytes(merged)
     assert etree.DTD(str(tmx_dtd)).validate(etree.fromstring(out))
     assert b"_" not in out
+
+
+EDITOR = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="memoQ" creationtoolversion="9" segtype="sentence" o-tmf="memoQ"
+          adminlang="en-US" srclang="en-US" datatype="plaintext"/>
+  <body>
+    <tu tuid="e1" changedate="20240101T000000Z" usagecount="5" changeid="EVA">
+      <tuv xml:lang="en-US" usagecount="5" changeid="EVA">
+        <note>checked</note>
+        <prop type="x-status">approved</prop>
+        <seg>Hello.</seg>
+      </tuv>
+      <tuv xml:lang="zh-CN" changeid="EVA"><seg>你好。</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+TRANSLATOR = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="OmegaT" creationtoolversion="6" segtype="sentence" o-tmf="OmegaT"
+          adminlang="en-US" srclang="en-US" datatype="plaintext"/>
+  <body>
+    <tu tuid="t1" changedate="20200101T000000Z" usagecount="1" creationid="TOM">
+      <tuv xml:lang="en_US" creationid="TOM">
+        <note>first draft</note>
+        <note>checked</note>
+        <prop type="x-status">draft</prop>
+        <prop type="x-status">approved</prop>
+        <seg>Hello.</seg>
+      </tuv>
+      <tuv xml:lang="zh-Hans" creationid="TOM">
+        <note>simplified</note>
+        <prop type="x-font">SimSun</prop>
+        <seg>你好。</seg>
+      </tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+def test_variant_notes_and_props_are_united_attributes_of_the_kept_unit(
+    tmp_path: Path, tmx_dtd: Path
+) -> None:
+    docs = []
+    for name, text in (("translator", TRANSLATOR), ("editor", EDITOR)):
+        (tmp_path / f"{name}.tmx").write_text(text, encoding="utf-8")
+        docs.append(tmx.read(tmp_path / f"{name}.tmx"))
+    merged, reports = tmx.merge(docs, names=["translator", "editor"])
+    assert reports == [MergeReport("translator", 1, 1, 0), MergeReport("editor", 1, 0, 1)]
+    (only,) = merged.units
+    # e1 (2024) is newer than t1 (2020): its attributes, tu's and tuvs', are the ones kept.
+    assert only.tuid == "e1" and only.attrs == {"usagecount": "5", "changeid": "EVA"}
+    en, zh = only.variants["en-US"], only.variants["zh-CN"]
+    assert en.attrs == {"usagecount": "5", "changeid": "EVA"} and zh.attrs == {"changeid": "EVA"}
+    # The kept unit's notes and values first, then the repeat's new ones, none twice.
+    assert en.notes == ("checked", "first draft")
+    assert en.props == {"x-status": ("approved", "draft")}
+    # zh-Hans of the repeat is the same variant as zh-CN of the kept unit.
+    assert zh.notes == ("simplified",) and zh.props == {"x-font": ("SimSun",)}
+    assert only.props == {"x-count": ("2",)} and only.notes == ()
+    path = tmp_path / "merged.tmx"
+    path.write_bytes(tmx.to_bytes(merged))
+    assert etree.DTD(str(tmx_dtd)).validate(etree.parse(str(path)))
+    assert tmx.read(path).units == merged.units

@@ -34,6 +34,7 @@ from .normalize import normalize
 from .pipeline import align_document, align_text
 from .read import read, read_bytes, read_text
 from .segment import segment, split_sentences
+from .segment.srx import SrxRules, read_srx
 
 try:
     __version__ = version("bitext")
@@ -60,6 +61,7 @@ __all__ = [
     "Scores",
     "Sentence",
     "SentenceTransformerEncoder",
+    "SrxRules",
     "USEEncoder",
     "__version__",
     "align_document",
@@ -73,6 +75,7 @@ __all__ = [
     "normalize",
     "read",
     "read_bytes",
+    "read_srx",
     "read_text",
     "segment",
     "split_languages",

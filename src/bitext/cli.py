@@ -21,6 +21,7 @@ from . import __version__
 from .errors import BitextError, EncoderError, InputError
 
 ZH_SCRIPTS = ("simplified", "traditional", "keep")
+SEGMENTATIONS = ("bitext", "srx")  # as bitext.segment.SEGMENTATIONS, kept here for a fast --help
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     align.add_argument(
         "--tgt-lang", type=_tag("en"), default="en-US", help="TMX language tag of the English side"
+    )
+    align.add_argument(
+        "--segmentation",
+        choices=SEGMENTATIONS,
+        default="bitext",
+        help="bitext: own sentence rules (default, best alignment); srx: the shipped SRX "
+        "rules, cut as CAT tools cut (see `bitext srx`)",
+    )
+    align.add_argument(
+        "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
     )
     align.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     align.set_defaults(run=_align)
@@ -101,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("-o", "--output", required=True, help="the merged TMX 1.4 file")
     merge.add_argument("--force", action="store_true", help="overwrite an existing output")
     merge.set_defaults(run=_tm_merge)
+
+    srx = sub.add_parser(
+        "srx",
+        help="write bitext's SRX segmentation rules, to load into a CAT tool",
+        description="Write the SRX 2.0 rules of `bitext align --segmentation srx`; loaded "
+        "into OmegaT, Trados Studio or memoQ, the tool cuts segments as the TMX does.",
+    )
+    srx.add_argument("-o", "--output", required=True, help="the .srx file to write")
+    srx.add_argument("--force", action="store_true", help="overwrite an existing output")
+    srx.set_defaults(run=_srx)
 
     validate = sub.add_parser("validate", help="validate TMX files against the TMX 1.4 DTD")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -165,10 +186,12 @@ def _exporter(args: argparse.Namespace) -> Any:
 def _align(args: argparse.Namespace) -> int:
     from .atomic import check_target
     from .embed import load_encoder
+    from .segment import resolve_rules
 
     exporter = _exporter(args)
     # Everything knowable about the output is checked before any alignment work.
     check_target(args.output, force=args.force)
+    args.rules = resolve_rules(args.srx or args.segmentation)
     encoder = load_encoder(args.encoder)
     done, failures = [], 0
     for path in _progress(args.inputs, args.quiet):
@@ -201,6 +224,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
             encoder=encoder,
             src_lang=args.src_lang,
             tgt_lang=args.tgt_lang,
+            segmentation=args.rules or "bitext",
         )
     except EncoderError:
         raise  # the encoder is shared: every other file would fail the same way
@@ -336,6 +360,15 @@ def _tm_merge(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"wrote {args.output}: {len(merged.units)} translation units", file=sys.stderr)
+    return 0
+
+
+def _srx(args: argparse.Namespace) -> int:
+    from .atomic import atomic_write
+    from .segment.srx import srx_bytes
+
+    atomic_write(args.output, srx_bytes(), force=args.force)
+    print(f"wrote {args.output}: bitext's SRX 2.0 segmentation rules", file=sys.stderr)
     return 0
 
 

@@ -20,7 +20,8 @@ from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
 from .normalize import normalize, to_simplified
 from .read import read, read_text
-from .segment import segment
+from .segment import resolve_rules, segment
+from .segment.srx import SrxRules
 
 __all__ = ["align_document", "align_text", "sentence_sides"]
 
@@ -33,13 +34,18 @@ def align_document(
     config: AlignConfig | None = None,
     src_lang: str = "zh-CN",
     tgt_lang: str = "en-US",
+    segmentation: str | os.PathLike[str] | SrxRules = "bitext",
     **options: Any,
 ) -> Alignment:
     """Align a bilingual file (path) or an already read `Document`.
 
+    `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
+    (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path.
+
     Raises InputError/LanguageError (one line, naming the file) on bad input.
     `options` override `AlignConfig` fields, as in `align_sentences`.
     """
+    rules = resolve_rules(segmentation)
     doc = source if isinstance(source, Document) else read(source)
     doc = normalize(doc, zh_script=zh_script)
     split = split_languages(doc)
@@ -48,8 +54,8 @@ def align_document(
         encoder = USEEncoder()
     src, tgt, beads = [], [], []
     for zh_blocks, en_blocks in _facing_blocks(split):
-        zh = sentence_sides(zh_blocks, ZH)
-        en = sentence_sides(en_blocks, EN)
+        zh = sentence_sides(zh_blocks, ZH, rules)
+        en = sentence_sides(en_blocks, EN, rules)
         try:
             found = align_sentences(
                 # The encoder reads Simplified far better (true-pair cosine ~0.70 vs
@@ -83,7 +89,9 @@ def align_text(text: str, *, source: str | None = None, **kwargs: Any) -> Alignm
     return align_document(read_text(text, source=source), **kwargs)
 
 
-def sentence_sides(blocks: Sequence[Block], lang: str) -> list[Sentence]:
+def sentence_sides(
+    blocks: Sequence[Block], lang: str, rules: SrxRules | None = None
+) -> list[Sentence]:
     """The sentences of `lang` in `blocks`, skipping paragraphs of another language.
 
     A short island of the other language inside a block (a photo credit in
@@ -91,7 +99,7 @@ def sentence_sides(blocks: Sequence[Block], lang: str) -> list[Sentence]:
     the side it sits in.
     """
     paragraphs = [p for b in blocks for p in b.paragraphs if p.lang in (lang, None)]
-    return segment(paragraphs, lang)
+    return segment(paragraphs, lang, rules)
 
 
 def _facing_blocks(split: LanguageSplit) -> list[tuple[list[Block], list[Block]]]:

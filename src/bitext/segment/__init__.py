@@ -11,14 +11,19 @@ non-whitespace character, and never cut inside a protected span.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from bitext.errors import LanguageError
 from bitext.lang import primary
 from bitext.model import EN, FLAG_DAMAGED, FLAG_REPAIRED, ZH, Damage, Paragraph, Sentence
 from bitext.segment import en, zh
+from bitext.segment.srx import SrxRules, default_rules, read_srx
 
-__all__ = ["primary_language", "segment", "split_sentences"]
+__all__ = ["SEGMENTATIONS", "primary_language", "resolve_rules", "segment", "split_sentences"]
+
+#: Named segmentation modes: bitext's own rules, or the shipped SRX rules (`srx`).
+SEGMENTATIONS = ("bitext", "srx")
 
 
 def primary_language(lang: str) -> str:
@@ -60,17 +65,41 @@ def _spans(
     return spans
 
 
+def resolve_rules(segmentation: str | os.PathLike[str] | SrxRules | None) -> SrxRules | None:
+    """SRX rules for a segmentation choice: None (bitext's own rules) for ``"bitext"``.
+
+    ``"srx"`` is the shipped rule file; any other string or path is read as an
+    SRX file (`InputError` if it cannot be).
+    """
+    if segmentation is None or isinstance(segmentation, SrxRules):
+        return segmentation
+    if segmentation == "bitext":
+        return None
+    if segmentation == "srx":
+        return default_rules()
+    return read_srx(segmentation)
+
+
 def split_sentences(
-    text: str, lang: str, *, protected: Sequence[tuple[int, int]] = ()
+    text: str,
+    lang: str,
+    *,
+    protected: Sequence[tuple[int, int]] = (),
+    rules: SrxRules | None = None,
 ) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of `text`, in order.
 
     `lang` is ``"zh"`` or ``"en"`` (any ``"zh-CN"``-style tag is reduced to its
     primary subtag). No span is cut inside any of the `protected` ``(start,
-    end)`` spans. Raises `LanguageError` for any other language.
+    end)`` spans. With `rules` (see `resolve_rules`) the cuts are the SRX
+    rules', as a CAT tool would make them; otherwise bitext's own. Raises
+    `LanguageError` for any other language.
     """
     code = primary_language(lang)
-    cuts = zh.cuts(text) if code == ZH else en.cuts(text)
+    if rules is not None:
+        cuts = rules.cuts(text, code)
+    else:
+        cuts = zh.cuts(text) if code == ZH else en.cuts(text)
     return _spans(text, cuts, protected)
 
 
@@ -90,9 +119,12 @@ def _flags(damage: Sequence[Damage], start: int, end: int) -> tuple[str, ...]:
     return (FLAG_DAMAGED,)
 
 
-def segment(paragraphs: Sequence[Paragraph], lang: str) -> list[Sentence]:
+def segment(
+    paragraphs: Sequence[Paragraph], lang: str, rules: SrxRules | None = None
+) -> list[Sentence]:
     """The sentences of `paragraphs` in order; no sentence crosses a paragraph.
 
+    `rules`: SRX rules to cut by instead of bitext's own (see `split_sentences`).
     Offsets are mapped back to `Document.text` with `Paragraph.raw_offset`, and a
     sentence touching a `Damage` span is flagged (`FLAG_DAMAGED`, plus
     `FLAG_REPAIRED` when that damage was repaired).
@@ -101,7 +133,7 @@ def segment(paragraphs: Sequence[Paragraph], lang: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     for p in paragraphs:
         protected = [(d.start, d.end) for d in p.damage]
-        for a, b in split_sentences(p.text, code, protected=protected):
+        for a, b in split_sentences(p.text, code, protected=protected, rules=rules):
             sentences.append(
                 Sentence(
                     text=p.text[a:b],

@@ -21,12 +21,15 @@ mean the same written language:
 
 Of the repeats, the unit changed last is kept (its ``changedate``, else its
 ``creationdate``; a unit without a readable date loses, a tie goes to the one
-read first) with its tuid, dates, language tags and inline tags; the notes
-and props of all repeats are added to it without duplicates, and its
-``x-count`` prop becomes the number of occurrences (each unit counting as its
-own ``x-count``, 1 without one). The merged unit takes the place where the
-first of its repeats was read. Units with fewer than two variants are not
-translations of anything and are kept unchanged.
+read first) with its tuid, dates, other attributes, language tags, inline
+tags and its variants' attributes; the notes and props of all repeats are
+added to it without duplicates (a variant's to the kept unit's variant of the
+same language and text), and its ``x-count`` prop becomes the number of
+occurrences (each unit counting as its own ``x-count``, 1 without one). The
+merged unit takes the place where the first of its repeats was read. Units
+with fewer than two variants are not translations of anything and are kept
+unchanged. The merged header is new: the inputs' header notes, props and
+<ude>s are not carried over.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from datetime import UTC, datetime
 
 from bitext.export.tmx import installed_version
 from bitext.lang import normalize_tag
-from bitext.tmx._reader import TMXDocument, TranslationUnit
+from bitext.tmx._model import TMXDocument, TranslationUnit, Variant
 
 __all__ = ["MergeReport", "language_key", "merge"]
 
@@ -133,6 +136,38 @@ def _normalized(unit: TranslationUnit) -> TranslationUnit:
     return replace(unit, variants=variants)
 
 
+def _union_props(owners: Sequence[TranslationUnit | Variant]) -> dict[str, tuple[str, ...]]:
+    """The props of all `owners`, types and values in first-seen order, without duplicates."""
+    props: dict[str, dict[str, None]] = {}
+    for owner in owners:
+        for kind, values in owner.props.items():
+            props.setdefault(kind, {}).update(dict.fromkeys(values))
+    return {kind: tuple(values) for kind, values in props.items()}
+
+
+def _union_notes(owners: Sequence[TranslationUnit | Variant]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(note for owner in owners for note in owner.notes))
+
+
+def _combined_variants(
+    winner: TranslationUnit, others: Sequence[TranslationUnit]
+) -> dict[str, Variant]:
+    """The winner's variants, each with the notes and props of the repeats' same variant.
+
+    A repeat's variant is the same one when it has the same language key and plain
+    text, which is what made the units repeats in the first place.
+    """
+    same: dict[tuple[str, str], list[Variant]] = {}
+    for unit in others:
+        for lang, variant in unit.variants.items():
+            same.setdefault((language_key(lang), _plain(variant.text)), []).append(variant)
+    variants = {}
+    for lang, variant in winner.variants.items():
+        owners = [variant, *same.get((language_key(lang), _plain(variant.text)), [])]
+        variants[lang] = replace(variant, props=_union_props(owners), notes=_union_notes(owners))
+    return variants
+
+
 def _combine(repeats: Sequence[TranslationUnit]) -> TranslationUnit:
     """One unit for `repeats` (in reading order): the newest, with everyone's notes and props."""
     if len(repeats) == 1:
@@ -140,14 +175,15 @@ def _combine(repeats: Sequence[TranslationUnit]) -> TranslationUnit:
     # max() returns the first of equals, so a tie goes to the unit read first.
     winner = max(repeats, key=_age_rank)
     others = [unit for unit in repeats if unit is not winner]
-    notes = tuple(dict.fromkeys(n for unit in (winner, *others) for n in unit.notes))
-    props: dict[str, dict[str, None]] = {}
-    for unit in (winner, *others):
-        for kind, values in unit.props.items():
-            props.setdefault(kind, {}).update(dict.fromkeys(values))
-    merged_props = {kind: tuple(values) for kind, values in props.items()}
+    merged_props = _union_props([winner, *others])
     merged_props[COUNT_PROP] = (str(sum(_count(unit) for unit in repeats)),)
-    return _normalized(replace(winner, notes=notes, props=merged_props))
+    combined = replace(
+        winner,
+        notes=_union_notes([winner, *others]),
+        props=merged_props,
+        variants=_combined_variants(winner, others),
+    )
+    return _normalized(combined)
 
 
 def _source_language(documents: Sequence[TMXDocument]) -> str:
@@ -193,12 +229,13 @@ def merge(
 
     Units are repeats when they hold the same languages (see `language_key`:
     zh-CN, zh-Hans and ZH-CN are one; zh-TW is not) with the same plain text;
-    the newest repeat is kept, with the notes and props of all of them and an
-    ``x-count`` prop of the occurrences. Units come out in the order their
-    first repeat was read. `names` label the reports (default ``"#1"``,
-    ``"#2"``, ...). Returns the merged TMX 1.4 document and one `MergeReport`
-    per input. Raises `ValueError` if `names` and `documents` differ in length,
-    or if a hand-built unit carries something that is not a language tag.
+    the newest repeat is kept, with the notes and props of all of them (of
+    their units and of their variants) and an ``x-count`` prop of the
+    occurrences. Units come out in the order their first repeat was read.
+    `names` label the reports (default ``"#1"``, ``"#2"``, ...). Returns the
+    merged TMX 1.4 document and one `MergeReport` per input. Raises
+    `ValueError` if `names` and `documents` differ in length, or if a
+    hand-built unit carries something that is not a language tag.
     """
     if names is None:
         names = [f"#{i}" for i in range(1, len(documents) + 1)]

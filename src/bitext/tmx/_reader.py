@@ -9,7 +9,10 @@ need a tree of the whole file in memory.
 
 Inline markup (bpt/ept/ph/it/hi/ut/sub) is kept verbatim in
 `Variant.segment_xml`, so a memory read and written back (`bitext.tmx.to_bytes`)
-keeps the formatting codes a CAT tool needs.
+keeps the formatting codes a CAT tool needs; the header's notes, props and
+<ude>s, and the TMX 1.4 attributes, notes and props of every <tu> and <tuv>
+are kept too (see `bitext.tmx._model`), so that the round trip loses nothing
+TMX 1.4 can hold.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Container
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -29,7 +32,16 @@ from bitext.errors import InputError
 from bitext.export.tmx import (
     XML_LANG,
 )
-from bitext.lang import normalize_tag, primary
+from bitext.lang import normalize_tag
+from bitext.tmx._model import (
+    ALL_LANGUAGES,
+    LANG_ATTRS,
+    TU_ATTRS,
+    TUV_ATTRS,
+    TMXDocument,
+    TranslationUnit,
+    Variant,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -46,83 +58,8 @@ _HEAD_BYTES = 1 << 20
 _VERSION = re.compile(r"1\.[1-4][a-z]?")
 # Native formatting codes: their content is markup of the original file, not text.
 _CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
-_LANG_ATTRS = ("srclang", "adminlang")
-# Header attributes of TMX 1.4; others (from older versions or vendors) are not written back.
-_HEADER_ATTRS = (
-    "creationtool",
-    "creationtoolversion",
-    "segtype",
-    "o-tmf",
-    "adminlang",
-    "srclang",
-    "datatype",
-    "o-encoding",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "changeid",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """One language's segment of a unit.
-
-    `text` is the plain text (inline codes left out, the text inside <hi>
-    kept); `segment_xml` is the inner XML of <seg>, inline tags included.
-    """
-
-    lang: str
-    text: str
-    segment_xml: str
-
-    @classmethod
-    def plain(cls, lang: str, text: str) -> Variant:
-        """A variant without inline markup; `lang` is normalized (``zh_CN`` → ``zh-CN``)."""
-        return cls(normalize_tag(lang), text, escape(text))
-
-
-@dataclass(frozen=True, slots=True)
-class TranslationUnit:
-    """One <tu>: its variants by normalized language tag, props (type → values) and notes."""
-
-    tuid: str | None
-    variants: dict[str, Variant]
-    props: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    creationdate: str | None = None
-    changedate: str | None = None
-
-    def variant(self, lang: str) -> Variant | None:
-        """The variant for `lang` (any spelling: ``zh_cn``, ``ZH-CN``).
-
-        A bare language (``"zh"``) with no exact match stands for the unit's
-        only variant of that language; with two (zh-Hans and zh-Hant) it is
-        ambiguous and gives None.
-        """
-        tag = normalize_tag(lang)
-        if tag in self.variants:
-            return self.variants[tag]
-        if tag != primary(tag):
-            return None
-        same = [v for key, v in self.variants.items() if primary(key) == tag]
-        return same[0] if len(same) == 1 else None
-
-
-@dataclass(frozen=True, slots=True)
-class TMXDocument:
-    """A whole memory: header attributes, units in file order, and the TMX version read."""
-
-    header: dict[str, str]
-    units: tuple[TranslationUnit, ...]
-    version: str
-
-    def pairs(self, src_lang: str, tgt_lang: str) -> Iterator[tuple[str, str]]:
-        """Plain (source, target) texts of the units holding both languages, in order."""
-        for unit in self.units:
-            src, tgt = unit.variant(src_lang), unit.variant(tgt_lang)
-            if src is not None and tgt is not None:
-                yield src.text, tgt.text
+_TU_ATTRS = frozenset(TU_ATTRS)
+_TUV_ATTRS = frozenset(TUV_ATTRS)
 
 
 # --- safety checks before parsing ---------------------------------------------------------
@@ -268,44 +205,79 @@ def _lang(raw: str | None, name: str, line: int | None) -> str:
         raise InputError(f"{name}: line {line}: invalid language tag {raw!r}") from None
 
 
-def _variant(tuv: etree._Element, name: str) -> Variant:
-    # TMX 1.1 wrote the language as `lang`; 1.2 onwards as `xml:lang`.
-    lang = _lang(tuv.get(XML_LANG) or tuv.get("lang"), name, tuv.sourceline)
-    seg = tuv.find("seg")
-    if seg is None:
-        raise InputError(f"{name}: line {tuv.sourceline}: <tuv> without <seg>")
-    return Variant(lang, _plain_text(seg), _inner_xml(seg))
-
-
-def _unit(tu: etree._Element, name: str) -> TranslationUnit:
-    for entity in tu.iter(etree.Entity):
+def _refuse_entities(element: etree._Element, name: str) -> None:
+    for entity in element.iter(etree.Entity):
         # An entity the file did not declare here (an external DTD's): never resolved.
         raise InputError(
             f"{name}: line {entity.sourceline}: TMX refers to entity {entity.text}; "
             "refused for safety"
         )
+
+
+def _attrs(element: etree._Element, names: Container[str] | None, name: str) -> dict[str, str]:
+    """The attributes of `element` among `names` (None: all), language tags normalized."""
+    # One pass over the few attributes an element has, not a lookup per name: this runs
+    # for every <tu> and <tuv> of memories with millions of them.
+    attrs = {
+        str(key): str(value) for key, value in element.items() if names is None or key in names
+    }
+    for key in LANG_ATTRS:
+        if key in attrs and attrs[key] != ALL_LANGUAGES:
+            attrs[key] = _lang(attrs[key], name, element.sourceline)
+    return attrs
+
+
+def _children(
+    element: etree._Element,
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], list[etree._Element]]:
+    """In one pass over `element`'s children: its <prop>s (type → values, in file
+    order), its <note>s, and the other children (<tuv>s, <seg>, ...)."""
     props: dict[str, list[str]] = {}
     notes: list[str] = []
-    variants: dict[str, Variant] = {}
-    for child in tu.iterchildren("prop", "note", "tuv"):
-        if child.tag == "prop":
+    rest: list[etree._Element] = []
+    for child in element:
+        tag = child.tag  # lxml builds a new string on every .tag access
+        if tag == "prop":
             props.setdefault(child.get("type", ""), []).append(child.text or "")
-        elif child.tag == "note":
+        elif tag == "note":
             notes.append(child.text or "")
         else:
-            variant = _variant(child, name)
-            if variant.lang in variants:
-                raise InputError(
-                    f"{name}: line {child.sourceline}: <tu> has two variants in {variant.lang}"
-                )
-            variants[variant.lang] = variant
+            rest.append(child)
+    return {key: tuple(values) for key, values in props.items()}, tuple(notes), rest
+
+
+def _variant(tuv: etree._Element, name: str) -> Variant:
+    # TMX 1.1 wrote the language as `lang`; 1.2 onwards as `xml:lang`.
+    lang = _lang(tuv.get(XML_LANG) or tuv.get("lang"), name, tuv.sourceline)
+    props, notes, rest = _children(tuv)
+    seg = next((child for child in rest if child.tag == "seg"), None)
+    if seg is None:
+        raise InputError(f"{name}: line {tuv.sourceline}: <tuv> without <seg>")
+    attrs = _attrs(tuv, _TUV_ATTRS, name)
+    return Variant(lang, _plain_text(seg), _inner_xml(seg), attrs, props, notes)
+
+
+def _unit(tu: etree._Element, name: str) -> TranslationUnit:
+    _refuse_entities(tu, name)
+    props, notes, rest = _children(tu)
+    variants: dict[str, Variant] = {}
+    for child in rest:
+        if child.tag != "tuv":
+            continue
+        variant = _variant(child, name)
+        if variant.lang in variants:
+            raise InputError(
+                f"{name}: line {child.sourceline}: <tu> has two variants in {variant.lang}"
+            )
+        variants[variant.lang] = variant
     return TranslationUnit(
         tuid=tu.get("tuid"),
         variants=variants,
-        props={key: tuple(values) for key, values in props.items()},
-        notes=tuple(notes),
+        props=props,
+        notes=notes,
         creationdate=tu.get("creationdate"),
         changedate=tu.get("changedate"),
+        attrs=_attrs(tu, _TU_ATTRS, name),
     )
 
 
@@ -322,12 +294,31 @@ def _check_root(root: etree._Element, name: str) -> str:
     return version
 
 
-def _header(element: etree._Element, name: str) -> dict[str, str]:
-    header = {str(key): str(value) for key, value in element.attrib.items()}
-    for key in _LANG_ATTRS:
-        if key in header and header[key] != "*all*":
-            header[key] = _lang(header[key], name, element.sourceline)
-    return header
+def _ude(element: etree._Element) -> str:
+    """A <ude> as an XML string: its attributes and its <map>s' attributes, nothing else.
+
+    Rebuilt rather than serialized: a namespace declared on the file's root would
+    otherwise come along (the DTD rejects it), and the whitespace between the
+    <map>s, which the writer re-indents, would make a round trip unequal.
+    """
+    ude = etree.Element("ude", {str(k): str(v) for k, v in element.attrib.items()})
+    for child in element.iterchildren("map"):
+        etree.SubElement(ude, "map", {str(k): str(v) for k, v in child.attrib.items()})
+    return etree.tostring(ude, encoding="unicode")
+
+
+def _header(element: etree._Element, name: str) -> TMXDocument:
+    """The header as a document without units: attributes (all of them), notes, props, udes."""
+    _refuse_entities(element, name)
+    props, notes, _ = _children(element)
+    return TMXDocument(
+        header=_attrs(element, None, name),
+        units=(),
+        version="",
+        header_notes=notes,
+        header_props=props,
+        udes=tuple(_ude(ude) for ude in element.iterchildren("ude")),
+    )
 
 
 def _parse(source: str | io.BytesIO, name: str) -> TMXDocument:
@@ -340,14 +331,15 @@ def _parse(source: str | io.BytesIO, name: str) -> TMXDocument:
         huge_tree=False,
         remove_comments=True,
     )
-    version, header, units, seen_body = "", {}, [], False
+    version, units, seen_body = "", [], False
+    head = TMXDocument(header={}, units=(), version="")
     for event, element in events:
         if event == "start":
             if not version:
                 version = _check_root(element, name)
             continue
         if element.tag == "header":
-            header = _header(element, name)
+            head = _header(element, name)
         elif element.tag == "tu":
             units.append(_unit(element, name))
             # Units already read are dropped from the tree: memory stays flat.
@@ -358,7 +350,7 @@ def _parse(source: str | io.BytesIO, name: str) -> TMXDocument:
             seen_body = True
     if not seen_body:
         raise InputError(f"{name}: TMX has no <body>")
-    return TMXDocument(header=header, units=tuple(units), version=version)
+    return replace(head, units=tuple(units), version=version)
 
 
 def read_tmx(

@@ -13,7 +13,17 @@ from bitext.export.tmx import (
     validate_tmx,
 )
 from bitext.lang import normalize_tag
-from bitext.tmx._reader import _HEADER_ATTRS, _LANG_ATTRS, TMXDocument, TranslationUnit, Variant
+from bitext.tmx._model import (
+    ALL_LANGUAGES,
+    HEADER_ATTRS,
+    LANG_ATTRS,
+    SEGTYPES,
+    TU_ATTRS,
+    TUV_ATTRS,
+    TMXDocument,
+    TranslationUnit,
+    Variant,
+)
 
 __all__ = ["tmx_units_to_bytes"]
 
@@ -30,11 +40,41 @@ def _header_attrs(doc: TMXDocument) -> dict[str, str]:
         "srclang": first,
         "datatype": "unknown",
     }
-    attrs.update((key, doc.header[key]) for key in _HEADER_ATTRS if key in doc.header)
-    for key in _LANG_ATTRS:
-        if attrs[key] != "*all*":
+    attrs.update((key, doc.header[key]) for key in HEADER_ATTRS if key in doc.header)
+    return _clean(attrs)
+
+
+def _clean(attrs: dict[str, str]) -> dict[str, str]:
+    """`attrs` ready to write: language tags normalized, characters XML cannot hold left out."""
+    for key in LANG_ATTRS:
+        if key in attrs and attrs[key] != ALL_LANGUAGES:
             attrs[key] = normalize_tag(attrs[key])
     return {key: clean_xml_text(value) for key, value in attrs.items()}
+
+
+def _add_props_notes(
+    parent: etree._Element, props: dict[str, tuple[str, ...]], notes: tuple[str, ...]
+) -> None:
+    # Notes first: the header's DTD order is note*, ude*, prop*, and <tu>/<tuv> accept either.
+    for note in notes:
+        etree.SubElement(parent, "note").text = clean_xml_text(note)
+    for kind, values in props.items():
+        for value in values:
+            etree.SubElement(parent, "prop", type=clean_xml_text(kind)).text = clean_xml_text(value)
+
+
+def _header(root: etree._Element, doc: TMXDocument, parser: etree.XMLParser) -> None:
+    header = etree.SubElement(root, "header", _header_attrs(doc))
+    _add_props_notes(header, {}, doc.header_notes)
+    for raw in doc.udes:
+        try:
+            ude = etree.fromstring(raw, parser)
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(f"header <ude> is not well-formed XML: {exc.msg}") from None
+        if ude.tag != "ude":
+            raise ValueError(f"header <ude> string holds a <{ude.tag}> element, not <ude>")
+        header.append(ude)
+    _add_props_notes(header, doc.header_props, ())
 
 
 def _fill_seg(seg: etree._Element, variant: Variant, parser: etree.XMLParser) -> None:
@@ -46,21 +86,28 @@ def _fill_seg(seg: etree._Element, variant: Variant, parser: etree.XMLParser) ->
     seg.extend(list(parsed))  # lxml moves each child with its tail
 
 
+def _unit_attrs(unit: TranslationUnit) -> dict[str, str]:
+    """The <tu> attributes to write: only those TMX 1.4 defines, a segtype only if valid."""
+    attrs = {key: unit.attrs[key] for key in TU_ATTRS if key in unit.attrs}
+    if attrs.get("segtype") not in SEGTYPES:
+        attrs.pop("segtype", None)  # optional on <tu>; a bad value would void the whole file
+    own = {"tuid": unit.tuid, "creationdate": unit.creationdate, "changedate": unit.changedate}
+    attrs.update((key, value) for key, value in own.items() if value is not None)
+    return _clean(attrs)
+
+
 def _unit_element(
     body: etree._Element, unit: TranslationUnit
 ) -> list[tuple[etree._Element, Variant]]:
     """Append one <tu> with empty <seg>s; returns them with the variant each will hold."""
-    attrs = {"tuid": unit.tuid, "creationdate": unit.creationdate, "changedate": unit.changedate}
-    tu = etree.SubElement(body, "tu", {k: clean_xml_text(v) for k, v in attrs.items() if v})
+    tu = etree.SubElement(body, "tu", _unit_attrs(unit))
     # The DTD wants notes and props before the first tuv.
-    for note in unit.notes:
-        etree.SubElement(tu, "note").text = clean_xml_text(note)
-    for kind, values in unit.props.items():
-        for value in values:
-            etree.SubElement(tu, "prop", type=clean_xml_text(kind)).text = clean_xml_text(value)
+    _add_props_notes(tu, unit.props, unit.notes)
     segs = []
     for variant in unit.variants.values():
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: normalize_tag(variant.lang)})
+        attrs = {key: variant.attrs[key] for key in TUV_ATTRS if key in variant.attrs}
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: normalize_tag(variant.lang), **_clean(attrs)})
+        _add_props_notes(tuv, variant.props, variant.notes)
         segs.append((etree.SubElement(tuv, "seg"), variant))
     return segs
 
@@ -68,18 +115,20 @@ def _unit_element(
 def tmx_units_to_bytes(doc: TMXDocument) -> bytes:
     """`doc` as a TMX 1.4 document (UTF-8 bytes), inline tags of every segment kept.
 
-    Header attributes TMX 1.4 does not define are left out and missing required
-    ones get neutral defaults; language tags are written normalized. Raises
-    `ValueError` if a `segment_xml` is not well-formed or the result would not
-    be valid TMX 1.4 (for instance an inline tag the 1.4 DTD does not allow).
+    Header, <tu> and <tuv> attributes TMX 1.4 does not define are left out
+    (and a <tu> segtype outside its enumeration), missing required header ones
+    get neutral defaults; language tags are written normalized. Notes, props and
+    udes come in DTD order. Raises `ValueError` if a `segment_xml` or a `udes`
+    string is not well-formed or the result would not be valid TMX 1.4 (for
+    instance an inline tag the 1.4 DTD does not allow).
     """
+    parser = safe_parser()
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", _header_attrs(doc))
+    _header(root, doc, parser)
     body = etree.SubElement(root, "body")
     segs = [pair for unit in doc.units for pair in _unit_element(body, unit)]
     # Indent before the segments are filled: whitespace inside a <seg> is content.
     etree.indent(root)
-    parser = safe_parser()
     for seg, variant in segs:
         _fill_seg(seg, variant, parser)
     data = XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
