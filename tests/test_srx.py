@@ -6,6 +6,7 @@ conventions); parity with a real CAT tool is checked in test_omegat.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,17 @@ def test_bad_srx_is_one_line_input_error(tmp_path: Path, text: str, complaint: s
 def test_missing_srx_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         resolve_rules(tmp_path / "absent.srx")
+
+
+def test_fifo_and_oversized_srx_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "rules.srx"
+    os.mkfifo(fifo)  # open() would wait for a writer forever
+    with pytest.raises(InputError, match="not a regular file"):
+        read_srx(fifo)
+    big = tmp_path / "big.srx"
+    big.write_bytes(b" " * (10 * 1024 * 1024 + 1))
+    with pytest.raises(InputError, match="too large"):
+        read_srx(big)
 
 
 # --- exporting the rules ------------------------------------------------------------------

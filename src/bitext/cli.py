@@ -19,9 +19,9 @@ from typing import Any
 
 from . import __version__
 from .errors import BitextError, EncoderError, InputError
+from .segment import SEGMENTATIONS
 
 ZH_SCRIPTS = ("simplified", "traditional", "keep")
-SEGMENTATIONS = ("bitext", "srx")  # as bitext.segment.SEGMENTATIONS, kept here for a fast --help
 
 
 def build_parser() -> argparse.ArgumentParser:

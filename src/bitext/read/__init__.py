@@ -51,7 +51,7 @@ def read(path: str | os.PathLike[str]) -> Document:
     unreadable, empty, binary, too large or malformed.
     """
     name = str(path)
-    data = _load(Path(path), name)
+    data = load_file(path, name)
     return read_bytes(data, source=name, format=_SUFFIX_FORMATS.get(Path(path).suffix.lower()))
 
 
@@ -83,7 +83,12 @@ def read_text(text: str, *, source: str | None = None) -> Document:
     return text_document(text, source=source, encoding=None, name=source or "<text>")
 
 
-def _load(path: Path, name: str) -> bytes:
+def load_file(path: str | os.PathLike[str], name: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file `path`, at most `max_bytes`; one-line `InputError` otherwise.
+
+    Shared by every reader of user-named files (documents, SRX rules): a FIFO,
+    a directory or a device is refused without blocking.
+    """
     try:
         # Before opening: open() on a FIFO waits for a writer, forever if none comes.
         _check_regular(os.stat(path), name)
@@ -93,10 +98,10 @@ def _load(path: Path, name: str) -> bytes:
         with open(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             _check_regular(info, name)
-            if info.st_size > MAX_BYTES:
-                raise InputError(f"{name}: {_too_large(info.st_size)}")
+            if info.st_size > max_bytes:
+                raise InputError(f"{name}: {_too_large(info.st_size, max_bytes)}")
             # Read one byte past the limit: st_size can be stale or wrong.
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -107,8 +112,8 @@ def _load(path: Path, name: str) -> bytes:
         if exc.errno == errno.ENOTDIR:
             raise InputError(f"{name}: no such file (a parent is not a directory)") from None
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: {_too_large(len(data))}")
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: {_too_large(len(data), max_bytes)}")
     return data
 
 
@@ -120,8 +125,8 @@ def _check_regular(info: os.stat_result, name: str) -> None:
         raise InputError(f"{name}: not a regular file")
 
 
-def _too_large(size: int) -> str:
-    return f"file too large ({size / 2**20:.0f} MB; limit {MAX_BYTES // 2**20} MB)"
+def _too_large(size: int, limit: int = MAX_BYTES) -> str:
+    return f"file too large ({size / 2**20:.0f} MB; limit {limit // 2**20} MB)"
 
 
 def _sniff(data: bytes) -> str:

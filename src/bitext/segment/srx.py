@@ -27,6 +27,8 @@ import regex
 from lxml import etree
 
 from bitext.errors import InputError
+from bitext.export.tmx import safe_parser
+from bitext.read import load_file
 
 __all__ = ["DEFAULT_SRX", "SrxRule", "SrxRules", "default_rules", "read_srx", "srx_bytes"]
 
@@ -111,8 +113,6 @@ def _text(element: etree._Element, name: str) -> str:
 
 
 def _parse(data: bytes, name: str) -> SrxRules:
-    from bitext.export.tmx import safe_parser
-
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -159,25 +159,14 @@ def _parse(data: bytes, name: str) -> SrxRules:
 def read_srx(source: str | os.PathLike[str] | bytes) -> SrxRules:
     """Parse SRX 1.0/2.0 rules from a file path or bytes.
 
-    Raises `InputError` (one line, naming the file) for a missing, oversized or
-    malformed file, a DOCTYPE with entities, or a rule that is not a valid
-    regular expression.
+    Raises `InputError` (one line, naming the file) for a missing, oversized,
+    non-regular (FIFO, directory) or malformed file, a DOCTYPE with entities,
+    or a rule that is not a valid regular expression.
     """
     if isinstance(source, bytes):
         return _parse(source, "SRX data")
     name = os.fspath(source)
-    try:
-        if os.path.getsize(name) > _MAX_BYTES:
-            raise InputError(f"{name}: over {_MAX_BYTES} bytes, too large for SRX rules")
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not an SRX file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    return _parse(data, name)
+    return _parse(load_file(name, name, _MAX_BYTES), name)
 
 
 def srx_bytes() -> bytes:

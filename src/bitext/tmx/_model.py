@@ -34,34 +34,22 @@ HEADER_ATTRS = (
     "changedate",
     "changeid",
 )
+# Attributes TMX 1.4 defines on both <tu> and <tuv>.
+_UNIT_AND_VARIANT_ATTRS = (
+    "o-encoding",
+    "datatype",
+    "usagecount",
+    "lastusagedate",
+    "creationtool",
+    "creationtoolversion",
+    "creationid",
+    "changeid",
+    "o-tmf",
+)
 # <tu> attributes of TMX 1.4 kept in `TranslationUnit.attrs` (tuid and dates have fields).
-TU_ATTRS = (
-    "o-encoding",
-    "datatype",
-    "usagecount",
-    "lastusagedate",
-    "creationtool",
-    "creationtoolversion",
-    "creationid",
-    "segtype",
-    "changeid",
-    "o-tmf",
-    "srclang",
-)
+TU_ATTRS = (*_UNIT_AND_VARIANT_ATTRS, "segtype", "srclang")
 # <tuv> attributes of TMX 1.4 kept in `Variant.attrs` (the language has its field).
-TUV_ATTRS = (
-    "o-encoding",
-    "datatype",
-    "usagecount",
-    "lastusagedate",
-    "creationtool",
-    "creationtoolversion",
-    "creationdate",
-    "creationid",
-    "changedate",
-    "o-tmf",
-    "changeid",
-)
+TUV_ATTRS = (*_UNIT_AND_VARIANT_ATTRS, "creationdate", "changedate")
 # The DTD enumerates segtype; another value would make the whole file invalid.
 SEGTYPES = frozenset({"block", "paragraph", "sentence", "phrase"})
 
