@@ -35,6 +35,7 @@ from .pipeline import align_document, align_text
 from .read import read, read_bytes, read_text
 from .segment import segment, split_sentences
 from .segment.srx import SrxRules, read_srx
+from .tm import TranslationMemory, batch_align
 
 try:
     __version__ = version("bitext")
@@ -62,11 +63,13 @@ __all__ = [
     "Sentence",
     "SentenceTransformerEncoder",
     "SrxRules",
+    "TranslationMemory",
     "USEEncoder",
     "__version__",
     "align_document",
     "align_sentences",
     "align_text",
+    "batch_align",
     "classify",
     "compare",
     "evaluate",

@@ -1,8 +1,10 @@
 """Command line: a thin layer over the library, one subcommand per job.
 
     bitext align INPUT... -o OUT.tmx     align bilingual files into one TMX (or TSV)
+    bitext batch DIR... --tm TM.sqlite   align an archive into a translation memory
     bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
     bitext tm merge A.tmx B.tmx... -o ALL.tmx  one translation memory from many
+    bitext tm search|import|export|info --tm TM.sqlite   use a translation memory
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
 
 Errors print one line, ``bitext: error: ...``, and exit non-zero: 2 bad input,
@@ -74,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     align.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     align.set_defaults(run=_align)
 
+    from .tm.cli import add_batch_command, add_tm_commands
+
+    add_batch_command(sub)
+
     ev = sub.add_parser(
         "eval",
         help="score the aligner (or predicted beads) against gold alignments",
@@ -112,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("-o", "--output", required=True, help="the merged TMX 1.4 file")
     merge.add_argument("--force", action="store_true", help="overwrite an existing output")
     merge.set_defaults(run=_tm_merge)
+    add_tm_commands(tm_sub)
 
     srx = sub.add_parser(
         "srx",

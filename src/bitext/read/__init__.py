@@ -22,7 +22,7 @@ from bitext.read._decode import decode
 from bitext.read._docx import docx_paragraphs
 from bitext.read._html import decode_html, html_paragraphs
 
-__all__ = ["MAX_BYTES", "decode", "read", "read_bytes", "read_text"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "decode", "format_of", "read", "read_bytes", "read_text"]
 
 #: Largest input accepted. Every stage holds the whole file in memory (the
 #: bytes, the decoded text, per-candidate decodes while detecting the
@@ -38,6 +38,8 @@ _SUFFIX_FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
 }
+#: File suffixes read by format (others are sniffed from the content).
+SUFFIXES = tuple(_SUFFIX_FORMATS)
 _FORMAT_ALIASES = {"txt": "txt", "text": "txt", "docx": "docx", "html": "html", "htm": "html"}
 _HTML_START = (b"<!doctype html", b"<html")
 
@@ -52,7 +54,12 @@ def read(path: str | os.PathLike[str]) -> Document:
     """
     name = str(path)
     data = load_file(path, name)
-    return read_bytes(data, source=name, format=_SUFFIX_FORMATS.get(Path(path).suffix.lower()))
+    return read_bytes(data, source=name, format=format_of(path))
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The format a file's suffix names (``"txt"``, ``"docx"``, ``"html"``), or None."""
+    return _SUFFIX_FORMATS.get(Path(path).suffix.lower())
 
 
 def read_bytes(data: bytes, *, source: str | None = None, format: str | None = None) -> Document:

@@ -1,0 +1,369 @@
+"""Batch alignment of an archive of releases into a translation memory.
+
+The parent process walks the inputs, hashes each file and skips what the
+memory already holds (same content, same settings); worker processes read,
+align and embed; the parent alone writes, one transaction per document. So a
+run that is killed loses only the documents in flight, a rerun picks up where
+it stopped, and a file that fails is reported and skipped while the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bitext.errors import BitextError, EncoderError, InputError
+
+from .model import DocumentRecord, StoredPair
+from .store import TranslationMemory
+
+__all__ = ["BatchReport", "BatchSettings", "DocumentOutcome", "batch_align", "find_inputs"]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSettings:
+    """How every document of a batch is aligned; part of what makes a rerun skip it.
+
+    `segmentation` is ``"bitext"``, ``"srx"`` or an SRX file's path; `encoder`
+    a `load_encoder` spec (None: USE-m3); `vectors` stores each unit's
+    embedding for semantic lookup.
+    """
+
+    zh_script: str = "simplified"
+    segmentation: str = "bitext"
+    encoder: str | None = None
+    src_lang: str = "zh-CN"
+    tgt_lang: str = "en-US"
+    vectors: bool = True
+
+    def identity(self) -> dict[str, Any]:
+        """What the stored alignment depends on (the SRX file by content, not by name)."""
+        from bitext.align import AlignConfig
+
+        seg = self.segmentation
+        if seg not in ("bitext", "srx"):
+            seg = "srx:" + hashlib.sha256(Path(seg).read_bytes()).hexdigest()[:16]
+        return {
+            "zh_script": self.zh_script,
+            "segmentation": seg,
+            "encoder": self.encoder or "usem3",
+            "src_lang": self.src_lang,
+            "tgt_lang": self.tgt_lang,
+            "aligner": asdict(AlignConfig()),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutcome:
+    """What happened to one input: ``added``, ``skipped`` (already stored) or ``failed``."""
+
+    path: str
+    status: str
+    reason: str | None = None
+    units_added: int = 0
+    pairs: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    """The whole run: every outcome, and the time it took."""
+
+    outcomes: list[DocumentOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failures(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def units_added(self) -> int:
+        return sum(o.units_added for o in self.outcomes)
+
+    def summary(self) -> str:
+        """One line: documents done, skipped, failed; units added; time."""
+        work = sum(o.seconds for o in self.outcomes)
+        embed = sum(o.embed_seconds for o in self.outcomes)
+        share = f", {embed / work:.0%} of it embedding" if work else ""
+        return (
+            f"{self.count('added')} documents added, {self.count('skipped')} skipped "
+            f"(already in the memory), {self.count('failed')} failed; "
+            f"{self.units_added} new units; {self.seconds:.1f} s{share}"
+        )
+
+
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files to align: named files as they are, folders searched for .txt/.docx/.html.
+
+    Hidden files and folders (``.git``, editor backups) are left out. Raises
+    `InputError` for a path that does not exist.
+    """
+    from bitext.read import SUFFIXES
+
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def batch_align(
+    inputs: Iterable[str | os.PathLike[str]],
+    memory: TranslationMemory | str | os.PathLike[str],
+    settings: BatchSettings | None = None,
+    *,
+    jobs: int = 1,
+) -> BatchReport:
+    """Align every input into `memory` (a `TranslationMemory` or its path) and report.
+
+    See `iter_batch` for the outcomes one by one (to show progress).
+    """
+    start = time.perf_counter()
+    report = BatchReport()
+    own = not isinstance(memory, TranslationMemory)
+    tm = TranslationMemory(memory) if own else memory
+    try:
+        report.outcomes.extend(iter_batch(inputs, tm, settings, jobs=jobs))
+    finally:
+        if own:
+            tm.close()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def iter_batch(
+    inputs: Iterable[str | os.PathLike[str]],
+    memory: TranslationMemory,
+    settings: BatchSettings | None = None,
+    *,
+    jobs: int = 1,
+) -> Iterator[DocumentOutcome]:
+    """Align the inputs (files, or folders searched by `find_inputs`) into `memory`.
+
+    Yields each document's outcome as it is stored. Documents already stored
+    with the same settings are skipped; a document that fails yields a
+    ``failed`` outcome with a one-line reason and the run goes on.
+    `EncoderError` stops the run (every document would fail alike). With
+    `jobs` > 1, documents are aligned in that many worker processes.
+    """
+    settings = settings or BatchSettings()
+    identity = settings.identity()
+    todo = _todo(find_inputs(inputs), memory, identity)
+    results = _run_serial(todo, settings) if jobs <= 1 else _run_parallel(todo, settings, jobs)
+    for item in results:
+        if isinstance(item, DocumentOutcome):
+            yield item
+            continue
+        name, result = item
+        if isinstance(result, str):
+            yield DocumentOutcome(name, "failed", result)
+            continue
+        record, seconds, embed_seconds = result
+        added = memory.add(DocumentRecord(**{**_fields(record), "settings": identity}))
+        status = "skipped" if added.skipped else "added"
+        yield DocumentOutcome(
+            name, status, None, added.units_added, len(record.pairs), seconds, embed_seconds
+        )
+
+
+_Todo = Iterator["DocumentOutcome | tuple[str, bytes]"]
+
+
+def _todo(
+    inputs: Iterable[str | os.PathLike[str]], memory: TranslationMemory, identity: dict[str, Any]
+) -> _Todo:
+    """Each input's bytes to align, or its outcome when it is unreadable or already stored.
+
+    Lazy, so an archive is never held in memory at once and a document stored
+    a moment ago by this very run is seen as stored.
+    """
+    for path in inputs:
+        name = str(path)
+        try:
+            data = _load(path, name)
+        except BitextError as exc:
+            yield DocumentOutcome(name, "failed", str(exc))
+            continue
+        if memory.has_document(hashlib.sha256(data).hexdigest(), identity):
+            yield DocumentOutcome(name, "skipped")
+            continue
+        yield name, data
+
+
+def _fields(record: DocumentRecord) -> dict[str, Any]:
+    return {f: getattr(record, f) for f in record.__dataclass_fields__}
+
+
+def _load(path: str | os.PathLike[str], name: str) -> bytes:
+    from bitext.read import load_file
+
+    try:
+        return load_file(path, name)
+    except OSError as exc:
+        raise InputError(f"{name}: {exc.strerror or exc}") from None
+
+
+# -- workers --------------------------------------------------------------------------------
+
+_Result = tuple[DocumentRecord, float, float] | str
+_STATE: dict[str, Any] = {}
+
+
+class _TimedEncoder:
+    """The worker's encoder, counting the seconds spent embedding (for the benchmark split)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder, self.name, self.seconds = encoder, encoder.name, 0.0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        start = time.perf_counter()
+        try:
+            return self.encoder.encode(texts)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def _init_worker(settings: BatchSettings, quiet_sigint: bool) -> None:
+    from bitext.embed import load_encoder
+    from bitext.segment import resolve_rules
+
+    if quiet_sigint:
+        # Ctrl-C is the parent's to handle: it stops handing out work and reports.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STATE["settings"] = settings
+    _STATE["encoder"] = _TimedEncoder(load_encoder(settings.encoder))
+    _STATE["rules"] = resolve_rules(settings.segmentation)
+
+
+def _align_one(name: str, data: bytes) -> _Result:
+    """Read, align and embed one document; a one-line reason string if it fails."""
+    from bitext.pipeline import align_document
+    from bitext.read import format_of, read_bytes
+
+    settings: BatchSettings = _STATE["settings"]
+    encoder: _TimedEncoder = _STATE["encoder"]
+    start, embed_before = time.perf_counter(), encoder.seconds
+    try:
+        document = read_bytes(data, source=name, format=format_of(name))
+        alignment = align_document(
+            document,
+            zh_script=settings.zh_script,
+            encoder=encoder,
+            src_lang=settings.src_lang,
+            tgt_lang=settings.tgt_lang,
+            segmentation=_STATE["rules"],
+        )
+    except EncoderError:
+        raise
+    except BitextError as exc:
+        return str(exc)
+    except MemoryError:
+        return f"{name}: out of memory while aligning; split the document"
+    except Exception as exc:  # a bug or a library failing on odd input: this file only
+        return f"{name}: {type(exc).__name__}: {exc}"
+    pairs = tuple(
+        StoredPair(p.src, p.tgt, p.kind, p.score, p.src_sentences[0].paragraph, p.flags)
+        for p in alignment.pairs()
+    )
+    vectors = _pair_vectors(encoder, pairs) if settings.vectors and pairs else None
+    record = DocumentRecord(
+        path=name,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        settings={},
+        pairs=pairs,
+        src_lang=alignment.src_lang,
+        tgt_lang=alignment.tgt_lang,
+        src_sentences=len(alignment.src),
+        tgt_sentences=len(alignment.tgt),
+        vectors=vectors,
+        embed_model=encoder.name if vectors is not None else None,
+    )
+    return record, time.perf_counter() - start, encoder.seconds - embed_before
+
+
+def _pair_vectors(encoder: _TimedEncoder, pairs: Sequence[StoredPair]) -> np.ndarray:
+    """One vector per pair: the normalized sum of its sides, so either language finds it."""
+    src = encoder.encode([p.src for p in pairs])
+    tgt = encoder.encode([p.tgt for p in pairs])
+    both = np.asarray(src, dtype=np.float32) + np.asarray(tgt, dtype=np.float32)
+    return both / np.maximum(np.linalg.norm(both, axis=1, keepdims=True), 1e-12)
+
+
+def _run_serial(todo: _Todo, settings: BatchSettings) -> Iterator[Any]:
+    for item in todo:
+        if isinstance(item, DocumentOutcome):
+            yield item
+            continue
+        if _STATE.get("settings") != settings:
+            _init_worker(settings, quiet_sigint=False)
+        name, data = item
+        yield name, _align_one(name, data)
+
+
+def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[Any]:
+    """Results as workers finish them; at most 2 x `jobs` documents in flight.
+
+    A worker that dies (killed, out of memory) fails only the documents in
+    flight; a new pool takes the rest. On Ctrl-C the documents not yet started
+    are dropped and the ones running are let finish, unstored.
+    """
+    context = multiprocessing.get_context("spawn")  # no fork of a parent holding threads
+    todo = iter(todo)
+    exhausted = False
+    while not exhausted:
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(settings, True)
+        )
+        flying: dict[Future[_Result], str] = {}
+        broken = False
+        try:
+            while not broken:
+                while not exhausted and len(flying) < 2 * jobs:
+                    item = next(todo, None)
+                    if item is None:
+                        exhausted = True
+                    elif isinstance(item, DocumentOutcome):
+                        yield item
+                    else:
+                        flying[pool.submit(_align_one, *item)] = item[0]
+                if not flying:
+                    break
+                done, _ = wait(flying, return_when=FIRST_COMPLETED)
+                for future in done:
+                    name = flying.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        result = f"{name}: the worker process aligning it died"
+                    yield name, result
+            for name in flying.values():  # only left when the pool broke
+                yield name, f"{name}: the worker process aligning it died"
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,272 @@
+"""The `bitext batch` and `bitext tm ...` commands: thin wrappers over `bitext.tm`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bitext.cli import ZH_SCRIPTS, _confidence, _tag
+from bitext.errors import EncoderError, InputError
+from bitext.segment import SEGMENTATIONS
+
+
+def add_batch_command(sub: Any) -> None:
+    batch = sub.add_parser(
+        "batch",
+        help="align folders of releases into a translation memory (resumable, in parallel)",
+        description="Align every .txt/.docx/.html under the given folders into a SQLite "
+        "translation memory. Documents already stored with the same settings are skipped, "
+        "so an interrupted run is resumed by running it again; a file that fails is "
+        "reported and skipped.",
+    )
+    batch.add_argument("inputs", nargs="+", metavar="INPUT", help="folders or files")
+    batch.add_argument("--tm", metavar="TM.sqlite", help="the memory to add to (created if new)")
+    batch.add_argument(
+        "-o", "--output", metavar="OUT.tmx", help="also write the whole memory as TMX"
+    )
+    batch.add_argument("--force", action="store_true", help="overwrite an existing -o file")
+    batch.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        help="worker processes (default 1; each loads its own model)",
+    )
+    batch.add_argument("--zh-script", choices=ZH_SCRIPTS, default="simplified")
+    batch.add_argument("--encoder", default=None, help="as for `bitext align`")
+    batch.add_argument("--segmentation", choices=SEGMENTATIONS, default="bitext")
+    batch.add_argument("--srx", metavar="FILE", help="segment by the rules of this SRX file")
+    batch.add_argument("--src-lang", type=_tag("zh"), default="zh-CN")
+    batch.add_argument("--tgt-lang", type=_tag("en"), default="en-US")
+    batch.add_argument(
+        "--no-vectors", action="store_true", help="store no embeddings (no semantic search)"
+    )
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    batch.set_defaults(run=_batch)
+
+
+def add_tm_commands(tm_sub: Any) -> None:
+    search = tm_sub.add_parser(
+        "search",
+        help="fuzzy, semantic or concordance lookup in a translation memory",
+        description="Fuzzy matches as CAT tools rank them (edit distance: characters for "
+        "Chinese, words for English), semantic neighbours (--semantic), or every unit "
+        "holding a term (--concordance TERM).",
+    )
+    search.add_argument("query", nargs="?", help="a sentence in Chinese or English")
+    search.add_argument("--tm", required=True, metavar="TM.sqlite")
+    search.add_argument("--concordance", metavar="TERM", help="every unit holding TERM")
+    search.add_argument(
+        "--semantic", action="store_true", help="nearest in meaning (stored embeddings)"
+    )
+    search.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
+    search.add_argument(
+        "--min-match", type=float, default=70.0, help="fuzzy threshold in percent (default 70)"
+    )
+    search.add_argument("--encoder", default=None, help="for --semantic: the batch's encoder")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(run=_search)
+
+    imp = tm_sub.add_parser("import", help="add TMX files to a translation memory")
+    imp.add_argument("inputs", nargs="+", metavar="TMX")
+    imp.add_argument("--tm", required=True, metavar="TM.sqlite")
+    imp.add_argument("--src-lang", default="zh-CN", help="source language (default zh-CN)")
+    imp.add_argument("--tgt-lang", default="en-US", help="target language (default en-US)")
+    imp.set_defaults(run=_import)
+
+    exp = tm_sub.add_parser("export", help="write (part of) a translation memory as TMX")
+    exp.add_argument("--tm", required=True, metavar="TM.sqlite")
+    exp.add_argument("-o", "--output", required=True, metavar="OUT.tmx")
+    exp.add_argument("--force", action="store_true", help="overwrite an existing output")
+    exp.add_argument("--min-score", type=_confidence, help="best confidence at least this")
+    exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
+    exp.add_argument("--until", metavar="DATE", help="last seen on or before (YYYY-MM-DD)")
+    exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
+    exp.add_argument("--flag", help="carrying this flag (e.g. encoding-damage)")
+    exp.add_argument("--unflagged", action="store_true", help="carrying no flag")
+    exp.set_defaults(run=_export)
+
+    info = tm_sub.add_parser("info", help="counts of documents and units in a memory")
+    info.add_argument("--tm", required=True, metavar="TM.sqlite")
+    info.set_defaults(run=_info)
+
+
+def _open(path: str, *, create: bool = False) -> Any:
+    from . import TranslationMemory
+
+    return TranslationMemory(path, create=create)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from bitext.atomic import check_target
+
+    from . import BatchReport, BatchSettings, export_tmx, find_inputs, iter_batch
+
+    if not args.tm and not args.output:
+        raise InputError("give --tm FILE, -o FILE.tmx, or both")
+    if args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: must be at least 1")
+    if args.output:
+        check_target(args.output, force=args.force)
+    files = find_inputs(args.inputs)
+    if not files:
+        raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
+    settings = BatchSettings(
+        zh_script=args.zh_script,
+        segmentation=args.srx or args.segmentation,
+        encoder=args.encoder,
+        src_lang=args.src_lang,
+        tgt_lang=args.tgt_lang,
+        vectors=not args.no_vectors,
+    )
+    with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
+        memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)
+        report = BatchReport()
+        try:
+            report = _run_batch(iter_batch(files, memory, settings, jobs=args.jobs), files, args)
+            if args.output:
+                units = export_tmx(memory, args.output, force=args.force)
+                if not args.quiet:
+                    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+        finally:
+            memory.close()
+    if report.failures and not report.count("added") and not report.count("skipped"):
+        return InputError.exit_code
+    return 1 if report.failures else 0
+
+
+def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> Any:
+    """Consume the batch with a progress bar; failures reported as they happen."""
+    import time
+
+    from tqdm import tqdm
+
+    from . import BatchReport
+
+    report, start = BatchReport(), time.perf_counter()
+    show = not args.quiet and sys.stderr.isatty()
+    with tqdm(total=len(files), unit="doc", file=sys.stderr, disable=not show) as bar:
+        try:
+            for outcome in outcomes:
+                report.outcomes.append(outcome)
+                if outcome.status == "failed":
+                    bar.write(f"bitext: failed: {outcome.reason}", file=sys.stderr)
+                bar.update()
+        except KeyboardInterrupt:
+            report.seconds = time.perf_counter() - start
+            print(f"interrupted; stored so far: {report.summary()}", file=sys.stderr)
+            raise
+        except EncoderError:
+            raise
+    report.seconds = time.perf_counter() - start
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    return report
+
+
+def _search(args: argparse.Namespace) -> int:
+    if bool(args.query) == bool(args.concordance):
+        raise InputError("give a QUERY or --concordance TERM (not both)")
+    with _open(args.tm) as memory:
+        if args.concordance:
+            matches = memory.concordance(args.concordance, limit=args.limit)
+        elif args.semantic:
+            from bitext.embed import load_encoder
+
+            matches = memory.semantic(
+                args.query, encoder=load_encoder(args.encoder), limit=args.limit
+            )
+        else:
+            matches = memory.search(args.query, limit=args.limit, min_percent=args.min_match)
+    if args.json:
+        print(json.dumps([_match_dict(m) for m in matches], ensure_ascii=False, indent=2))
+    else:
+        for m in matches:
+            print(_match_text(m))
+        if not matches:
+            print("no match", file=sys.stderr)
+    return 0
+
+
+def _match_dict(match: Any) -> dict[str, Any]:
+    unit = match.unit
+    return {
+        "percent": match.percent,
+        "how": match.how,
+        "src": unit.src,
+        "tgt": unit.tgt,
+        "src_lang": unit.src_lang,
+        "tgt_lang": unit.tgt_lang,
+        "count": unit.count,
+        "score": unit.score,
+        "flags": list(unit.flags),
+        "origins": [
+            {"path": o.path, "paragraph": o.paragraph, "kind": o.kind, "score": o.score}
+            for o in unit.origins
+        ],
+    }
+
+
+def _match_text(match: Any) -> str:
+    unit = match.unit
+    where = "; ".join(
+        f"{o.path}" + (f" ¶{o.paragraph + 1}" if o.paragraph is not None else "")
+        for o in unit.origins[:3]
+    )
+    more = f" and {len(unit.origins) - 3} more" if len(unit.origins) > 3 else ""
+    score = f", confidence {unit.score:.2f}" if unit.score is not None else ""
+    flags = f", flags {','.join(unit.flags)}" if unit.flags else ""
+    return (
+        f"{match.percent:5.1f}%  {match.how}\n"
+        f"  {unit.src_lang}: {unit.src}\n"
+        f"  {unit.tgt_lang}: {unit.tgt}\n"
+        f"  seen {unit.count}x{score}{flags}; from {where}{more}\n"
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    from . import import_tmx
+
+    with _open(args.tm, create=True) as memory:
+        for name in args.inputs:  # a refused file stops before anything of it is stored
+            result = import_tmx(memory, name, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+            what = (
+                "already imported"
+                if result.skipped
+                else (f"{result.occurrences} pairs, {result.units_added} new units")
+            )
+            print(f"{name}: {what}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from . import export_tmx
+
+    with _open(args.tm) as memory:
+        try:
+            units = export_tmx(
+                memory,
+                args.output,
+                force=args.force,
+                min_score=args.min_score,
+                since=args.since,
+                until=args.until,
+                document=args.document,
+                flag=args.flag,
+                unflagged=args.unflagged,
+            )
+        except ValueError as exc:  # a date that does not parse
+            raise InputError(str(exc)) from None
+    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    with _open(args.tm) as memory:
+        stats = memory.stats()
+    print(", ".join(f"{key}: {value}" for key, value in stats.items()))
+    return 0

@@ -1,0 +1,108 @@
+"""What a translation memory holds and what its lookups give back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where one occurrence of a unit came from: a release (`path`) or an imported TMX."""
+
+    path: str
+    paragraph: int | None = None
+    kind: str | None = None
+    score: float | None = None
+    added: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One distinct translation pair of the memory.
+
+    `count` is how often the pair occurred over every document and import;
+    `score` the best aligner confidence it was given; `flags` the union of the
+    flags its occurrences carried (``encoding-damage`` ...); `created` and
+    `changed` when it was first and last seen (TMX date format, UTC).
+    """
+
+    id: int
+    src: str
+    tgt: str
+    src_lang: str
+    tgt_lang: str
+    count: int
+    score: float | None
+    flags: tuple[str, ...]
+    created: str
+    changed: str
+    origins: tuple[Origin, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lookup result: the unit, how well it matched (0-100) and on which side.
+
+    `how` is ``"fuzzy"`` (edit-distance match percentage, as CAT tools rank
+    them), ``"semantic"`` (cosine of the embeddings x 100) or ``"concordance"``
+    (the term occurs in the unit: always 100).
+    """
+
+    unit: Unit
+    percent: float
+    side: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPair:
+    """One translation pair of a document, as it goes into the store."""
+
+    src: str
+    tgt: str
+    kind: str
+    score: float
+    paragraph: int | None = None
+    flags: tuple[str, ...] = ()
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """Everything the store keeps of one aligned document, ready to add in one transaction.
+
+    `vectors` holds one embedding per pair (the normalized sum of its two
+    sides' embeddings) for semantic lookup, or None to store none.
+    `settings` names what produced the alignment; with `content_hash` it is
+    what makes a rerun skip the document.
+    """
+
+    path: str
+    content_hash: str
+    settings: dict[str, object]
+    pairs: tuple[StoredPair, ...]
+    src_lang: str = "zh-CN"
+    tgt_lang: str = "en-US"
+    kind: str = "release"
+    layout: str | None = None
+    src_sentences: int = 0
+    tgt_sentences: int = 0
+    vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
+    embed_model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document row of the store."""
+
+    id: int
+    path: str
+    kind: str
+    content_hash: str
+    settings_hash: str
+    added: str
+    pairs: int
+    src_sentences: int
+    tgt_sentences: int

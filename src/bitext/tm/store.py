@@ -1,0 +1,459 @@
+"""The translation memory's SQLite store: one file, several readers and one writer.
+
+Units are distinct (source, target, languages) pairs; every time a pair is seen
+(in an aligned release or an imported TMX) an occurrence row records where,
+so counts, best scores, flags and provenance are all derived from occurrences.
+A document is added in one transaction: a run killed halfway leaves every
+finished document complete and no trace of the unfinished one. WAL mode lets
+readers search while a batch writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bitext.errors import InputError, OutputError
+from bitext.lang import normalize_tag
+
+from .lookup import Lookups
+from .model import DocumentRecord, Origin, StoredDocument, Unit
+
+__all__ = ["AddResult", "TranslationMemory", "fingerprint", "tmx_date"]
+
+SCHEMA_VERSION = 1
+APPLICATION = "bitext translation memory"
+DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    settings_hash TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    added TEXT NOT NULL,
+    layout TEXT,
+    src_sentences INTEGER NOT NULL DEFAULT 0,
+    tgt_sentences INTEGER NOT NULL DEFAULT 0,
+    pairs INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (content_hash, settings_hash)
+);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    src_lang TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    src TEXT NOT NULL,
+    tgt TEXT NOT NULL,
+    created TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    vector BLOB,
+    embed_model TEXT,
+    UNIQUE (src_lang, tgt_lang, src, tgt)
+);
+CREATE TABLE IF NOT EXISTS occurrences (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    paragraph INTEGER,
+    kind TEXT,
+    score REAL,
+    flags TEXT NOT NULL DEFAULT '',
+    count INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
+CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
+CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
+"""
+
+# Unit rows with what their occurrences say; {where} and {having} are filled by `_unit_query`.
+_UNIT_SELECT = """
+SELECT u.id, u.src, u.tgt, u.src_lang, u.tgt_lang, SUM(o.count), MAX(o.score),
+       GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed
+FROM units u JOIN occurrences o ON o.unit_id = u.id
+{where}
+GROUP BY u.id
+{having}
+ORDER BY u.id
+"""
+
+
+def fingerprint(settings: dict[str, Any]) -> str:
+    """A short stable hash of alignment settings: same settings, same fingerprint."""
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def tmx_date(value: str | datetime | None = None) -> str:
+    """A date in TMX form (``20261126T201500Z``) from a datetime, an ISO date or None (now)."""
+    if value is None:
+        return datetime.now(UTC).strftime(DATE_FORMAT)
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, DATE_FORMAT).strftime(DATE_FORMAT)
+        except ValueError:
+            pass
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(DATE_FORMAT)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What adding one document did: its row id, new units, and occurrences recorded.
+
+    `skipped` is true when the same content with the same settings was already
+    stored (nothing was written).
+    """
+
+    document_id: int
+    units_added: int
+    occurrences: int
+    skipped: bool = False
+
+
+class TranslationMemory(Lookups):
+    """A translation memory in one SQLite file (created when missing).
+
+    Use as a context manager or call `close`. Lookups (`search`, `semantic`,
+    `concordance`) come from `bitext.tm.lookup` and are methods here too.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise InputError(f"{self.path}: no such translation memory")
+        if self.path.is_dir():
+            raise InputError(f"{self.path} is a directory, not a translation memory")
+        self._writes = 0
+        try:
+            self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._con.execute("PRAGMA journal_mode=WAL")
+            self._con.execute("PRAGMA foreign_keys=ON")
+            # With WAL, NORMAL survives any process crash (a kill -9 included).
+            self._con.execute("PRAGMA synchronous=NORMAL")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: not a translation memory ({exc})") from None
+        self._index: Any = None
+        self._index_key: tuple[int, int] | None = None
+        #: Script queries are normalized to: the one the memory's Chinese is written in.
+        self.zh_script = "simplified"
+
+    def _init_schema(self) -> None:
+        con = self._con
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
+            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
+        if not tables:
+            with self._transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
+                con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                con.execute("INSERT INTO meta VALUES ('created', ?)", (tmx_date(),))
+            return
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+        if meta.get("application") != APPLICATION:
+            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
+        if int(meta.get("schema", 0)) > SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path}: made by a newer bitext (schema {meta['schema']}); upgrade bitext"
+            )
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (IMMEDIATE) so two writers queue, not fail."""
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+        self._writes += 1
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever this or another connection committed: when caches go stale."""
+        return self._con.execute("PRAGMA data_version").fetchone()[0], self._writes
+
+    # -- adding ------------------------------------------------------------------------
+
+    def has_document(self, content_hash: str, settings: dict[str, Any]) -> bool:
+        """Is this content, aligned with these settings, already stored?"""
+        row = self._con.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ? AND settings_hash = ?",
+            (content_hash, fingerprint(settings)),
+        ).fetchone()
+        return row is not None
+
+    def add(self, record: DocumentRecord) -> AddResult:
+        """Store one document's pairs in one transaction.
+
+        The same content stored before with other settings is replaced (its
+        occurrences removed, units left without any occurrence deleted), so a
+        document is in the memory once, aligned the latest way. The same content
+        with the same settings is skipped.
+        """
+        settings_hash = fingerprint(record.settings)
+        vectors = record.vectors
+        if vectors is not None and len(vectors) != len(record.pairs):
+            raise ValueError(f"{len(vectors)} vectors for {len(record.pairs)} pairs")
+        now = tmx_date()
+        src_lang, tgt_lang = normalize_tag(record.src_lang), normalize_tag(record.tgt_lang)
+        with self._transaction() as con:
+            old = con.execute(
+                "SELECT id, settings_hash FROM documents WHERE content_hash = ? AND kind = ?",
+                (record.content_hash, record.kind),
+            ).fetchall()
+            for doc_id, old_hash in old:
+                if old_hash == settings_hash:
+                    return AddResult(doc_id, 0, 0, skipped=True)
+            if old:
+                con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
+                con.execute(
+                    "DELETE FROM units WHERE NOT EXISTS "
+                    "(SELECT 1 FROM occurrences o WHERE o.unit_id = units.id)"
+                )
+            doc_id = con.execute(
+                "INSERT INTO documents (path, kind, content_hash, settings_hash, settings, added,"
+                " layout, src_sentences, tgt_sentences, pairs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.path,
+                    record.kind,
+                    record.content_hash,
+                    settings_hash,
+                    json.dumps(record.settings, sort_keys=True, ensure_ascii=False, default=str),
+                    now,
+                    record.layout,
+                    record.src_sentences,
+                    record.tgt_sentences,
+                    len(record.pairs),
+                ),
+            ).lastrowid
+            added = 0
+            for k, pair in enumerate(record.pairs):
+                vector = None if vectors is None else _vector_blob(vectors[k])
+                unit_id, new = self._unit_id(con, src_lang, tgt_lang, pair.src, pair.tgt, now)
+                if new:
+                    added += 1
+                if vector is not None:
+                    con.execute(
+                        "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
+                        " AND (vector IS NULL OR embed_model IS NOT ?)",
+                        (vector, record.embed_model, unit_id, record.embed_model),
+                    )
+                con.execute(
+                    "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
+                    " count) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        unit_id,
+                        doc_id,
+                        pair.paragraph,
+                        pair.kind,
+                        pair.score,
+                        ",".join(pair.flags),
+                        pair.count,
+                    ),
+                )
+        return AddResult(int(doc_id or 0), added, len(record.pairs))
+
+    @staticmethod
+    def _unit_id(
+        con: sqlite3.Connection, src_lang: str, tgt_lang: str, src: str, tgt: str, now: str
+    ) -> tuple[int, bool]:
+        row = con.execute(
+            "SELECT id FROM units WHERE src_lang = ? AND tgt_lang = ? AND src = ? AND tgt = ?",
+            (src_lang, tgt_lang, src, tgt),
+        ).fetchone()
+        if row is not None:
+            con.execute("UPDATE units SET changed = ? WHERE id = ?", (now, row[0]))
+            return int(row[0]), False
+        cur = con.execute(
+            "INSERT INTO units (src_lang, tgt_lang, src, tgt, created, changed)"
+            " VALUES (?,?,?,?,?,?)",
+            (src_lang, tgt_lang, src, tgt, now, now),
+        )
+        return int(cur.lastrowid or 0), True
+
+    # -- reading -----------------------------------------------------------------------
+
+    def documents(self) -> list[StoredDocument]:
+        """Every stored document (releases and imported TMX files), oldest first."""
+        rows = self._con.execute(
+            "SELECT id, path, kind, content_hash, settings_hash, added, pairs, src_sentences,"
+            " tgt_sentences FROM documents ORDER BY id"
+        )
+        return [StoredDocument(*row) for row in rows]
+
+    def __len__(self) -> int:
+        return int(self._con.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+
+    def units(
+        self,
+        *,
+        min_score: float | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        document: str | None = None,
+        flag: str | None = None,
+        unflagged: bool = False,
+        ids: Sequence[int] | None = None,
+    ) -> list[Unit]:
+        """Units, oldest first, filtered.
+
+        `min_score`: best confidence at least this (units imported without a
+        score are left out); `since`/`until`: last seen in this date range
+        (inclusive; ISO dates); `document`: seen in a document whose path
+        matches this glob (``*2024*``) or equals it; `flag`: carrying this
+        flag; `unflagged`: carrying none.
+        """
+        where, having, params, hparams = [], [], [], []
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"u.id IN ({','.join('?' * len(ids))})")
+            params.extend(int(i) for i in ids)
+        if since is not None:
+            where.append("u.changed >= ?")
+            params.append(tmx_date(since))
+        if until is not None:
+            where.append("u.changed <= ?")
+            params.append(_end_of_day(until))
+        if document is not None:
+            where.append(
+                "u.id IN (SELECT o2.unit_id FROM occurrences o2 JOIN documents d"
+                " ON d.id = o2.document_id WHERE d.path = ? OR d.path GLOB ?)"
+            )
+            params.extend([document, document])
+        if min_score is not None:
+            having.append("MAX(o.score) >= ?")
+            hparams.append(min_score)
+        sql = _UNIT_SELECT.format(
+            where="WHERE " + " AND ".join(where) if where else "",
+            having="HAVING " + " AND ".join(having) if having else "",
+        )
+        units = [_unit(row) for row in self._con.execute(sql, [*params, *hparams])]
+        if flag is not None:
+            units = [u for u in units if flag in u.flags]
+        if unflagged:
+            units = [u for u in units if not u.flags]
+        return units
+
+    def unit(self, unit_id: int) -> Unit:
+        """One unit with its origins (every document it occurred in)."""
+        found = self.units(ids=[unit_id])
+        if not found:
+            raise KeyError(unit_id)
+        return self.with_origins(found)[0]
+
+    def with_origins(self, units: Sequence[Unit]) -> list[Unit]:
+        """`units` with their `origins` filled in (one query for all)."""
+        if not units:
+            return []
+        ids = [u.id for u in units]
+        rows = self._con.execute(
+            "SELECT o.unit_id, d.path, o.paragraph, o.kind, o.score, d.added FROM occurrences o"
+            " JOIN documents d ON d.id = o.document_id"
+            f" WHERE o.unit_id IN ({','.join('?' * len(ids))})"
+            " ORDER BY o.id",
+            ids,
+        )
+        origins: dict[int, list[Origin]] = {}
+        for unit_id, *rest in rows:
+            origins.setdefault(unit_id, []).append(Origin(*rest))
+        return [replace(u, origins=tuple(origins.get(u.id, ()))) for u in units]
+
+    def rows(self) -> list[tuple[int, str, str, str, str]]:
+        """(id, src, tgt, src_lang, tgt_lang) of every unit: what lookups index."""
+        return list(self._con.execute("SELECT id, src, tgt, src_lang, tgt_lang FROM units"))
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray, str | None]:
+        """Unit ids with a stored embedding, the embeddings (float32), and their model."""
+        ids, vecs, model = [], [], None
+        for unit_id, blob, name in self._con.execute(
+            "SELECT id, vector, embed_model FROM units WHERE vector IS NOT NULL"
+        ):
+            ids.append(unit_id)
+            vecs.append(np.frombuffer(blob, dtype=np.float16))
+            model = model or name
+        if not vecs:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), None
+        return np.asarray(ids), np.vstack(vecs).astype(np.float32), model
+
+    def stats(self) -> dict[str, int]:
+        """Counts of documents, units and occurrences."""
+        one = self._con.execute
+        return {
+            "documents": int(one("SELECT COUNT(*) FROM documents").fetchone()[0]),
+            "units": len(self),
+            "occurrences": int(
+                one("SELECT COALESCE(SUM(count), 0) FROM occurrences").fetchone()[0]
+            ),
+            "with_vectors": int(
+                one("SELECT COUNT(*) FROM units WHERE vector IS NOT NULL").fetchone()[0]
+            ),
+        }
+
+
+def _vector_blob(vector: np.ndarray) -> bytes:
+    # float16 halves the file; cosines stay within ~1e-3 of float32.
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _end_of_day(value: str | datetime) -> str:
+    """The last second of a date given without a time, so `until` includes that day."""
+    if isinstance(value, str) and len(value) == 10:
+        return tmx_date(value + "T23:59:59")
+    return tmx_date(value)
+
+
+def _unit(row: tuple[Any, ...]) -> Unit:
+    uid, src, tgt, src_lang, tgt_lang, count, score, flags, created, changed = row
+    return Unit(
+        id=uid,
+        src=src,
+        tgt=tgt,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        count=int(count or 0),
+        score=score,
+        flags=tuple(dict.fromkeys(f for f in (flags or "").split(",") if f)),
+        created=created,
+        changed=changed,
+    )
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Refuse, before any work, a memory path whose directory does not exist."""
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise OutputError(f"{path}: directory {parent} does not exist")

@@ -1,0 +1,159 @@
+"""A memory in and out of TMX: import any CAT tool's file, export filtered units.
+
+Imports go through the safe TMX reader (`bitext.tmx.read`) and are stored as
+documents of kind ``tmx``, so importing the same file twice adds nothing and
+every imported unit keeps the file it came from. Exports are TMX 1.4 checked
+against the DTD, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bitext import tmx
+from bitext.atomic import atomic_write
+from bitext.lang import normalize_tag, primary
+from bitext.model import FLAG_DAMAGED
+from bitext.read import load_file
+
+from .model import DocumentRecord, StoredPair, Unit
+from .store import AddResult, TranslationMemory
+
+__all__ = ["export_tmx", "import_tmx", "units_to_tmx"]
+
+#: Paths listed in one unit's x-document props at most: boilerplate lines occur
+#: in hundreds of releases, and a CAT tool shows every prop.
+MAX_DOCUMENT_PROPS = 20
+_IMPORT_SETTINGS = {"import": "tmx"}
+
+
+def import_tmx(
+    memory: TranslationMemory,
+    path: str | os.PathLike[str],
+    *,
+    src_lang: str = "zh-CN",
+    tgt_lang: str = "en-US",
+) -> AddResult:
+    """Add the `src_lang`/`tgt_lang` pairs of a TMX file (1.1-1.4) to `memory`.
+
+    A unit lacking either language is left out. Scores, bead types, flags and
+    counts that bitext wrote as props (x-score, x-bead, x-flags, x-count) are
+    kept. Raises `InputError` for a file the TMX reader refuses.
+    """
+    name = str(path)
+    data = load_file(path, name, tmx.MAX_BYTES)
+    document = tmx.read(data, name=name)
+    pairs = []
+    langs: tuple[str, str] | None = None
+    for unit in document.units:
+        src, tgt = _variant(unit, src_lang), _variant(unit, tgt_lang)
+        if src is None or tgt is None or not src.text.strip() or not tgt.text.strip():
+            continue
+        langs = langs or (src.lang, tgt.lang)
+        pairs.append(
+            StoredPair(
+                src=src.text,
+                tgt=tgt.text,
+                kind=_first(unit.props.get("x-bead")) or "1-1",
+                score=_number(_first(unit.props.get("x-score"))),
+                flags=tuple(f for v in unit.props.get("x-flags", ()) for f in v.split(",") if f),
+                count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
+            )
+        )
+    src_tag, tgt_tag = langs or (normalize_tag(src_lang), normalize_tag(tgt_lang))
+    record = DocumentRecord(
+        path=name,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        settings={**_IMPORT_SETTINGS, "src_lang": src_tag, "tgt_lang": tgt_tag},
+        pairs=tuple(pairs),
+        src_lang=src_tag,
+        tgt_lang=tgt_tag,
+        kind="tmx",
+    )
+    return memory.add(record)
+
+
+def _variant(unit: tmx.TranslationUnit, lang: str) -> tmx.Variant | None:
+    return unit.variant(lang) or unit.variant(primary(normalize_tag(lang)))
+
+
+def _first(values: Sequence[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _number(text: str | None) -> Any:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDocument:
+    """`units` (with origins) as a TMX document: provenance in props, damage in a note."""
+    units = memory.with_origins(units)
+    langs = {u.src_lang for u in units}
+    header = {"srclang": langs.pop() if len(langs) == 1 else "*all*", "o-tmf": "bitext-tm"}
+    out = []
+    for unit in units:
+        props: dict[str, tuple[str, ...]] = {"x-count": (str(unit.count),)}
+        if unit.score is not None:
+            props["x-score"] = (f"{unit.score:.4f}",)
+        kinds = tuple(dict.fromkeys(o.kind for o in unit.origins if o.kind))
+        if kinds:
+            props["x-bead"] = kinds
+        paths = tuple(dict.fromkeys(o.path for o in unit.origins))[:MAX_DOCUMENT_PROPS]
+        if paths:
+            props["x-document"] = paths
+        if unit.flags:
+            props["x-flags"] = (",".join(unit.flags),)
+        notes = ()
+        if FLAG_DAMAGED in unit.flags:
+            notes = ("Encoding damage in the source document: check this unit against it.",)
+        out.append(
+            tmx.TranslationUnit(
+                tuid=str(unit.id),
+                variants={
+                    unit.src_lang: tmx.Variant.plain(unit.src_lang, unit.src),
+                    unit.tgt_lang: tmx.Variant.plain(unit.tgt_lang, unit.tgt),
+                },
+                props=props,
+                notes=notes,
+                creationdate=unit.created,
+                changedate=unit.changed,
+            )
+        )
+    return tmx.TMXDocument(header=header, units=tuple(out), version="1.4")
+
+
+def export_tmx(
+    memory: TranslationMemory,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    min_score: float | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    document: str | None = None,
+    flag: str | None = None,
+    unflagged: bool = False,
+) -> int:
+    """Write the units passing the filters (see `TranslationMemory.units`) as TMX 1.4.
+
+    Returns the number of units written. The file appears complete or not at
+    all, and an existing one is replaced only with `force`.
+    """
+    units = memory.units(
+        min_score=min_score,
+        since=since,
+        until=until,
+        document=document,
+        flag=flag,
+        unflagged=unflagged,
+    )
+    atomic_write(Path(path), tmx.to_bytes(units_to_tmx(memory, units)), force=force)
+    return len(units)
