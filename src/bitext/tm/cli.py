@@ -63,7 +63,9 @@ def add_tm_commands(tm_sub: Any) -> None:
     search.add_argument(
         "--semantic", action="store_true", help="nearest in meaning (stored embeddings)"
     )
-    search.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
+    search.add_argument(
+        "--limit", type=int, help="at most this many (default: 10, every one for --concordance)"
+    )
     search.add_argument(
         "--min-match", type=float, default=70.0, help="fuzzy threshold in percent (default 70)"
     )
@@ -173,15 +175,16 @@ def _search(args: argparse.Namespace) -> int:
         raise InputError("give a QUERY or --concordance TERM (not both)")
     with _open(args.tm) as memory:
         if args.concordance:
+            # Concordance answers "where was this term used": all of it unless asked.
             matches = memory.concordance(args.concordance, limit=args.limit)
         elif args.semantic:
             from bitext.embed import load_encoder
 
             matches = memory.semantic(
-                args.query, encoder=load_encoder(args.encoder), limit=args.limit
+                args.query, encoder=load_encoder(args.encoder), limit=args.limit or 10
             )
         else:
-            matches = memory.search(args.query, limit=args.limit, min_percent=args.min_match)
+            matches = memory.search(args.query, limit=args.limit or 10, min_percent=args.min_match)
     if args.json:
         print(json.dumps([_match_dict(m) for m in matches], ensure_ascii=False, indent=2))
     else:

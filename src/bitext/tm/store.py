@@ -10,108 +10,36 @@ readers search while a batch writes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bitext.errors import InputError, OutputError
+from bitext.errors import InputError
 from bitext.lang import normalize_tag
 
+from ._sql import (
+    APPLICATION,
+    SCHEMA,
+    SCHEMA_VERSION,
+    UNIT_SELECT,
+    end_of_day,
+    fingerprint,
+    tmx_date,
+    unit_from_row,
+    vector_blob,
+)
 from .lookup import Lookups
 from .model import DocumentRecord, Origin, StoredDocument, Unit
 
 __all__ = ["AddResult", "TranslationMemory", "fingerprint", "tmx_date"]
-
-SCHEMA_VERSION = 1
-APPLICATION = "bitext translation memory"
-DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    settings_hash TEXT NOT NULL,
-    settings TEXT NOT NULL,
-    added TEXT NOT NULL,
-    layout TEXT,
-    src_sentences INTEGER NOT NULL DEFAULT 0,
-    tgt_sentences INTEGER NOT NULL DEFAULT 0,
-    pairs INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (content_hash, settings_hash)
-);
-CREATE TABLE IF NOT EXISTS units (
-    id INTEGER PRIMARY KEY,
-    src_lang TEXT NOT NULL,
-    tgt_lang TEXT NOT NULL,
-    src TEXT NOT NULL,
-    tgt TEXT NOT NULL,
-    created TEXT NOT NULL,
-    changed TEXT NOT NULL,
-    vector BLOB,
-    embed_model TEXT,
-    UNIQUE (src_lang, tgt_lang, src, tgt)
-);
-CREATE TABLE IF NOT EXISTS occurrences (
-    id INTEGER PRIMARY KEY,
-    unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    paragraph INTEGER,
-    kind TEXT,
-    score REAL,
-    flags TEXT NOT NULL DEFAULT '',
-    count INTEGER NOT NULL DEFAULT 1
-);
-CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
-CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
-CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
-"""
-
-# Unit rows with what their occurrences say; {where} and {having} are filled by `_unit_query`.
-_UNIT_SELECT = """
-SELECT u.id, u.src, u.tgt, u.src_lang, u.tgt_lang, SUM(o.count), MAX(o.score),
-       GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed
-FROM units u JOIN occurrences o ON o.unit_id = u.id
-{where}
-GROUP BY u.id
-{having}
-ORDER BY u.id
-"""
-
-
-def fingerprint(settings: dict[str, Any]) -> str:
-    """A short stable hash of alignment settings: same settings, same fingerprint."""
-    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def tmx_date(value: str | datetime | None = None) -> str:
-    """A date in TMX form (``20261126T201500Z``) from a datetime, an ISO date or None (now)."""
-    if value is None:
-        return datetime.now(UTC).strftime(DATE_FORMAT)
-    if isinstance(value, str):
-        try:
-            return datetime.strptime(value, DATE_FORMAT).strftime(DATE_FORMAT)
-        except ValueError:
-            pass
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime(DATE_FORMAT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +91,7 @@ class TranslationMemory(Lookups):
             raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
         if not tables:
             with self._transaction():
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         con.execute(statement)
                 con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
@@ -261,7 +189,7 @@ class TranslationMemory(Lookups):
             ).lastrowid
             added = 0
             for k, pair in enumerate(record.pairs):
-                vector = None if vectors is None else _vector_blob(vectors[k])
+                vector = None if vectors is None else vector_blob(vectors[k])
                 unit_id, new = self._unit_id(con, src_lang, tgt_lang, pair.src, pair.tgt, now)
                 if new:
                     added += 1
@@ -347,7 +275,7 @@ class TranslationMemory(Lookups):
             params.append(tmx_date(since))
         if until is not None:
             where.append("u.changed <= ?")
-            params.append(_end_of_day(until))
+            params.append(end_of_day(until))
         if document is not None:
             where.append(
                 "u.id IN (SELECT o2.unit_id FROM occurrences o2 JOIN documents d"
@@ -357,11 +285,11 @@ class TranslationMemory(Lookups):
         if min_score is not None:
             having.append("MAX(o.score) >= ?")
             hparams.append(min_score)
-        sql = _UNIT_SELECT.format(
+        sql = UNIT_SELECT.format(
             where="WHERE " + " AND ".join(where) if where else "",
             having="HAVING " + " AND ".join(having) if having else "",
         )
-        units = [_unit(row) for row in self._con.execute(sql, [*params, *hparams])]
+        units = [unit_from_row(row) for row in self._con.execute(sql, [*params, *hparams])]
         if flag is not None:
             units = [u for u in units if flag in u.flags]
         if unflagged:
@@ -422,38 +350,3 @@ class TranslationMemory(Lookups):
                 one("SELECT COUNT(*) FROM units WHERE vector IS NOT NULL").fetchone()[0]
             ),
         }
-
-
-def _vector_blob(vector: np.ndarray) -> bytes:
-    # float16 halves the file; cosines stay within ~1e-3 of float32.
-    return np.asarray(vector, dtype=np.float16).tobytes()
-
-
-def _end_of_day(value: str | datetime) -> str:
-    """The last second of a date given without a time, so `until` includes that day."""
-    if isinstance(value, str) and len(value) == 10:
-        return tmx_date(value + "T23:59:59")
-    return tmx_date(value)
-
-
-def _unit(row: tuple[Any, ...]) -> Unit:
-    uid, src, tgt, src_lang, tgt_lang, count, score, flags, created, changed = row
-    return Unit(
-        id=uid,
-        src=src,
-        tgt=tgt,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        count=int(count or 0),
-        score=score,
-        flags=tuple(dict.fromkeys(f for f in (flags or "").split(",") if f)),
-        created=created,
-        changed=changed,
-    )
-
-
-def check_writable(path: str | os.PathLike[str]) -> None:
-    """Refuse, before any work, a memory path whose directory does not exist."""
-    parent = Path(path).parent
-    if not parent.is_dir():
-        raise OutputError(f"{path}: directory {parent} does not exist")

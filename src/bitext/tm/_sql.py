@@ -1,0 +1,122 @@
+"""The store's SQL: schema, the unit query, and conversions between rows and values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from .model import Unit
+
+SCHEMA_VERSION = 1
+APPLICATION = "bitext translation memory"
+DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    settings_hash TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    added TEXT NOT NULL,
+    layout TEXT,
+    src_sentences INTEGER NOT NULL DEFAULT 0,
+    tgt_sentences INTEGER NOT NULL DEFAULT 0,
+    pairs INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (content_hash, settings_hash)
+);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    src_lang TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    src TEXT NOT NULL,
+    tgt TEXT NOT NULL,
+    created TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    vector BLOB,
+    embed_model TEXT,
+    UNIQUE (src_lang, tgt_lang, src, tgt)
+);
+CREATE TABLE IF NOT EXISTS occurrences (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    paragraph INTEGER,
+    kind TEXT,
+    score REAL,
+    flags TEXT NOT NULL DEFAULT '',
+    count INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
+CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
+CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
+"""
+
+# Unit rows with what their occurrences say; {where} and {having} are filled by `_unit_query`.
+UNIT_SELECT = """
+SELECT u.id, u.src, u.tgt, u.src_lang, u.tgt_lang, SUM(o.count), MAX(o.score),
+       GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed
+FROM units u JOIN occurrences o ON o.unit_id = u.id
+{where}
+GROUP BY u.id
+{having}
+ORDER BY u.id
+"""
+
+
+def fingerprint(settings: dict[str, Any]) -> str:
+    """A short stable hash of alignment settings: same settings, same fingerprint."""
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def tmx_date(value: str | datetime | None = None) -> str:
+    """A date in TMX form (``20261126T201500Z``) from a datetime, an ISO date or None (now)."""
+    if value is None:
+        return datetime.now(UTC).strftime(DATE_FORMAT)
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, DATE_FORMAT).strftime(DATE_FORMAT)
+        except ValueError:
+            pass
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(DATE_FORMAT)
+
+
+def vector_blob(vector: np.ndarray) -> bytes:
+    # float16 halves the file; cosines stay within ~1e-3 of float32.
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def end_of_day(value: str | datetime) -> str:
+    """The last second of a date given without a time, so `until` includes that day."""
+    if isinstance(value, str) and len(value) == 10:
+        return tmx_date(value + "T23:59:59")
+    return tmx_date(value)
+
+
+def unit_from_row(row: tuple[Any, ...]) -> Unit:
+    uid, src, tgt, src_lang, tgt_lang, count, score, flags, created, changed = row
+    return Unit(
+        id=uid,
+        src=src,
+        tgt=tgt,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        count=int(count or 0),
+        score=score,
+        flags=tuple(dict.fromkeys(f for f in (flags or "").split(",") if f)),
+        created=created,
+        changed=changed,
+    )
