@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,25 +134,14 @@ def export_tmx(
     path: str | os.PathLike[str],
     *,
     force: bool = False,
-    min_score: float | None = None,
-    since: str | datetime | None = None,
-    until: str | datetime | None = None,
-    document: str | None = None,
-    flag: str | None = None,
-    unflagged: bool = False,
+    **filters: Any,
 ) -> int:
-    """Write the units passing the filters (see `TranslationMemory.units`) as TMX 1.4.
+    """Write the units passing `filters` as TMX 1.4; returns how many were written.
 
-    Returns the number of units written. The file appears complete or not at
-    all, and an existing one is replaced only with `force`.
+    `filters` are those of `TranslationMemory.units` (min_score, since, until,
+    document, flag, unflagged). The file appears complete or not at all, and
+    an existing one is replaced only with `force`.
     """
-    units = memory.units(
-        min_score=min_score,
-        since=since,
-        until=until,
-        document=document,
-        flag=flag,
-        unflagged=unflagged,
-    )
+    units = memory.units(**filters)
     atomic_write(Path(path), tmx.to_bytes(units_to_tmx(memory, units)), force=force)
     return len(units)
