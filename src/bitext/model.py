@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bitext.lang import joiner
 
@@ -204,6 +205,37 @@ class Alignment:
                 src_sentences=src,
                 tgt_sentences=tgt,
             )
+
+    def to_pandas(self) -> Any:
+        """One row per bead as a pandas DataFrame (needs ``bitext[analysis]``).
+
+        See `bitext.analysis.to_frame`; `Alignment.from_pandas` reads it back.
+        """
+        from bitext.analysis import to_frame
+
+        return to_frame(self)
+
+    @classmethod
+    def from_pandas(cls, frame: Any, **options: Any) -> Alignment:
+        """The alignment a `to_pandas` frame holds (see `bitext.analysis.from_frame`)."""
+        from bitext.analysis import from_frame
+
+        return from_frame(frame, **options)
+
+    def plot(self, kind: str = "heatmap", **options: Any) -> Any:
+        """A matplotlib figure of the alignment (needs ``bitext[analysis]``).
+
+        ``"heatmap"``: sentence similarities with the chosen path drawn on them
+        (`bitext.plot.plot_alignment`); ``"scores"``: the histogram of bead
+        confidences (`bitext.plot.plot_scores`). Returns the matplotlib Axes.
+        """
+        from bitext import plot
+
+        if kind == "heatmap":
+            return plot.plot_alignment(self, **options)
+        if kind == "scores":
+            return plot.plot_scores(self, **options)
+        raise ValueError(f"unknown plot kind {kind!r} (expected 'heatmap' or 'scores')")
 
     def unaligned(self) -> Iterator[Sentence]:
         """Sentences of either side that the aligner left without a counterpart."""

