@@ -269,3 +269,25 @@ def test_import_refuses_a_hostile_tmx_and_stores_nothing(memory, tmp_path: Path)
     with pytest.raises(InputError, match=r"bad\.tmx"):
         import_tmx(memory, bad)
     assert memory.stats()["documents"] == 0
+
+
+def test_concordance_of_a_common_term_beyond_sqlites_variable_limit(memory):
+    memory.add(record("a.txt", [pair(f"新华社消息第{k}条。", f"News {k}.") for k in range(150)]))
+    # SQLite's default build allows 32,766 bound variables; shrink the limit to see it.
+    memory._con.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+    hits = memory.concordance("新华社")
+    assert len(hits) == memory.concordance_count("新华社") == 150
+    assert len(memory.concordance("新华社", limit=7)) == 7
+
+
+def test_the_lookup_index_follows_growth_and_realignment(memory):
+    memory.add(record("a.txt", [pair("甲乙丙丁戊。", "A.")], content="h1"))
+    assert [m.unit.tgt for m in memory.search("甲乙丙丁戊。")] == ["A."]
+    index = memory._index
+    memory.add(record("b.txt", [pair("甲乙丙丁己。", "B.")], content="h2"))
+    assert {m.unit.tgt for m in memory.search("甲乙丙丁戊。")} == {"A.", "B."}
+    assert memory._index is index  # grown in place, not rebuilt
+    # Realigning a.txt removes its old unit: the index must forget it too.
+    memory.add(record("a.txt", [pair("庚辛壬癸子。", "C.")], content="h1", s=2))
+    assert {m.unit.tgt for m in memory.search("甲乙丙丁戊。")} == {"B."}
+    assert [m.unit.tgt for m in memory.search("庚辛壬癸子。")] == ["C."]

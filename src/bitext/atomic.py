@@ -6,6 +6,12 @@ output goes to a temporary file beside the target and is moved into place only
 when it is complete. Without ``force`` an existing file is never replaced, even
 if it appears between our check and the final move; with it, only a regular
 file is: a directory, a symbolic link or a FIFO at the target is refused.
+
+A process killed outright (kill -9, the OOM killer, a power cut) cannot remove
+its temporary file: the target is still the old file (or absent), and a hidden
+``.NAME.XXXXXXXX.tmp`` beside it holds the unfinished write. Nothing reads
+such a file as output (no tool takes ``.tmp`` for TMX, batch skips hidden
+files), and it is safe to delete.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from ._common import add_pipeline_options, confidence
+from ._common import add_pipeline_options, confidence, refuse_input_as_output
 
 
 def add_batch_command(sub: Any) -> None:
@@ -36,6 +36,18 @@ def add_batch_command(sub: Any) -> None:
         default=1,
         help="worker processes (default 1; each loads its own model)",
     )
+    batch.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: worker processes here (default); dask: a Dask cluster (bitext[dask])",
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler (tcp://host:8786); default a local cluster "
+        "of --jobs workers",
+    )
     add_pipeline_options(batch)
     batch.add_argument(
         "--no-vectors", action="store_true", help="store no embeddings (no semantic search)"
@@ -59,7 +71,9 @@ def add_tm_commands(tm_sub: Any) -> None:
         "--semantic", action="store_true", help="nearest in meaning (stored embeddings)"
     )
     search.add_argument(
-        "--limit", type=int, help="at most this many (default: 10, every one for --concordance)"
+        "--limit",
+        type=int,
+        help="at most this many (default: 10; 50 for --concordance; 0: all)",
     )
     search.add_argument(
         "--min-match", type=float, default=70.0, help="fuzzy threshold in percent (default 70)"
@@ -111,6 +125,8 @@ def _batch(args: argparse.Namespace) -> int:
     files = find_inputs(args.inputs)
     if not files:
         raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
+    if args.output:
+        refuse_input_as_output(args.output, [str(f) for f in files])
     settings = BatchSettings(
         zh_script=args.zh_script,
         segmentation=args.srx or args.segmentation,
@@ -123,7 +139,15 @@ def _batch(args: argparse.Namespace) -> int:
         memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)
         report = BatchReport()
         try:
-            report = _run_batch(iter_batch(files, memory, settings, jobs=args.jobs), files, args)
+            outcomes = iter_batch(
+                files,
+                memory,
+                settings,
+                jobs=args.jobs,
+                engine=args.engine,
+                scheduler=args.scheduler,
+            )
+            report = _run_batch(outcomes, files, args)
             if args.output:
                 units = export_tmx(memory, args.output, force=args.force)
                 if not args.quiet:
@@ -169,8 +193,16 @@ def _search(args: argparse.Namespace) -> int:
         raise InputError("give a QUERY or --concordance TERM (not both)")
     with _open(args.tm) as memory:
         if args.concordance:
-            # Concordance answers "where was this term used": all of it unless asked.
-            matches = memory.concordance(args.concordance, limit=args.limit)
+            limit = 50 if args.limit is None else (args.limit or None)
+            matches = memory.concordance(args.concordance, limit=limit)
+            total = memory.concordance_count(args.concordance)
+            if not args.json:
+                shown = (
+                    f"; the first {len(matches)} below (--limit 0 for all)"
+                    if (total > len(matches))
+                    else ""
+                )
+                print(f"{total} units hold {args.concordance!r}{shown}", file=sys.stderr)
         elif args.semantic:
             from bitext.embed import load_encoder
 

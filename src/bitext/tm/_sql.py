@@ -1,9 +1,10 @@
-"""The store's SQL: schema, the unit query, and conversions between rows and values."""
+"""The store's SQL: schema, the unit query, conversions between rows and values, errors."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,3 +121,15 @@ def unit_from_row(row: tuple[Any, ...]) -> Unit:
         created=created,
         changed=changed,
     )
+
+
+#: SQLite result codes that mean "this file cannot be written now", not a bug in bitext.
+WRITE_FAILURES = frozenset(
+    {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_READONLY}
+)
+
+
+def cannot_write(exc: sqlite3.Error) -> bool:
+    """A full disk, a file size limit, a read-only file or a lock held past the timeout."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in WRITE_FAILURES

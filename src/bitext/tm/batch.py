@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,6 +28,9 @@ from bitext.errors import BitextError, EncoderError, InputError
 
 from .model import DocumentRecord, StoredPair
 from .store import TranslationMemory
+
+#: Where documents are aligned: worker processes on this machine, or a Dask cluster.
+ENGINES = ("local", "dask")
 
 __all__ = ["BatchReport", "BatchSettings", "DocumentOutcome", "batch_align", "find_inputs"]
 
@@ -139,6 +143,8 @@ def batch_align(
     settings: BatchSettings | None = None,
     *,
     jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BatchReport:
     """Align every input into `memory` (a `TranslationMemory` or its path) and report.
 
@@ -149,7 +155,8 @@ def batch_align(
     own = not isinstance(memory, TranslationMemory)
     tm = TranslationMemory(memory) if own else memory
     try:
-        report.outcomes.extend(iter_batch(inputs, tm, settings, jobs=jobs))
+        outcomes = iter_batch(inputs, tm, settings, jobs=jobs, engine=engine, scheduler=scheduler)
+        report.outcomes.extend(outcomes)
     finally:
         if own:
             tm.close()
@@ -163,6 +170,8 @@ def iter_batch(
     settings: BatchSettings | None = None,
     *,
     jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Iterator[DocumentOutcome]:
     """Align the inputs (files, or folders searched by `find_inputs`) into `memory`.
 
@@ -170,12 +179,24 @@ def iter_batch(
     with the same settings are skipped; a document that fails yields a
     ``failed`` outcome with a one-line reason and the run goes on.
     `EncoderError` stops the run (every document would fail alike). With
-    `jobs` > 1, documents are aligned in that many worker processes.
+    `jobs` > 1, documents are aligned in that many worker processes. With
+    `engine="dask"` they are aligned on a Dask cluster: the one at `scheduler`
+    (``tcp://host:8786``), or a local one of `jobs` worker processes; this
+    process still writes the memory alone.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     settings = settings or BatchSettings()
     identity = settings.identity()
     todo = _todo(find_inputs(inputs), memory, identity)
-    results = _run_serial(todo, settings) if jobs <= 1 else _run_parallel(todo, settings, jobs)
+    if engine == "dask":
+        from .dask_engine import run_dask
+
+        results = run_dask(todo, settings, jobs, scheduler)
+    elif jobs <= 1:
+        results = _run_serial(todo, settings)
+    else:
+        results = _run_parallel(todo, settings, jobs)
     for item in results:
         if isinstance(item, DocumentOutcome):
             yield item
@@ -249,16 +270,29 @@ class _TimedEncoder:
             self.seconds += time.perf_counter() - start
 
 
-def _init_worker(settings: BatchSettings, quiet_sigint: bool) -> None:
+def _init_worker(settings: BatchSettings, quiet_sigint: bool, parent: int | None = None) -> None:
     from bitext.embed import load_encoder
     from bitext.segment import resolve_rules
 
     if quiet_sigint:
         # Ctrl-C is the parent's to handle: it stops handing out work and reports.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _STATE["settings"] = settings
     _STATE["encoder"] = _TimedEncoder(load_encoder(settings.encoder))
     _STATE["rules"] = resolve_rules(settings.segmentation)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the batch that started it is gone (killed with -9, say).
+
+    Nothing else would: the worker holds the pool's queues open itself, so it
+    would wait for work forever, keeping its model in memory.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _align_one(name: str, data: bytes) -> _Result:
@@ -338,7 +372,10 @@ def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[A
     exhausted = False
     while not exhausted:
         pool = ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(settings, True)
+            jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(settings, True, os.getpid()),
         )
         flying: dict[Future[_Result], str] = {}
         broken = False

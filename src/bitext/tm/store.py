@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bitext.errors import InputError
+from bitext.errors import InputError, OutputError
 from bitext.lang import normalize_tag
 
 from ._sql import (
@@ -30,6 +32,7 @@ from ._sql import (
     SCHEMA,
     SCHEMA_VERSION,
     UNIT_SELECT,
+    cannot_write,
     end_of_day,
     fingerprint,
     tmx_date,
@@ -40,6 +43,9 @@ from .lookup import Lookups
 from .model import DocumentRecord, Origin, StoredDocument, Unit
 
 __all__ = ["AddResult", "TranslationMemory", "fingerprint", "tmx_date"]
+
+#: Seconds a writer waits for another process's transaction before giving up.
+_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,33 +77,58 @@ class TranslationMemory(Lookups):
             raise InputError(f"{self.path} is a directory, not a translation memory")
         self._writes = 0
         try:
-            self._con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._con.execute("PRAGMA journal_mode=WAL")
+            self._con = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+            self._enable_wal()
             self._con.execute("PRAGMA foreign_keys=ON")
             # With WAL, NORMAL survives any process crash (a kill -9 included).
             self._con.execute("PRAGMA synchronous=NORMAL")
             self._init_schema()
         except sqlite3.DatabaseError as exc:
+            if cannot_write(exc):  # a new memory on a full disk is not a bad input file
+                raise OutputError(f"{self.path}: cannot write ({exc})") from None
             raise InputError(f"{self.path}: not a translation memory ({exc})") from None
         self._index: Any = None
         self._index_key: tuple[int, int] | None = None
         #: Script queries are normalized to: the one the memory's Chinese is written in.
         self.zh_script = "simplified"
 
+    def _enable_wal(self) -> None:
+        """Switch to WAL, waiting like any other statement would.
+
+        SQLite returns "database is locked" for this pragma at once, without its
+        busy handler, while another process is creating the same new memory.
+        """
+        deadline = time.monotonic() + _TIMEOUT
+        while True:
+            try:
+                self._con.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _tables(self) -> set[str]:
+        rows = self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        return {row[0] for row in rows}
+
     def _init_schema(self) -> None:
         con = self._con
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and "meta" not in tables:
-            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
-        if not tables:
+        if not self._tables():
             with self._transaction():
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
-                con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
-                con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                con.execute("INSERT INTO meta VALUES ('created', ?)", (tmx_date(),))
-            return
+                # Again under the write lock: two batches started together on a new
+                # memory both see it empty, and only the first may create it.
+                if not self._tables():
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            con.execute(statement)
+                    con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
+                    con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                    con.execute("INSERT INTO meta VALUES ('created', ?)", (tmx_date(),))
+                    return
+        if "meta" not in self._tables():
+            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
         meta = dict(con.execute("SELECT key, value FROM meta"))
         if meta.get("application") != APPLICATION:
             raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
@@ -123,10 +154,14 @@ class TranslationMemory(Lookups):
         self._con.execute("BEGIN IMMEDIATE")
         try:
             yield self._con
+            self._con.execute("COMMIT")
         except BaseException:
-            self._con.execute("ROLLBACK")
+            # A full disk makes SQLite roll back by itself (at a statement or at COMMIT);
+            # a second ROLLBACK would then fail and hide the real cause.
+            if self._con.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._con.execute("ROLLBACK")
             raise
-        self._con.execute("COMMIT")
         self._writes += 1
 
     def version(self) -> tuple[int, int]:
@@ -150,68 +185,84 @@ class TranslationMemory(Lookups):
         occurrences removed, units left without any occurrence deleted), so a
         document is in the memory once, aligned the latest way. The same content
         with the same settings is skipped.
+
+        Raises `OutputError` (one line, naming the memory and the document) when
+        the file cannot be written: a full disk, a file size limit, a read-only
+        file, a lock held by another writer past the timeout. Nothing of the
+        document is stored then, and everything stored before is kept.
         """
+        if record.vectors is not None and len(record.vectors) != len(record.pairs):
+            raise ValueError(f"{len(record.vectors)} vectors for {len(record.pairs)} pairs")
+        try:
+            with self._transaction() as con:
+                return self._store(con, record)
+        except sqlite3.OperationalError as exc:
+            if not cannot_write(exc):
+                raise
+            raise OutputError(
+                f"{self.path}: cannot write ({exc}); {record.path} was not stored"
+            ) from None
+
+    def _store(self, con: sqlite3.Connection, record: DocumentRecord) -> AddResult:
+        """`add`'s statements, inside its transaction."""
         settings_hash = fingerprint(record.settings)
         vectors = record.vectors
-        if vectors is not None and len(vectors) != len(record.pairs):
-            raise ValueError(f"{len(vectors)} vectors for {len(record.pairs)} pairs")
         now = tmx_date()
         src_lang, tgt_lang = normalize_tag(record.src_lang), normalize_tag(record.tgt_lang)
-        with self._transaction() as con:
-            old = con.execute(
-                "SELECT id, settings_hash FROM documents WHERE content_hash = ? AND kind = ?",
-                (record.content_hash, record.kind),
-            ).fetchall()
-            for doc_id, old_hash in old:
-                if old_hash == settings_hash:
-                    return AddResult(doc_id, 0, 0, skipped=True)
-            if old:
-                con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
+        old = con.execute(
+            "SELECT id, settings_hash FROM documents WHERE content_hash = ? AND kind = ?",
+            (record.content_hash, record.kind),
+        ).fetchall()
+        for doc_id, old_hash in old:
+            if old_hash == settings_hash:
+                return AddResult(doc_id, 0, 0, skipped=True)
+        if old:
+            con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
+            con.execute(
+                "DELETE FROM units WHERE NOT EXISTS "
+                "(SELECT 1 FROM occurrences o WHERE o.unit_id = units.id)"
+            )
+        doc_id = con.execute(
+            "INSERT INTO documents (path, kind, content_hash, settings_hash, settings, added,"
+            " layout, src_sentences, tgt_sentences, pairs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                record.path,
+                record.kind,
+                record.content_hash,
+                settings_hash,
+                json.dumps(record.settings, sort_keys=True, ensure_ascii=False, default=str),
+                now,
+                record.layout,
+                record.src_sentences,
+                record.tgt_sentences,
+                len(record.pairs),
+            ),
+        ).lastrowid
+        added = 0
+        for k, pair in enumerate(record.pairs):
+            vector = None if vectors is None else vector_blob(vectors[k])
+            unit_id, new = self._unit_id(con, src_lang, tgt_lang, pair.src, pair.tgt, now)
+            if new:
+                added += 1
+            if vector is not None:
                 con.execute(
-                    "DELETE FROM units WHERE NOT EXISTS "
-                    "(SELECT 1 FROM occurrences o WHERE o.unit_id = units.id)"
+                    "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
+                    " AND (vector IS NULL OR embed_model IS NOT ?)",
+                    (vector, record.embed_model, unit_id, record.embed_model),
                 )
-            doc_id = con.execute(
-                "INSERT INTO documents (path, kind, content_hash, settings_hash, settings, added,"
-                " layout, src_sentences, tgt_sentences, pairs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            con.execute(
+                "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
+                " count) VALUES (?,?,?,?,?,?,?)",
                 (
-                    record.path,
-                    record.kind,
-                    record.content_hash,
-                    settings_hash,
-                    json.dumps(record.settings, sort_keys=True, ensure_ascii=False, default=str),
-                    now,
-                    record.layout,
-                    record.src_sentences,
-                    record.tgt_sentences,
-                    len(record.pairs),
+                    unit_id,
+                    doc_id,
+                    pair.paragraph,
+                    pair.kind,
+                    pair.score,
+                    ",".join(pair.flags),
+                    pair.count,
                 ),
-            ).lastrowid
-            added = 0
-            for k, pair in enumerate(record.pairs):
-                vector = None if vectors is None else vector_blob(vectors[k])
-                unit_id, new = self._unit_id(con, src_lang, tgt_lang, pair.src, pair.tgt, now)
-                if new:
-                    added += 1
-                if vector is not None:
-                    con.execute(
-                        "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
-                        " AND (vector IS NULL OR embed_model IS NOT ?)",
-                        (vector, record.embed_model, unit_id, record.embed_model),
-                    )
-                con.execute(
-                    "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-                    " count) VALUES (?,?,?,?,?,?,?)",
-                    (
-                        unit_id,
-                        doc_id,
-                        pair.paragraph,
-                        pair.kind,
-                        pair.score,
-                        ",".join(pair.flags),
-                        pair.count,
-                    ),
-                )
+            )
         return AddResult(int(doc_id or 0), added, len(record.pairs))
 
     @staticmethod
@@ -268,8 +319,10 @@ class TranslationMemory(Lookups):
         if ids is not None:
             if not ids:
                 return []
-            where.append(f"u.id IN ({','.join('?' * len(ids))})")
-            params.extend(int(i) for i in ids)
+            # One JSON parameter, not one per id: SQLite caps bound variables (32,766
+            # in its default build) and a common term's concordance can exceed that.
+            where.append("u.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps([int(i) for i in ids]))
         if since is not None:
             where.append("u.changed >= ?")
             params.append(tmx_date(since))
@@ -311,31 +364,39 @@ class TranslationMemory(Lookups):
         rows = self._con.execute(
             "SELECT o.unit_id, d.path, o.paragraph, o.kind, o.score, d.added FROM occurrences o"
             " JOIN documents d ON d.id = o.document_id"
-            f" WHERE o.unit_id IN ({','.join('?' * len(ids))})"
-            " ORDER BY o.id",
-            ids,
+            " WHERE o.unit_id IN (SELECT value FROM json_each(?)) ORDER BY o.id",
+            (json.dumps(ids),),
         )
         origins: dict[int, list[Origin]] = {}
         for unit_id, *rest in rows:
             origins.setdefault(unit_id, []).append(Origin(*rest))
         return [replace(u, origins=tuple(origins.get(u.id, ()))) for u in units]
 
-    def rows(self) -> list[tuple[int, str, str, str, str]]:
-        """(id, src, tgt, src_lang, tgt_lang) of every unit: what lookups index."""
-        return list(self._con.execute("SELECT id, src, tgt, src_lang, tgt_lang FROM units"))
+    def rows(self, *, after: int = 0) -> list[tuple[int, str, str, str, str]]:
+        """(id, src, tgt, src_lang, tgt_lang) of the units with an id above `after`, by id."""
+        return list(
+            self._con.execute(
+                "SELECT id, src, tgt, src_lang, tgt_lang FROM units WHERE id > ? ORDER BY id",
+                (after,),
+            )
+        )
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray, str | None]:
         """Unit ids with a stored embedding, the embeddings (float32), and their model."""
-        ids, vecs, model = [], [], None
-        for unit_id, blob, name in self._con.execute(
-            "SELECT id, vector, embed_model FROM units WHERE vector IS NOT NULL"
-        ):
-            ids.append(unit_id)
-            vecs.append(np.frombuffer(blob, dtype=np.float16))
-            model = model or name
-        if not vecs:
+        rows = self._con.execute(
+            "SELECT id, vector, embed_model FROM units WHERE vector IS NOT NULL ORDER BY id"
+        ).fetchall()
+        if rows:
+            # Batches run with another encoder leave vectors of another space (and size):
+            # only the most common model's are comparable with one query.
+            model = Counter(r[2] for r in rows).most_common(1)[0][0]
+            rows = [r for r in rows if r[2] == model]
+        if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), None
-        return np.asarray(ids), np.vstack(vecs).astype(np.float32), model
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        # One buffer for all blobs: half the time of stacking 100,000 small arrays.
+        flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16)
+        return ids, flat.reshape(len(rows), -1).astype(np.float32), rows[0][2]
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, units and occurrences."""
