@@ -8,6 +8,8 @@ library call must print nothing, so every user of jieba in bitext goes through
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from functools import cache
 from typing import Any
 
@@ -18,5 +20,27 @@ def tokenizer() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = _private_cache_dir()
     jieba.dt.check_initialized()
     return jieba.dt
+
+
+def _private_cache_dir() -> str:
+    """A cache folder only this user can write, for jieba's dictionary cache.
+
+    jieba's default is the shared ``/tmp/jieba.cache``: on a shared machine
+    another user could plant a crafted file there, and jieba would load it.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "bitext")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+        if not hasattr(os, "getuid"):  # Windows: the profile folder is private already
+            return folder
+        if info.st_uid == os.getuid() and not info.st_mode & 0o022:
+            return folder
+    except OSError:
+        pass
+    # No usable home: a fresh private folder (jieba then rebuilds its cache, ~1 s).
+    return tempfile.mkdtemp(prefix="bitext-jieba-")
