@@ -2,8 +2,8 @@
 
     python benchmarks/long_document.py [SET]      # default: mac-dev
 
-The search keeps a score matrix per bead type, so memory grows with
-source x target sentences; `bitext.align.MAX_SENTENCE_PAIRS` bounds it.
+The search runs in a band around a first single-sentence path, so memory grows
+linearly with length; `bitext.align.MAX_SENTENCES` bounds each side.
 """
 
 from __future__ import annotations

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bitext import AlignConfig, Bead, InputError, align_document, align_sentences, evaluate
-from bitext.align import check_size
-from bitext.align.dp import search
+from bitext import AlignConfig, Bead, InputError, align_sentences, evaluate
+from bitext.align import MAX_SENTENCES, align_windows, check_size, lexical_features
+from bitext.align.dp import Band, backward, best_path, search
+from bitext.align.scoring import embed_windows
 from bitext.evaluate import load_gold_set
 
 
@@ -115,17 +117,21 @@ def test_bad_arguments_are_refused(use_encoder):
         align_sentences(["你好。", "谢谢。"], ["Hello."], encoder=use_encoder, src_paragraphs=[0])
     with pytest.raises(ValueError, match="bead_types must include"):
         align_sentences(["你好。"], ["Hello."], encoder=use_encoder, bead_types=((1, 2),))
+    with pytest.raises(ValueError, match="band_width must be at least 1"):
+        align_sentences(["你好。"], ["Hello."], encoder=use_encoder, band_width=0)
+    with pytest.raises(ValueError, match="embed_margin must be None or at least 0"):
+        align_sentences(["你好。"], ["Hello."], encoder=use_encoder, embed_margin=-0.1)
 
 
-def test_documents_too_long_for_one_search_are_refused(tmp_path: Path, use_encoder):
-    with pytest.raises(InputError, match="4001 x 4001 sentences is too long"):
-        check_size(4001, 4001)
-    check_size(4000, 4000)  # the limit itself is accepted
-    path = tmp_path / "huge.txt"
-    lines = [f"第{i}句话。" for i in range(4001)] + [f"Sentence {i}." for i in range(4001)]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(InputError, match=r"huge.txt: 4001 x 4001 sentences is too long"):
-        align_document(path, encoder=use_encoder)
+def test_only_documents_beyond_the_band_search_limit_are_refused(use_encoder):
+    check_size(16_000, 16_000)  # 256 million sentence pairs: refused before the band search
+    check_size(MAX_SENTENCES, MAX_SENTENCES)
+    with pytest.raises(InputError, match=f"{MAX_SENTENCES + 1} x 3 sentences is too long"):
+        check_size(MAX_SENTENCES + 1, 3)
+    counting = CountingEncoder(use_encoder)
+    with pytest.raises(InputError, match="too long to align in one piece"):
+        align_sentences(["你好。"] * (MAX_SENTENCES + 1), ["Hello."], encoder=counting)
+    assert counting.texts == []  # refused before any sentence was embedded
 
 
 def test_dp_finds_the_best_path_on_a_known_matrix():
@@ -161,3 +167,180 @@ def test_quotation_marks_keep_dialogue_in_its_beads(shared_dir: Path, use_encode
     without = align_sentences(zh, en, encoder=use_encoder, quote_weight=0, quoted_weight=0)
     assert [(b.src, b.tgt) for b in with_quotes] == gold
     assert [(b.src, b.tgt) for b in without] != gold
+
+
+# --- the band search (issue 8) -------------------------------------------------------------
+
+
+class CountingEncoder:
+    """A real encoder behind a wrapper that keeps every text it was asked to embed."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder, self.name, self.dim = encoder, encoder.name, encoder.dim
+        self.calls: list[list[str]] = []
+
+    @property
+    def texts(self) -> list[str]:
+        return [t for call in self.calls for t in call]
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return self.encoder.encode(texts)
+
+
+class PlantedEncoder:
+    """An encoder for synthetic documents: sentence ``z17`` or ``e17`` embeds near direction 17.
+
+    Each side adds noise of its own, so true pairs are close but never equal; a
+    joined window ("z17z18") embeds as the normalized sum of its sentences, as a
+    sentence encoder roughly does. Cheap enough for documents of 20,000 sentences.
+    """
+
+    name, dim = "planted", 32
+
+    def __init__(self, count: int, noise: float = 0.5) -> None:
+        rng = np.random.default_rng(0)
+        self.base = rng.standard_normal((count, self.dim)).astype(np.float32)
+        self.noise = {s: noise * rng.standard_normal((count, self.dim)) for s in "ze"}
+        self.texts = 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for side, k in re.findall(r"([ze])(\d+)", text):
+                out[row] += self.base[int(k)] + self.noise[side][int(k)]
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def planted_document(n: int) -> tuple[list[str], list[str], list[tuple]]:
+    """n Chinese sentences, their translation and its gold beads.
+
+    The English drops a block of 500 sentences and every 97th one, merges
+    every 89th pair into one sentence, and adds a block of 300 sentences of its own.
+    """
+    zh, en, gold = [f"z{k}。" for k in range(n)], [], []
+    k = 0
+    while k < n:
+        if n // 3 <= k < n // 3 + 500 or k % 97 == 5:
+            gold.append(((k,), ()))
+            k += 1
+            continue
+        if k == 2 * n // 3:
+            for extra in range(n, n + 300):
+                gold.append(((), (len(en),)))
+                en.append(f"e{extra}.")
+        if k % 89 == 7 and k + 1 < n:
+            gold.append(((k, k + 1), (len(en),)))
+            en.append(f"e{k} e{k + 1}.")
+            k += 2
+        else:
+            gold.append(((k,), (len(en),)))
+            en.append(f"e{k}.")
+            k += 1
+    return zh, en, gold
+
+
+def test_twenty_thousand_sentences_align_in_a_band():
+    # 20,000 x 19,383 sentences: 388 million lattice nodes, 27 GB for the old full
+    # search (which check_size refused). The coarse-to-fine guide must find the planted
+    # path across the untranslated and the inserted block.
+    zh, en, gold = planted_document(20_000)
+    encoder = PlantedEncoder(20_300)
+    beads = align_sentences(zh, en, encoder=encoder, lexical_weight=0.0)
+    assert covers_in_order(beads, len(zh), len(en))
+    found = {(b.src, b.tgt) for b in beads}
+    # Measured 20,079 of 20,083: four noisy 2-1 / 1-6 confusions of random vectors.
+    assert sum(g in found for g in gold) >= 0.998 * len(gold)
+    # Every sentence once, and windows only where a bead may use them (not 10 per sentence).
+    assert encoder.texts < len(zh) + len(en) + 2_000
+
+
+def test_windows_are_embedded_only_where_a_bead_may_use_them(shared_dir: Path, use_encoder):
+    doc = json.loads((shared_dir / "eval" / "mac-dev" / "docs" / "003.json").read_text("utf-8"))
+    zh, en = doc["zh"][:40], doc["en"][:57]
+    lazy = CountingEncoder(use_encoder)
+    beads = align_sentences(zh, en, encoder=lazy)
+    every = CountingEncoder(use_encoder)
+    exhaustive = align_sentences(zh, en, encoder=every, embed_margin=None)
+    windows = sum(40 - w + 1 for w in range(2, 5)) + sum(57 - w + 1 for w in range(2, 7))
+    # One call for the sentences, one for the windows (maybe one more for the path's).
+    assert len(lazy.calls) <= 3 and sorted(lazy.calls[0]) == sorted(zh + en)
+    assert len(every.texts) - len(zh) - len(en) == windows  # 384 windows in all
+    asked = len(lazy.texts) - len(zh) - len(en)
+    assert asked <= 0.15 * windows  # measured 24 of 384, for 18 many-sentence beads
+    assert [(b.src, b.tgt) for b in beads] == [(b.src, b.tgt) for b in exhaustive]
+    # Every many-sentence bead was scored from its real embedding, not a stand-in.
+    for b in beads:
+        if len(b.src) > 1:
+            assert "".join(zh[i] for i in b.src) in lazy.texts
+        if len(b.tgt) > 1:
+            assert " ".join(en[j] for j in b.tgt) in lazy.texts
+
+
+def test_precomputed_windows_give_the_same_alignment(news_docs, use_encoder):
+    # align_windows (every window given) and the lazy path agree: same search, same scores.
+    for doc in news_docs[:2]:
+        en = [*doc.en[:3], doc.en[3] + " " + doc.en[4], *doc.en[5:]]
+        lexical = lexical_features(doc.zh, en, names=False)
+        given = align_windows(
+            embed_windows(doc.zh, 4, "", use_encoder),
+            embed_windows(en, 6, " ", use_encoder),
+            lexical=lexical,
+        )
+        lazy = align_sentences(doc.zh, en, encoder=use_encoder)
+        assert [(b.src, b.tgt) for b in given] == [(b.src, b.tgt) for b in lazy]
+        assert [b.score for b in given] == pytest.approx([b.score for b in lazy], abs=1e-3)
+
+
+def test_band_is_a_strip_around_the_path():
+    # A diagonal path of 2-1 beads: rows without a node take the columns around them.
+    nodes = np.array([(2 * k, k) for k in range(10_001)])
+    band = Band.around(nodes, 20_000, 10_000, 3)
+    assert band.size < 20_001 * 12  # a strip of ~10 nodes per row, not 10,001
+    rows, cols = band.cells()
+    inside = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    for i, j in [(0, 0), (5, 2), (5, 3), (7, 0), (7, 6), (20_000, 10_000), (9_999, 5_001)]:
+        assert (i, j) in inside
+    assert (101, 40) not in inside and (101, 60) not in inside
+    assert np.all(np.diff(band.lo) >= 0) and np.all(np.diff(band.hi) >= 0)
+
+
+def test_forward_and_backward_scores_agree():
+    rng = np.random.default_rng(1)
+    n, m, types = 40, 50, [(1, 1), (1, 2), (2, 1), (2, 3)]
+    band = Band.around(np.array([(i, i * m // n) for i in range(n + 1)]), n, m, 4)
+    gains = rng.normal(0.0, 0.5, (len(types), band.size)).astype(np.float32)
+    path, before = best_path(band, types, gains, 0.1)
+    after = backward(band, types, gains, 0.1)
+    total = before[band.index(n, m)]
+    assert after[band.index(0, 0)] == pytest.approx(total)
+    assert np.all(before + after <= total + 1e-6)  # no node lies on a better path
+    for i, a, j, b in path:  # and every node of the best path lies on it
+        assert before[band.index(i + a, j + b)] + after[band.index(i + a, j + b)] == (
+            pytest.approx(total)
+        )
+
+
+def test_a_repeated_sentence_pairs_its_first_copy():
+    # Source 0 and 1 are the same sentence; either could pair with target 0.
+    gains = {(1, 1): np.array([[0.5, -1.0], [0.5 + 1e-9, -1.0], [-1.0, 0.6]])}
+    path = search(3, 2, [(1, 1)], lambda a, b: gains[a, b], skip=0.1)
+    assert path == [(0, 1, 0, 1), (1, 1, 1, 0), (2, 1, 1, 1)]
+    # The same on the target side: targets 0 and 1 are the same sentence.
+    path = search(2, 3, [(1, 1)], lambda a, b: gains[a, b].T, skip=0.1)
+    assert path == [(0, 1, 0, 1), (1, 0, 1, 1), (1, 1, 2, 1)]
+
+
+def test_lexical_blocks_match_the_whole_matrix(news):
+    for src, tgt, langs in [
+        (news["zh"], news["en"], ("zh", "en")),
+        (news["en"], news["zh"], ("en", "zh")),
+    ]:
+        feats = lexical_features(src, tgt, *langs)
+        pairs = [(1, 1), (1, 3), (2, 1), (3, 2)]
+        block = feats.blocks(pairs, 3, 9, 2, 7)
+        for a, b in pairs:
+            whole = feats.similarity(a, b)
+            assert block[a, b] == pytest.approx(whole[3:9, 2:7], abs=1e-6)
+            assert whole.shape == (len(src) - a + 1, len(tgt) - b + 1)

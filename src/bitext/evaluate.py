@@ -186,6 +186,8 @@ def compare(
         predicted_set = set(t)
         holder = {("s", i): b for b in t for i in b[0]} | {("t", j): b for b in t for j in b[1]}
         for bead in g:
+            if not bead[0] and not bead[1]:
+                continue  # an empty bead is no bead, as in `evaluate` (found by hypothesis)
             cat = category(*bead)
             total[cat] += 1
             if bead in predicted_set:

@@ -71,39 +71,101 @@ class LexicalFeatures:
             if k in key_ids
         ]
         self.links = _incidence(pairs, (len(word_ids), len(key_ids)))
-        self._windows: dict[tuple[str, int], tuple[sparse.csr_matrix, sparse.csr_matrix]] = {}
+        self._windows: dict[str, sparse.csr_matrix] = {}
+        self._sums: dict[tuple[str, int], np.ndarray] = {}
 
     def similarity(self, a: int, b: int) -> np.ndarray:
         """Score of every (source window of a, target window of b) pair, float32."""
-        if not self.zh_is_src:
-            return self._similarity(b, a).T.copy()
-        return self._similarity(a, b)
-
-    def _similarity(self, zh_width: int, en_width: int) -> np.ndarray:
-        z, zb = self._window(self.zh, "zh", zh_width)
-        e, eb = self._window(self.en, "en", en_width)
-        e_t = e.T.tocsc()
-        hit = _binary(self.links @ eb.T)  # which Chinese words each English window explains
-        en_total = np.asarray(e.sum(axis=1), dtype=np.float32).T
-        out = np.empty((z.shape[0], e.shape[0]), dtype=np.float32)
-        for lo in range(0, z.shape[0], _BLOCK):
-            zz, zzb = z[lo : lo + _BLOCK], zb[lo : lo + _BLOCK]
-            reach = _binary(zzb @ self.links)  # keys each Chinese window can reach
-            covered = (reach @ e_t).toarray() + (zz @ hit).toarray()
-            total = np.asarray(zz.sum(axis=1), dtype=np.float32) + en_total
-            out[lo : lo + _BLOCK] = covered / np.maximum(total, 1e-9)
+        n_src, n_tgt = self._sizes()
+        out = np.empty((max(n_src - a + 1, 0), max(n_tgt - b + 1, 0)), dtype=np.float32)
+        for lo in range(0, out.shape[0], _BLOCK):
+            out[lo : lo + _BLOCK] = self.blocks([(a, b)], lo, lo + _BLOCK, 0, out.shape[1])[a, b]
         return out
 
-    def _window(self, mat: sparse.csr_matrix, side: str, width: int) -> tuple:
+    def blocks(
+        self, pairs: Sequence[tuple[int, int]], r0: int, r1: int, c0: int, c1: int
+    ) -> dict[tuple[int, int], np.ndarray]:
+        """`similarity(a, b)[r0:r1, c0:c1]` for each (a, b) of `pairs`, for that block only.
+
+        The English weights of a window are the sums of its sentences', and so
+        are the Chinese ones: the keys a Chinese window reaches, scored against
+        single English sentences, give every English window width by box sums
+        along the columns, and the English words' hits on single Chinese
+        sentences every Chinese width along the rows. So a block costs one
+        sparse product per window width, not per pair of widths.
+        """
+        if self.zh_is_src:
+            return self._blocks(pairs, r0, r1, c0, c1)
+        flipped = self._blocks([(b, a) for a, b in pairs], c0, c1, r0, r1)
+        return {(a, b): flipped[b, a].T for a, b in pairs}
+
+    def _sizes(self) -> tuple[int, int]:
+        zh, en = self.zh.shape[0], self.en.shape[0]
+        return (zh, en) if self.zh_is_src else (en, zh)
+
+    def _blocks(
+        self, pairs: Sequence[tuple[int, int]], z0: int, z1: int, e0: int, e1: int
+    ) -> dict[tuple[int, int], np.ndarray]:
+        n_zh, n_en = self.zh.shape[0], self.en.shape[0]
+        top_a, top_b = max(a for a, _ in pairs), max(b for _, b in pairs)
+        zs, es = min(z1 + top_a - 1, n_zh), min(e1 + top_b - 1, n_en)  # single sentences needed
+        # keys[a]: keys each Chinese window of width a reaches, against single English sentences;
+        # words[b]: single Chinese sentences' words hit by each English window of width b.
+        keys, words = {}, {}
+        for a in {a for a, _ in pairs}:
+            keys[a] = _box((self._reach("zh", a, z0, z1) @ self.en[e0:es].T).toarray(), 1)
+        for b in {b for _, b in pairs}:
+            words[b] = _box((self.zh[z0:zs] @ self._reach("en", b, e0, e1).T).toarray(), 0)
+        out = {}
+        for a, b in pairs:
+            nz, ne = max(min(z1, n_zh - a + 1) - z0, 0), max(min(e1, n_en - b + 1) - e0, 0)
+            covered = keys[a][:nz, b : b + ne] - keys[a][:nz, :ne]
+            covered += words[b][a : a + nz, :ne] - words[b][:nz, :ne]
+            total = (
+                self._totals("zh", a)[z0 : z0 + nz, None]
+                + self._totals("en", b)[None, e0 : e0 + ne]
+            )
+            out[a, b] = (covered / np.maximum(total, 1e-9)).astype(np.float32)
+        return out
+
+    def _totals(self, side: str, width: int) -> np.ndarray:
+        """Weight of each window of one side (what the explained share is taken of)."""
+        mat = self.zh if side == "zh" else self.en
         key = (side, width)
-        if key not in self._windows:
-            n = mat.shape[0]
-            count = max(n - width + 1, 0)
-            rows = np.repeat(np.arange(count), width)
-            cols = (np.arange(count)[:, None] + np.arange(width)[None, :]).ravel()
-            win = (_incidence(list(zip(rows, cols, strict=True)), (count, n)) @ mat).tocsr()
-            self._windows[key] = (win, _binary(win))
-        return self._windows[key]
+        if key not in self._sums:
+            sums = np.concatenate([[0.0], np.cumsum(np.asarray(mat.sum(axis=1)).ravel())])
+            self._sums[key] = (sums[width:] - sums[:-width]).astype(np.float32)
+        return self._sums[key]
+
+    def _reach(self, side: str, width: int, start: int, stop: int) -> sparse.csr_matrix:
+        """What each window of one side starting in [start, stop) reaches on the other (0/1).
+
+        For Chinese windows: the keys their words may translate to; for English
+        windows: the Chinese words one of their keys translates. A window
+        reaches the union of what its sentences reach; only the sentences' own
+        sets are kept, so memory stays linear whatever the window widths.
+        """
+        if side not in self._windows:
+            mat = self.zh if side == "zh" else self.en
+            links = self.links if side == "zh" else self.links.T
+            self._windows[side] = _binary(_binary(mat) @ links)
+        single = self._windows[side]
+        stop = min(stop, single.shape[0] - width + 1)
+        if stop <= start:
+            return sparse.csr_matrix((0, single.shape[1]), dtype=np.float32)
+        total = single[start:stop]
+        for k in range(1, width):
+            total = total + single[start + k : stop + k]
+        return _binary(total) if width > 1 else total
+
+
+def _box(values: np.ndarray, axis: int) -> np.ndarray:
+    """Cumulative sums along `axis` with a leading zero: box sums are differences of it."""
+    shape = list(values.shape)
+    shape[axis] += 1
+    out = np.zeros(shape)
+    np.cumsum(values, axis=axis, dtype=np.float64, out=out[1:] if axis == 0 else out[:, 1:])
+    return out
 
 
 def _ids(items: Iterable[str]) -> dict[str, int]:

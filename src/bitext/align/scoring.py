@@ -90,52 +90,13 @@ def window_marks(
     return tuple(chars), tuple(closing), tuple(quoted)
 
 
-def neighbour_means(src: Windows, tgt: Windows, k: int) -> tuple[list[np.ndarray], ...]:
-    """Mean cosine of each window to its k nearest single sentences on the other side."""
-
-    def knn(windows: Windows, other: np.ndarray) -> list[np.ndarray]:
-        kk = max(1, min(k, len(other)))
-        out = []
-        for e in windows.emb:
-            sims = e @ other.T
-            top = np.partition(sims, -kk, axis=1)[:, -kk:] if sims.shape[1] else sims
-            out.append(top.mean(axis=1) if top.size else np.zeros(len(e)))
-        return out
-
-    return knn(src, tgt.emb[0]), knn(tgt, src.emb[0])
-
-
-def char_ratio(src: Windows, tgt: Windows, sim: np.ndarray) -> float:
-    """Source characters per target character over the translated part of the document.
-
-    Bertalign takes the ratio of the whole texts, which untranslated paragraphs
-    (common in press releases: the English often covers only the first part)
-    skew. Confident anchors (mutual nearest neighbours above the median
-    similarity) mark where the translation starts and ends; the ratio is taken
-    between the first and the last of them.
-    """
-    src_chars, tgt_chars = src.chars[0], tgt.chars[0]
-    if sim.size:
-        best_j = sim.argmax(axis=1)
-        rows = np.arange(len(best_j))
-        best = sim[rows, best_j]
-        anchor = (sim.argmax(axis=0)[best_j] == rows) & (best >= np.median(best))
-        if anchor.sum() >= 2:
-            i0, i1 = rows[anchor][[0, -1]]
-            j0, j1 = best_j[i0], best_j[i1]
-            if j1 > j0:
-                src_chars, tgt_chars = src_chars[i0 : i1 + 1], tgt_chars[j0 : j1 + 1]
-    return float(src_chars.sum() + 1.0) / float(tgt_chars.sum() + 1.0)
-
-
-def length_factor(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
-    """Bertalign's length agreement, log2(1 + short/long), in (0, 1] for every cell.
+def length_agreement(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
+    """Bertalign's length agreement, log2(1 + short/long), in (0, 1], pair by pair.
 
     `tgt_chars` should already be scaled by the document's source/target
     character ratio, so that 1 means "as long as a translation usually is".
     """
-    s = src_chars[:, None] + 1.0
-    t = tgt_chars[None, :] + 1.0
+    s, t = src_chars + 1.0, tgt_chars + 1.0
     return np.log2(1.0 + np.minimum(s, t) / np.maximum(s, t))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -69,6 +70,23 @@ def language_tag(primary_language: str) -> Any:
         return tag
 
     return parse
+
+
+def refuse_input_as_output(output: str, inputs: Sequence[str]) -> None:
+    """Raise `OutputError` when `output` is one of `inputs` (by name, link or hard link).
+
+    ``--force`` is for replacing an old output; with ``--format tmx`` or a
+    ``.tsv`` input it would otherwise replace the document being aligned.
+    """
+    from bitext.errors import OutputError
+
+    for name in inputs:
+        try:
+            same = os.path.samefile(name, output)
+        except OSError:  # either side missing or unreadable: not the same file
+            continue
+        if same:
+            raise OutputError(f"{output}: is also an input; refusing to overwrite it")
 
 
 def error(message: str) -> None:

@@ -8,7 +8,13 @@ from typing import Any
 
 from bitext.errors import BitextError, EncoderError, InputError
 
-from ._common import add_pipeline_options, confidence, error, progress
+from ._common import (
+    add_pipeline_options,
+    confidence,
+    error,
+    progress,
+    refuse_input_as_output,
+)
 
 
 def add_align_command(sub: Any) -> None:
@@ -67,6 +73,7 @@ def _align(args: argparse.Namespace) -> int:
 
     exporter = _exporter(args)
     # Everything knowable about the output is checked before any alignment work.
+    refuse_input_as_output(args.output, args.inputs)
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
     encoder = load_encoder(args.encoder)
@@ -139,6 +146,7 @@ def _report(args: argparse.Namespace) -> int:
     from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
+    refuse_input_as_output(args.output, [args.input])
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
     alignment = _align_one(args.input, args, load_encoder(args.encoder))

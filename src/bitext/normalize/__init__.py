@@ -75,8 +75,10 @@ def normalize_paragraph(p: Paragraph, *, zh_script: str = "simplified") -> Parag
     """
     check_zh_script(zh_script)
     t = Tracked.from_paragraph(p)
-    t = t.apply(nfc_edits(t.text))
+    # Clean-up before NFC: folding Ａ to A or dropping a zero-width joiner can bring
+    # a letter and a combining mark together, which NFC must then compose.
     t = t.apply(cleanup_edits(t.text))
+    t = t.apply(nfc_edits(t.text))
     t = t.apply(damage_edits(t))
     t = t.apply(annotation_edits(t.text))
     t = t.apply(width_edits(t.text, t.labels))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bitext.normalize._text import Edit, Label, diff_edits
+from bitext.normalize._text import Edit, Label
 from bitext.script import FULLWIDTH_ALNUM as _FULLWIDTH_ALNUM
 from bitext.script import HAN_RE, is_cjk_punct, is_han
 
@@ -32,10 +32,44 @@ def _cjk_tight(ch: str) -> bool:
 
 
 def nfc_edits(text: str) -> list[Edit]:
-    """Compose to NFC, as edits so that only the recomposed characters move."""
+    """Compose to NFC, one edit per character cluster that changes.
+
+    A diff of the whole text cannot be trusted with origins: for ``e\u0301é`` it
+    matches the unchanged ``é`` to the new first ``é`` and maps the second one
+    past the end of the text. Composition never reaches across a boundary where
+    composing the two sides separately gives the same result, so the text is cut
+    there and each cluster rewritten in place.
+    """
     if unicodedata.is_normalized("NFC", text):
         return []
-    return diff_edits(text, unicodedata.normalize("NFC", text))
+    edits: list[Edit] = []
+    for start, end in _clusters(text):
+        new = unicodedata.normalize("NFC", text[start:end])
+        if new != text[start:end]:
+            edits.append(Edit(start, end, new))
+    return edits
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that NFC composes independently, in order, covering it."""
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        # A combining mark always joins the cluster before it (it may be reordered
+        # or composed with its base), and so does a character that decomposes into
+        # one (Tibetan ཱི); a starter begins a new cluster unless it composes with
+        # what precedes it (Hangul jamo, some Indic vowel signs).
+        if spans and unicodedata.combining(unicodedata.normalize("NFD", ch)[0]):
+            spans[-1] = (spans[-1][0], i + 1)
+            continue
+        if spans:
+            a, b = spans[-1]
+            before = unicodedata.normalize("NFC", text[a:b])
+            alone = unicodedata.normalize("NFC", ch)
+            if unicodedata.normalize("NFC", text[a : i + 1]) != before + alone:
+                spans[-1] = (a, i + 1)
+                continue
+        spans.append((i, i + 1))
+    return spans
 
 
 def cleanup_edits(text: str) -> list[Edit]:
@@ -101,6 +135,14 @@ def width_edits(text: str, labels: tuple[Label | None, ...]) -> list[Edit]:
     for m in _PAREN_RE.finditer(text):
         if labels[m.start()] is None and labels[m.end() - 1] is None:
             edits.extend(_paren_edits(text, m))
+    # Punctuation is judged with the parentheses already in their new width: a ";"
+    # after a ")" that became "）" is Chinese, and judged on the old text it would
+    # only change in a second normalization. Paren edits are one for one, so
+    # offsets into the view are offsets into `text`.
+    view = list(text)
+    for e in edits:
+        view[e.start] = e.new
+    text = "".join(view)
     for i, ch in enumerate(text):
         if labels[i] is not None:
             continue
@@ -144,6 +186,10 @@ def _latin_punct_edit(text: str, i: int) -> Edit | None:
     if not (before.isascii() and before.isalnum()) or _cjk_tight(after):
         return None
     half = _FULL_TO_HALF[text[i]]
+    if half == "?" and after == "(":
+        # "?(bào)" is how a lost character with its reading looks (see `damage`):
+        # made here, after damage was looked for, a second pass would "repair" it.
+        return None
     # A full stop takes a space only before a new sentence: not in 3.5, e.g., U.S.
     new_sentence = after.isupper() and not before.isupper()
     needs_space = after.isascii() and after.isalpha() and (half != "." or new_sentence)

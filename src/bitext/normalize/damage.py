@@ -146,9 +146,16 @@ def _widen(text: str, start: int, end: int, labels: tuple[Label | None, ...]) ->
 def damage_edits(t: Tracked) -> list[Edit]:
     """Edits that replace each damaged span by its repair (or itself) under a new label."""
     edits: list[Edit] = []
-    for group in group_marks(t.text, find_marks(t.text, t.labels)):
+    groups = group_marks(t.text, find_marks(t.text, t.labels))
+    taken = 0
+    for k, group in enumerate(groups):
         core_start, core_end = group[0].start, group[-1].end
         start, end = _widen(t.text, core_start, core_end, t.labels)
+        # Two groups too far apart to be one span can both widen over the unknown
+        # characters between them (found by fuzzing): the earlier group keeps them.
+        following = groups[k + 1][0].start if k + 1 < len(groups) else len(t.text)
+        start, end = max(start, taken), min(end, following)
+        taken = end
         new, repaired = repair_span(t.text, group)
         repaired = repaired and (start, end) == (core_start, core_end)
         new = t.text[start:core_start] + new + t.text[core_end:end]

@@ -23,8 +23,10 @@ TONE_MARKS = frozenset("\u0304\u0301\u030c\u0300")
 SYLLABLE_CHARS = r"A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff"
 _MAX_SYLLABLE = 6  # zhuang, chuang, shuang
 
-_ANNOTATION_RE = re.compile(rf"(?<=[{HAN_CLASS}]) ?[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[)）]")
-_NEXT_ANNOTATION_RE = re.compile(rf" ?[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[)）]")
+# Any run of spaces before the bracket, not one: a run is collapsed only later, and an
+# annotation left behind by a double space would be removed by a second normalization.
+_ANNOTATION_RE = re.compile(rf"(?<=[{HAN_CLASS}]) *[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[)）]")
+_NEXT_ANNOTATION_RE = re.compile(rf" *[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[)）]")
 
 
 @cache

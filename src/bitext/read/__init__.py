@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import zipfile
 from io import BytesIO
@@ -42,6 +43,7 @@ _SUFFIX_FORMATS = {
 SUFFIXES = tuple(_SUFFIX_FORMATS)
 _FORMAT_ALIASES = {"txt": "txt", "text": "txt", "docx": "docx", "html": "html", "htm": "html"}
 _HTML_START = (b"<!doctype html", b"<html")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(path: str | os.PathLike[str]) -> Document:
@@ -86,7 +88,15 @@ def read_bytes(data: bytes, *, source: str | None = None, format: str | None = N
 
 
 def read_text(text: str, *, source: str | None = None) -> Document:
-    """Read text that is already decoded; each non-blank line is a paragraph."""
+    """Read text that is already decoded; each non-blank line is a paragraph.
+
+    Lone surrogates (half of a broken UTF-16 pair, or bytes a caller decoded
+    with ``surrogateescape``) become U+FFFD, which normalization flags as
+    encoding damage; one character for one, so offsets are unchanged.
+    """
+    # A lone surrogate cannot be encoded as UTF-8: later stages (OpenCC, the
+    # encoder, SQLite) would fail on it with a traceback instead of a message.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return text_document(text, source=source, encoding=None, name=source or "<text>")
 
 

@@ -61,6 +61,15 @@ _SCORE_CHARS = 20_000
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 #: How far into the data to look for the NUL pattern of BOM-less UTF-16.
 _UTF16_PROBE = 4096
+#: Largest share of NUL bytes that valid UTF-8 may hold and still be read as text.
+_MAX_NUL_SHARE = 0.01
+#: Multi-byte UTF-8 characters needed before undecodable data is called mixed UTF-8.
+_MIN_UTF8_EVIDENCE = 10
+_EVIDENCE_BYTES = 2**20
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+# What surrogateescape makes of undecodable bytes, and characters of 3-4 UTF-8 bytes.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_WIDE = re.compile("[\u0800-\ud7ff\ue000-\U0010ffff]")
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -76,8 +85,9 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
 
     `encoding` is a Python codec name with ``data.decode(encoding) == text``
     (a BOM is consumed, not returned). Order: BOM, binary signatures, UTF-16
-    without BOM, strict UTF-8, then the most plausible legacy encoding.
-    Raises InputError naming `source` when the data is binary or undecodable.
+    without BOM (or UTF-8 holding a few stray NULs), strict UTF-8, then the
+    most plausible legacy encoding. Raises InputError naming `source` when the
+    data is binary or undecodable (and where, when it is UTF-8 with foreign bytes).
     """
     name = source or "<bytes>"
     for bom, encoding in _BOMS:
@@ -88,9 +98,12 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
         raise InputError(f"{name}: binary file ({kind}), not text")
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
-        if encoding is None:
+        if encoding is not None:
+            return _strict(data, encoding, name), encoding
+        text = _utf8_with_stray_nuls(data)
+        if text is None:
             raise InputError(f"{name}: binary file (contains NUL bytes), not text")
-        return _strict(data, encoding, name), encoding
+        return text, "utf-8"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -152,9 +165,57 @@ def _legacy(data: bytes, name: str) -> tuple[str, str]:
     guess = charset_normalizer.from_bytes(data).best()
     if _trustworthy(guess):
         return str(guess), codecs.lookup(guess.encoding).name
-    raise InputError(
-        f"{name}: cannot decode: not UTF-8, UTF-16, GB18030, Big5 or Windows-1252 text"
+    raise InputError(f"{name}: {_undecodable(data)}")
+
+
+def _utf8_with_stray_nuls(data: bytes) -> str | None:
+    """`data` as text if it is UTF-8 text with a few NUL bytes in it, else None.
+
+    A stray NUL (a faulty export, a paste from a binary buffer) does not make a
+    press release binary; refusing it would lose the whole file for one byte.
+    Binary formats hold NULs by the hundred and are rarely valid UTF-8. The NULs
+    stay in the text (so that ``data.decode("utf-8") == text``); export removes
+    them with the other characters XML cannot hold.
+    """
+    if data.count(0) > len(data) * _MAX_NUL_SHARE:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if plausibility(text) >= MIN_PLAUSIBLE else None
+
+
+def _undecodable(data: bytes) -> str:
+    """Why no encoding fits `data`, naming the place when it is UTF-8 with foreign bytes.
+
+    A file assembled from pieces saved in different encodings (a GBK paragraph
+    pasted into a UTF-8 release, a Windows-1252 apostrophe) fails every
+    candidate; saying where the UTF-8 breaks lets the user fix that one line.
+    """
+    # The first MB is evidence enough, and keeps this cheap on a 100 MB file of noise.
+    text = data[:_EVIDENCE_BYTES].decode("utf-8", errors="surrogateescape")
+    foreign = _ESCAPED.subn("", text)[1]
+    # Characters of three or more UTF-8 bytes (all of CJK) almost never appear
+    # by accident in GBK or Big5 bytes, so many of them mean the file is UTF-8.
+    utf8 = _WIDE.subn("", text)[1]
+    if utf8 < _MIN_UTF8_EVIDENCE or utf8 * 4 < foreign:
+        return "cannot decode: not UTF-8, UTF-16, GB18030, Big5 or Windows-1252 text"
+    at = _utf8_error_at(data)
+    line = len(_LINE_END.findall(data, 0, at)) + 1
+    return (
+        f"invalid UTF-8 at line {line} (byte {at}) in an otherwise UTF-8 file "
+        "(mixed encodings or damage); save it all as UTF-8"
     )
+
+
+def _utf8_error_at(data: bytes) -> int:
+    """Offset of the first byte of `data` that is not UTF-8 (its length if none is)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return len(data)
 
 
 def _trustworthy(guess: charset_normalizer.CharsetMatch | None) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 import docx
@@ -53,13 +54,25 @@ _SKIP = frozenset(_W + tag for tag in (
 _BREAKS = frozenset({_W + "br", _W + "cr"})
 # Wrappers that carry block content (paragraphs, tables, rows, cells) inside.
 _WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml"})
-# What python-docx raises on a zip that is not a Word document or is corrupt.
+# What python-docx raises on a zip that is not a Word document or is corrupt. All
+# after XMLSyntaxError were found by fuzzing (tests/test_fuzz.py): a damaged deflate
+# stream (zlib.error, EOFError), a compression method zipfile lacks
+# (NotImplementedError), a member flagged as encrypted (RuntimeError), and package
+# XML of the wrong shape, which python-docx walks without checking: a relationship
+# without a Target (TypeError), a .rels or [Content_Types].xml with another root
+# element or a missing attribute (AttributeError).
 _DOCX_ERRORS = (
     PackageNotFoundError,
     KeyError,
     ValueError,
     zipfile.BadZipFile,
     etree.XMLSyntaxError,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    TypeError,
+    AttributeError,
 )
 
 
@@ -67,10 +80,14 @@ def docx_paragraphs(data: bytes, name: str) -> list[str]:
     """The text of a .docx's body paragraphs (tables row by row), in order."""
     check_archive(data, name)
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        root = docx.Document(io.BytesIO(data)).element
     except _DOCX_ERRORS as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{name}: not a valid .docx ({reason})") from None
+    # python-docx hands back whatever root the main part has; only <w:document> has a body.
+    body = root.find(_W + "body") if root.tag == _W + "document" else None
+    if body is None:
+        raise InputError(f"{name}: not a valid .docx (main part has no <w:body>)")
     return list(_blocks(body))
 
 
@@ -79,7 +96,10 @@ def check_archive(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError):
+        # Found by fuzzing: a damaged "version needed" field asks for a zip feature
+        # zipfile lacks (NotImplementedError); a name flagged UTF-8 that is not
+        # (UnicodeDecodeError, a ValueError).
         raise InputError(f"{name}: not a valid .docx (not a zip archive)") from None
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNZIPPED_BYTES:

@@ -39,6 +39,7 @@ _SUPERSETS = {
     "ascii": "cp1252",
 }
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # Source line wraps inside Chinese text are not spaces in the rendered text.
@@ -77,9 +78,14 @@ def _decode_as_declared(data: bytes, declared: str) -> str | None:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode(declared)
-    except UnicodeDecodeError:
+        text = data.decode(declared)
+    except (UnicodeError, LookupError):
+        # Found by fuzzing: charset=uu (or base64, rot13) names a codec that is not a
+        # text encoding (LookupError); charset=undefined fails on any data.
         return None
+    # charset=unicode_escape spells lone surrogates from "\ud800", and no later stage
+    # can encode them: that is no page's real charset (found by fuzzing).
+    return None if _SURROGATE.search(text) else text
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -109,6 +115,13 @@ def html_paragraphs(text: str, name: str) -> list[str]:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.LxmlError as exc:
         raise InputError(f"{name}: cannot parse HTML ({exc})") from None
+    # The parser recovers from broken markup, but a fatal error (more than 256
+    # nested elements) makes it stop and return what it had: everything after
+    # would be lost without a word (found by fuzzing).
+    fatal = [e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    if fatal:
+        reason = fatal[0].message.split(", use XML_PARSE_HUGE")[0]
+        raise InputError(f"{name}: cannot parse HTML (line {fatal[0].line}: {reason})")
     if root is None:
         return []
     paragraphs: list[str] = []
@@ -131,7 +144,9 @@ def _finish(chunks: list[str]) -> str:
 def _tag(node: etree._Element) -> str | None:
     if not isinstance(node.tag, str):
         return None  # comment, processing instruction or entity
-    return etree.QName(node).localname.lower()
+    # Not etree.QName: the HTML parser accepts tag names (`<e">`, control
+    # characters) that QName refuses with ValueError.
+    return node.tag.rpartition("}")[2].lower()
 
 
 def _pieces(root: etree._Element) -> list[str | None]:

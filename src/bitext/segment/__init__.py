@@ -119,6 +119,21 @@ def _flags(damage: Sequence[Damage], start: int, end: int) -> tuple[str, ...]:
     return (FLAG_DAMAGED,)
 
 
+def _raw_end(p: Paragraph, b: int) -> int:
+    """Offset in `Document.text` where a sentence ending at `p.text[b]` ends.
+
+    Normalization can make two characters of one input character (``．`` becomes
+    ``. `` before a new English sentence), so ``raw_offset(b)`` may be the offset
+    of the sentence's own last character: the end is then the next offset past it.
+    """
+    last = p.raw_offset(b - 1)
+    for j in range(b, len(p.text) + 1):
+        end = p.raw_offset(j)
+        if end > last:
+            return end
+    return max(p.end, last + 1)
+
+
 def segment(
     paragraphs: Sequence[Paragraph], lang: str, rules: SrxRules | None = None
 ) -> list[Sentence]:
@@ -140,7 +155,7 @@ def segment(
                     lang=code,
                     paragraph=p.id,
                     start=p.raw_offset(a),
-                    end=p.raw_offset(b),
+                    end=_raw_end(p, b),
                     flags=_flags(p.damage, a, b),
                 )
             )

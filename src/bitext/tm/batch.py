@@ -225,7 +225,7 @@ def _todo(
     a moment ago by this very run is seen as stored.
     """
     for path in inputs:
-        name = str(path)
+        name = printable_name(path)
         try:
             data = _load(path, name)
         except BitextError as exc:
@@ -235,6 +235,17 @@ def _todo(
             yield DocumentOutcome(name, "skipped")
             continue
         yield name, data
+
+
+def printable_name(path: str | os.PathLike[str]) -> str:
+    """A file name as text any store or terminal takes.
+
+    A name that is not valid UTF-8 arrives with lone surrogates (Python's
+    surrogateescape), which SQLite and UTF-8 output refuse: its stray bytes
+    are written as ``\\xNN`` instead.
+    """
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _fields(record: DocumentRecord) -> dict[str, Any]:

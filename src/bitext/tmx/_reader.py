@@ -60,6 +60,9 @@ _VERSION = re.compile(r"1\.[1-4][a-z]?")
 _CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
 _TU_ATTRS = frozenset(TU_ATTRS)
 _TUV_ATTRS = frozenset(TUV_ATTRS)
+# The attributes TMX 1.4 defines on <ude> and on its <map>s.
+_UDE_ATTRS = ("name", "base")
+_MAP_ATTRS = ("unicode", "code", "ent", "subst")
 
 
 # --- safety checks before parsing ---------------------------------------------------------
@@ -195,7 +198,9 @@ def _plain_text(element: etree._Element) -> str:
 
 def _inner_xml(element: etree._Element) -> str:
     children = (etree.tostring(c, encoding="unicode", with_tail=True) for c in element)
-    return escape(element.text or "") + "".join(children)
+    # A literal CR would come back from the next parse as LF: write it as lxml
+    # writes the children's, as a character reference.
+    return escape(element.text or "", {"\r": "&#13;"}) + "".join(children)
 
 
 def _lang(raw: str | None, name: str, line: int | None) -> str:
@@ -301,10 +306,16 @@ def _ude(element: etree._Element) -> str:
     otherwise come along (the DTD rejects it), and the whitespace between the
     <map>s, which the writer re-indents, would make a round trip unequal.
     """
-    ude = etree.Element("ude", {str(k): str(v) for k, v in element.attrib.items()})
+    ude = etree.Element("ude", _known_attrs(element, _UDE_ATTRS))
     for child in element.iterchildren("map"):
-        etree.SubElement(ude, "map", {str(k): str(v) for k, v in child.attrib.items()})
+        etree.SubElement(ude, "map", _known_attrs(child, _MAP_ATTRS))
     return etree.tostring(ude, encoding="unicode")
+
+
+def _known_attrs(element: etree._Element, names: tuple[str, ...]) -> dict[str, str]:
+    # Only the DTD's attributes: an undeclared prefix (`na:me`) reaches us as a name
+    # lxml refuses to build an element with, and no other attribute can be written.
+    return {key: str(element.get(key)) for key in names if element.get(key) is not None}
 
 
 def _header(element: etree._Element, name: str) -> TMXDocument:
@@ -402,6 +413,13 @@ def read_tmx(
         message = " ".join(str(exc.msg).split())
         if "amplification" in message or "entity reference loop" in message.lower():
             raise InputError(f"{label}: TMX declares entities; refused for safety") from None
+        if message.startswith("Unsupported encoding"):
+            # Python knows "latin-1" or "uu"; libxml2 does not: say so, not that the
+            # bytes are wrong (found by fuzzing).
+            declared = message.removeprefix("Unsupported encoding").split(",")[0].strip(": ")
+            raise InputError(
+                f"{label}: declares encoding {declared!r}, which the XML parser does not support"
+            ) from None
         if "encoding" in message.lower() or "not proper UTF" in message:
             raise InputError(
                 f"{label}: bytes do not match the declared encoding (line {exc.lineno})"
