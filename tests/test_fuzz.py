@@ -353,9 +353,7 @@ def test_docx_reader_survives_damaged_archive(ops: list) -> None:
     event(check_document(mutate(docx_seed(), ops), "docx"))
 
 
-# 600, not more: at 1000 this finds the known _sniff bug (see KNOWN below) and fails;
-# raise it once read/__init__.py is mended.
-@fuzz(600)
+@fuzz(1000)
 @given(st.sampled_from(["docx", "html", "tmx"]), byte_ops)
 def test_reader_without_format_reads_or_refuses(kind: str, ops: list) -> None:
     seed = {"docx": docx_seed(), "html": html_seeds()[0], "tmx": tmx_seeds()[1]}[kind]
@@ -366,14 +364,8 @@ def test_reader_without_format_reads_or_refuses(kind: str, ops: list) -> None:
 
 # Bugs outside the files this suite may change, reported rather than fixed: the
 # replay is expected to fail until they are mended (strict: a fix makes it pass).
-KNOWN: dict[str, str] = {
-    "sniff/refused-name-flagged-utf8-invalid.docx": (
-        "read/__init__.py _sniff lets zipfile's UnicodeDecodeError out"
-    ),
-    "sniff/refused-zip-version-too-new.docx": (
-        "read/__init__.py _sniff lets zipfile's NotImplementedError out"
-    ),
-}
+#: Corpus inputs that still fail, by path: each one a strict xfail until fixed.
+KNOWN: dict[str, str] = {}
 
 
 def _corpus() -> list[pytest.param]:

@@ -336,7 +336,6 @@ def test_tmx_units_round_trip(pairs: list[tuple[str, str]]) -> None:
     assert tmx.read(tmx.to_bytes(memory)) == memory  # read -> write -> read is stable
 
 
-@pytest.mark.xfail(strict=True, reason="Variant.plain leaves CR unescaped (tmx/_model.py)")
 def test_plain_variant_keeps_carriage_return() -> None:
     variants = {"en": Variant.plain("en", "a\rb"), "zh": Variant.plain("zh", "甲")}
     unit = TranslationUnit("1", variants)

@@ -153,7 +153,8 @@ def _sniff(data: bytes) -> str:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 if "word/document.xml" in archive.namelist():
                     return "docx"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError):
+            # A damaged directory (bad name encoding, unknown zip version): not Word.
             pass
         return "txt"  # the text reader reports it as a binary ZIP archive
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()

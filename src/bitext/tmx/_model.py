@@ -74,7 +74,8 @@ class Variant:
     @classmethod
     def plain(cls, lang: str, text: str) -> Variant:
         """A variant without inline markup; `lang` is normalized (``zh_CN`` → ``zh-CN``)."""
-        return cls(normalize_tag(lang), text, escape(text))
+        # A raw CR in XML text is read back as LF; the reference keeps it.
+        return cls(normalize_tag(lang), text, escape(text, {"\r": "&#13;"}))
 
 
 @dataclass(frozen=True, slots=True)
