@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 from bitext import tmx
 from bitext.errors import InputError
 from bitext.tm import BatchSettings, TranslationMemory, batch_align, find_inputs
+from tm_helpers import stored_documents
 
 
 def write_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:
@@ -45,20 +45,6 @@ def write_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:
             path.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
         files.append(path)
     return files
-
-
-def stored_documents(tm_path: Path) -> list[tuple[str, int, int]]:
-    """(path, pairs, occurrences stored) per document, read by a separate connection."""
-    con = sqlite3.connect(f"file:{tm_path}?mode=ro", uri=True, timeout=30)
-    try:
-        return con.execute(
-            "SELECT d.path, d.pairs, (SELECT COUNT(*) FROM occurrences o"
-            " WHERE o.document_id = d.id) FROM documents d ORDER BY d.path"
-        ).fetchall()
-    except sqlite3.OperationalError:  # the batch has not created its tables yet
-        return []
-    finally:
-        con.close()
 
 
 def bitext_cli(*args: str | Path, cwd: Path) -> subprocess.Popen:

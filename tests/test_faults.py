@@ -27,6 +27,7 @@ from bitext.export import write_tmx
 from bitext.model import Alignment, Bead, Sentence
 from bitext.tm import TranslationMemory
 from bitext.tm.model import DocumentRecord, StoredPair
+from tm_helpers import stored_documents
 
 # --- helpers (stored_documents and bitext_cli as in test_batch.py) -------------------------
 
@@ -58,20 +59,6 @@ def small_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:
             path.write_text("\n".join(doc["zh"][k : k + 4] + doc["en"][k : k + 4]) + "\n", "utf-8")
             files.append(path)
     return files
-
-
-def stored_documents(tm_path: Path) -> list[tuple[str, int, int]]:
-    """(path, pairs, occurrences stored) per document, read by a separate connection."""
-    con = sqlite3.connect(f"file:{tm_path}?mode=ro", uri=True, timeout=30)
-    try:
-        return con.execute(
-            "SELECT d.path, d.pairs, (SELECT COUNT(*) FROM occurrences o"
-            " WHERE o.document_id = d.id) FROM documents d ORDER BY d.path"
-        ).fetchall()
-    except sqlite3.OperationalError:  # the batch has not created its tables yet
-        return []
-    finally:
-        con.close()
 
 
 def assert_memory_whole(tm_path: Path) -> list[tuple[str, int, int]]:
