@@ -43,6 +43,26 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
     )
+    parser.add_argument(
+        "--cache",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="keep embeddings on disk so a rerun embeds nothing again (default file: "
+        "$BITEXT_CACHE_DIR or ~/.cache/bitext, embeddings.sqlite)",
+    )
+
+
+def pipeline_encoder(args: argparse.Namespace) -> Any:
+    """The encoder `--encoder` names, behind the on-disk cache when `--cache` is given."""
+    from bitext.embed import load_encoder
+
+    encoder = load_encoder(args.encoder)
+    if args.cache is None:
+        return encoder
+    from bitext.embed_cache import CachedEncoder
+
+    return CachedEncoder(encoder, args.cache or None)
 
 
 def confidence(text: str) -> float:

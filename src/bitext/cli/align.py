@@ -12,6 +12,7 @@ from ._common import (
     add_pipeline_options,
     confidence,
     error,
+    pipeline_encoder,
     progress,
     refuse_input_as_output,
 )
@@ -68,7 +69,6 @@ def _exporter(args: argparse.Namespace) -> Any:
 
 def _align(args: argparse.Namespace) -> int:
     from bitext.atomic import check_target
-    from bitext.embed import load_encoder
     from bitext.segment import resolve_rules
 
     exporter = _exporter(args)
@@ -76,7 +76,7 @@ def _align(args: argparse.Namespace) -> int:
     refuse_input_as_output(args.output, args.inputs)
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
-    encoder = load_encoder(args.encoder)
+    encoder = pipeline_encoder(args)
     done, failures = [], 0
     for path in progress(args.inputs, args.quiet):
         alignment = _align_one(path, args, encoder)
@@ -141,7 +141,6 @@ def _s(count: int) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     from bitext.atomic import check_target
-    from bitext.embed import load_encoder
     from bitext.report import write_report
     from bitext.segment import resolve_rules
 
@@ -149,7 +148,7 @@ def _report(args: argparse.Namespace) -> int:
     refuse_input_as_output(args.output, [args.input])
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
-    alignment = _align_one(args.input, args, load_encoder(args.encoder))
+    alignment = _align_one(args.input, args, pipeline_encoder(args))
     if alignment is None:
         return InputError.exit_code
     write_report(

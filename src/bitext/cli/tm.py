@@ -134,6 +134,7 @@ def _batch(args: argparse.Namespace) -> int:
         src_lang=args.src_lang,
         tgt_lang=args.tgt_lang,
         vectors=not args.no_vectors,
+        cache=args.cache,
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
         memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)

@@ -50,6 +50,9 @@ class BatchSettings:
     src_lang: str = "zh-CN"
     tgt_lang: str = "en-US"
     vectors: bool = True
+    #: On-disk embedding cache file ("" for the default place), None for none; not part
+    #: of `identity`: cached vectors are the encoder's own, so results do not change.
+    cache: str | None = None
 
     def identity(self) -> dict[str, Any]:
         """What the stored alignment depends on (the SRX file by content, not by name)."""
@@ -291,7 +294,12 @@ def _init_worker(settings: BatchSettings, quiet_sigint: bool, parent: int | None
     if parent is not None:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _STATE["settings"] = settings
-    _STATE["encoder"] = _TimedEncoder(load_encoder(settings.encoder))
+    encoder = load_encoder(settings.encoder)
+    if settings.cache is not None:
+        from bitext.embed_cache import CachedEncoder
+
+        encoder = CachedEncoder(encoder, settings.cache or None)
+    _STATE["encoder"] = _TimedEncoder(encoder)
     _STATE["rules"] = resolve_rules(settings.segmentation)
 
 
