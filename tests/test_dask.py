@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 from pathlib import Path
@@ -11,21 +10,9 @@ from pathlib import Path
 import pytest
 
 from bitext.tm import TranslationMemory, batch_align, iter_batch
+from tm_helpers import write_archive
 
 distributed = pytest.importorskip("distributed")
-
-
-def write_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:
-    """`count` real news documents written as bilingual releases (Chinese, then English)."""
-    folder.mkdir(parents=True)
-    files = []
-    gold = sorted((shared_dir / "eval" / "wmt22-news" / "docs").glob("*.json"))[:count]
-    for k, path in enumerate(gold):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        out = folder / f"release{k:02d}.txt"
-        out.write_text("\n".join([*doc["zh"], "", *doc["en"]]) + "\n", encoding="utf-8")
-        files.append(out)
-    return files
 
 
 def contents(path: Path) -> tuple[set, set]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+
+import docx
 
 
 def stored_documents(tm_path: Path) -> list[tuple[str, int, int]]:
@@ -18,3 +21,31 @@ def stored_documents(tm_path: Path) -> list[tuple[str, int, int]]:
         return []
     finally:
         con.close()
+
+
+def write_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:
+    """`count` real news documents as bilingual releases: txt, docx and html, in subfolders."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for k, gold in enumerate(sorted((shared_dir / "eval" / "wmt22-news" / "docs").glob("*.json"))):
+        if k == count:
+            break
+        doc = json.loads(gold.read_text(encoding="utf-8"))
+        paragraphs = [*doc["zh"], *doc["en"]]
+        sub = folder / f"{2020 + k % 3}"
+        sub.mkdir(exist_ok=True)
+        if k % 7 == 3:
+            path = sub / f"release{k:02d}.docx"
+            word = docx.Document()
+            for text in paragraphs:
+                word.add_paragraph(text)
+            word.save(path)
+        elif k % 7 == 5:
+            path = sub / f"release{k:02d}.html"
+            body = "".join(f"<p>{text}</p>" for text in paragraphs)
+            path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+        else:
+            path = sub / f"release{k:02d}.txt"
+            path.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
