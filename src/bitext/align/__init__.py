@@ -61,7 +61,13 @@ class AlignConfig:
     - `margin`: share of the mean nearest-neighbour similarity subtracted from a
       cosine, so that a sentence close to everything does not win pairs.
     - `knn`: how many nearest neighbours that mean takes.
-    - `skip`: cost of leaving one sentence without a counterpart (a 1-0 or 0-1 bead).
+    - `skip`: cost of leaving a sentence without a counterpart (a 1-0 or 0-1
+      bead) that opens a run of such sentences; `skip_extend`: cost of each
+      further sentence of the run (None: `skip` too). Translators leave out
+      passages more often than lone sentences (see `gaps`).
+    - `skip_scale`: set the opening cost per document to this many times the
+      spread of its pair scores, with `skip` as the prior a short document
+      keeps (`skip_prior` scores' worth); None keeps `skip` fixed.
     - `merge_penalty`: cost of each sentence beyond the first on either side of
       a bead; equal to `skip`, a sentence joins a bead only if it raises the
       bead's score (an untranslated sentence lowers it).
@@ -94,6 +100,9 @@ class AlignConfig:
     margin: float = 0.5
     knn: int = 4
     skip: float = 0.1
+    skip_extend: float | None = 0.05
+    skip_scale: float | None = 1.3
+    skip_prior: float = 5.0
     merge_penalty: float = 0.0
     member_floor: float = 0.0
     member_weight: float = 0.5
@@ -209,6 +218,10 @@ def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:
         raise ValueError("knn must be at least 1")
     if config.band_width < 1:
         raise ValueError("band_width must be at least 1")
+    if config.skip_scale is not None and config.skip_scale <= 0:
+        raise ValueError("skip_scale must be None or positive")
+    if min(config.skip, config.skip_extend or 0.0, config.skip_prior) < 0:
+        raise ValueError("skip, skip_extend and skip_prior must not be negative")
     if config.embed_margin is not None and config.embed_margin < 0:
         raise ValueError("embed_margin must be None or at least 0")
     return config

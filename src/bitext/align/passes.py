@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..model import Bead
-from .dp import NEG, Band, Path, backward, best_path, forward
+from .dp import NEG, Band, Path
 from .gains import BandScorer
+from .gaps import calibrated_cost, completions, search_band
 from .guide import GUIDE_WIDTH, coarse_guide, path_nodes
 from .neighbours import Margins
 from .scoring import length_agreement
@@ -94,10 +96,12 @@ def _align(
     width = GUIDE_WIDTH
     for _ in range(_MAX_WIDENINGS + 1):
         wide = Band.full(n, m) if guide is None else Band.around(guide, n, m, width)
-        path, _ = best_path(wide, [(1, 1)], scorer(wide, [(1, 1)]).gains(), config.skip)
+        gains = scorer(wide, [(1, 1)]).gains()
+        path, _ = search_band(wide, [(1, 1)], gains, config.skip, config.skip_extend)
         if guide is None or not _on_edge(path, wide):
             break
         width *= 2
+    config = _calibrated_nulls(config, path, gains, wide)
     width = config.band_width
     for _ in range(_MAX_WIDENINGS + 1):
         band = Band.around(path_nodes(path), n, m, width)
@@ -106,6 +110,18 @@ def _align(
             break
         width *= 2
     return _beads(path, src, tgt, config, ratio)
+
+
+def _calibrated_nulls(
+    config: AlignConfig, path: Path, gains: np.ndarray, band: Band
+) -> AlignConfig:
+    """The config with its null costs set from the first path's 1-1 bead scores (see `gaps`)."""
+    if config.skip_scale is None:
+        return config
+    scores = gains[0, [band.index(i + 1, j + 1) for i, a, j, b in path if a and b]]
+    skip = calibrated_cost(scores, config.skip_scale, config.skip, config.skip_prior)
+    extend = None if config.skip_extend is None else min(config.skip_extend, skip)
+    return replace(config, skip=skip, skip_extend=extend, skip_scale=None)
 
 
 def _types(config: AlignConfig, src: Side, tgt: Side) -> list[tuple[int, int]]:
@@ -117,12 +133,11 @@ def _search_band(search: BandScorer, margins: Margins, encoder: Encoder | None) 
     band, types, config = search.band, search.types, search.config
     if encoder is not None:
         gains = search.gains()
-        best, _ = forward(band, types, gains, config.skip)
-        after = backward(band, types, gains, config.skip)
+        best, after = completions(band, types, gains, config.skip, config.skip_extend)
         margin = np.inf if config.embed_margin is None else config.embed_margin
         _embed(plausible(band, types, gains, best, after, margin), margins, encoder)
     for _ in range(_MAX_ROUNDS):
-        path, _ = best_path(band, types, search.gains(), config.skip)
+        path, _ = search_band(band, types, search.gains(), config.skip, config.skip_extend)
         todo = _stand_ins(path, search.src, search.tgt)
         if encoder is None or not todo:
             break
