@@ -1,14 +1,20 @@
-"""The on-disk embedding cache: a rerun embeds nothing, results stay, damage is harmless."""
+"""The on-disk embedding cache: a rerun embeds nothing, results stay, damage is harmless.
+
+The same file keeps the aligner's word features of each Chinese sentence."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from bitext import align_sentences
+from bitext.align import lexical_features
 from bitext.cli import main
-from bitext.embed_cache import CachedEncoder
+from bitext.embed_cache import CachedEncoder, using_text_store
 
 ZH = ["双方签署了合作协议。", "代表团参观了博物馆。", "今天重庆下雨了。"]
 EN = ["The two sides signed a cooperation agreement.", "The delegation visited the museum.",
@@ -71,3 +77,47 @@ def test_cli_cache_option_fills_the_cache(sample_path: Path, tmp_path: Path, mon
     assert main(["align", *args[:2], str(tmp_path / "b.tmx"), "--cache", "-q"]) == 0
     assert (tmp_path / "a.tmx").read_bytes().count(b"<tu ") == 13
     assert (tmp_path / "b.tmx").read_bytes().count(b"<tu ") == 13
+
+
+def stored_features(path: Path) -> dict[bytes, bytes]:
+    with sqlite3.connect(path) as con:
+        return dict(con.execute("SELECT key, value FROM texts"))
+
+
+def test_word_features_are_kept_beside_the_vectors_and_served_from_there(
+    use_encoder, tmp_path: Path
+):
+    path = tmp_path / "c.sqlite"
+    fresh = lexical_features(ZH, EN)
+    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
+        assert np.array_equal(lexical_features(ZH, EN).similarity(1, 1), fresh.similarity(1, 1))
+    stored = stored_features(path)
+    assert len(stored) == len(ZH)  # one entry per Chinese sentence
+    # A later run reads them back: an entry planted for the first sentence is what it gets.
+    first = next(k for k, v in stored.items() if "合作" in json.loads(v)[1])
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE texts SET value = ? WHERE key = ?", (b"[[], []]", first))
+    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
+        served = lexical_features(ZH, EN)
+    assert served.zh_bags[0] == Counter() and fresh.zh_bags[0]
+    assert served.zh_bags[1:] == fresh.zh_bags[1:]
+    # Outside the block nothing is cached.
+    assert lexical_features(ZH, EN).zh_bags == fresh.zh_bags
+
+
+def test_damaged_word_features_are_computed_again_not_fatal(use_encoder, tmp_path: Path):
+    path = tmp_path / "c.sqlite"
+    fresh = lexical_features(ZH, EN)
+    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
+        lexical_features(ZH, EN)
+    good = stored_features(path)
+    # Not JSON; a word that is not a string; a token that is not a string.
+    damages = [b"\xff not json", b"[[[1, []]], []]", b"[[], [1]]"]
+    with sqlite3.connect(path) as con:
+        for key, damaged in zip(good, damages, strict=True):
+            con.execute("UPDATE texts SET value = ? WHERE key = ?", (damaged, key))
+    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
+        again = lexical_features(ZH, EN)
+    assert again.zh_bags == fresh.zh_bags
+    assert np.array_equal(again.similarity(2, 1), fresh.similarity(2, 1))
+    assert stored_features(path) == good  # the damaged entries were replaced

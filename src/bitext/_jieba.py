@@ -1,8 +1,9 @@
-"""jieba's default tokenizer, initialised once and quietly.
+"""jieba's default tokenizer, initialised once and quietly, and bitext's private cache folder.
 
 jieba announces its dictionary loading on stderr through its own logger; a
 library call must print nothing, so every user of jieba in bitext goes through
-`tokenizer()`.
+`tokenizer()`. The parsed dictionaries (jieba's, CC-CEDICT's in
+`bitext.align.lexicon`) are kept in `private_cache_dir()`.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ def tokenizer() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = _private_cache_dir()
+    # No usable home: a fresh private folder (jieba then rebuilds its cache, ~1 s).
+    jieba.dt.tmp_dir = private_cache_dir() or tempfile.mkdtemp(prefix="bitext-jieba-")
     jieba.dt.check_initialized()
     return jieba.dt
 
 
-def _private_cache_dir() -> str:
-    """A cache folder only this user can write, for jieba's dictionary cache.
+def private_cache_dir() -> str | None:
+    """A cache folder only this user can write, for parsed dictionaries; None if there is none.
 
-    jieba's default is the shared ``/tmp/jieba.cache``: on a shared machine
-    another user could plant a crafted file there, and jieba would load it.
+    The files there are loaded with marshal, which trusts its input. jieba's
+    default is the shared ``/tmp/jieba.cache``: on a shared machine another
+    user could plant a crafted file there, and jieba would load it.
     """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "bitext")
@@ -42,5 +45,4 @@ def _private_cache_dir() -> str:
             return folder
     except OSError:
         pass
-    # No usable home: a fresh private folder (jieba then rebuilds its cache, ~1 s).
-    return tempfile.mkdtemp(prefix="bitext-jieba-")
+    return None

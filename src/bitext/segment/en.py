@@ -16,8 +16,10 @@ import re
 from collections import defaultdict
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bitext.embed_cache import per_text
 from bitext.errors import BitextError
 
 if TYPE_CHECKING:
@@ -107,7 +109,39 @@ def tokenizer() -> PunktSentenceTokenizer:
 
 
 def cuts(text: str) -> list[int]:
-    """Offsets in `text` where a new English sentence may begin (sentence ends)."""
+    """Offsets in `text` where a new English sentence may begin (sentence ends).
+
+    Inside a text store (a batch with a cache) they are kept per paragraph, so
+    a rerun never imports nltk (which brings scikit-learn and pandas along).
+    """
+    return per_text(_cuts_namespace(), [text], _cuts, _dump_cuts, _load_cuts)[0]
+
+
+@cache
+def _cuts_namespace() -> bytes:
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("bitext").joinpath("resources", _RESOURCE).read_bytes())
+    digest.update(version("nltk").encode())
+    return b"en-cuts:" + digest.digest()[:16]
+
+
+def _dump_cuts(found: list[int]) -> bytes:
+    return json.dumps(found).encode("ascii")
+
+
+def _load_cuts(blob: bytes) -> list[int] | None:
+    try:
+        found = json.loads(blob)
+    except ValueError:
+        return None
+    ok = isinstance(found, list) and all(type(c) is int for c in found)
+    return found if ok else None
+
+
+def _cuts(text: str) -> list[int]:
     spans = list(tokenizer().span_tokenize(text.translate(_FOLD)))
     # A full-width terminator is never an abbreviation period, and writers who
     # use one put no space after it ("said。Then"), which Punkt requires.

@@ -295,10 +295,13 @@ def _init_worker(settings: BatchSettings, quiet_sigint: bool, parent: int | None
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _STATE["settings"] = settings
     encoder = load_encoder(settings.encoder)
+    _STATE["texts"] = None
     if settings.cache is not None:
         from bitext.embed_cache import CachedEncoder
 
         encoder = CachedEncoder(encoder, settings.cache or None)
+        # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
+        _STATE["texts"] = encoder.text_store()
     _STATE["encoder"] = _TimedEncoder(encoder)
     _STATE["rules"] = resolve_rules(settings.segmentation)
 
@@ -316,6 +319,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def _align_one(name: str, data: bytes) -> _Result:
     """Read, align and embed one document; a one-line reason string if it fails."""
+    from bitext.embed_cache import using_text_store
     from bitext.pipeline import align_document
     from bitext.read import format_of, read_bytes
 
@@ -324,14 +328,15 @@ def _align_one(name: str, data: bytes) -> _Result:
     start, embed_before = time.perf_counter(), encoder.seconds
     try:
         document = read_bytes(data, source=name, format=format_of(name))
-        alignment = align_document(
-            document,
-            zh_script=settings.zh_script,
-            encoder=encoder,
-            src_lang=settings.src_lang,
-            tgt_lang=settings.tgt_lang,
-            segmentation=_STATE["rules"],
-        )
+        with using_text_store(_STATE["texts"]):
+            alignment = align_document(
+                document,
+                zh_script=settings.zh_script,
+                encoder=encoder,
+                src_lang=settings.src_lang,
+                tgt_lang=settings.tgt_lang,
+                segmentation=_STATE["rules"],
+            )
     except EncoderError:
         raise
     except BitextError as exc:
