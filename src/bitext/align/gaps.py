@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .dp import NEG, TIE, Band, Path, _Rows, backward, best_path, by_start
+from .dp import NEG, TIE, Band, Path, _Rows, backward, best_path, by_start, forward
 
 
 class Gaps(NamedTuple):
@@ -139,9 +139,10 @@ def search_band(
     extend: float | None,
 ) -> tuple[Path, np.ndarray]:
     """`best_path` with one cost per null, or with affine costs when `extend` differs."""
-    if extend is None or extend == skip:
+    gaps = _affine(skip, extend)
+    if gaps is None:
         return best_path(band, bead_types, gains, skip)
-    return best_path_gaps(band, bead_types, gains, Gaps(skip, extend))
+    return best_path_gaps(band, bead_types, gains, gaps)
 
 
 def backward_gaps(
@@ -171,11 +172,16 @@ def completions(
     extend: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Forward and backward scores of every node, with one null cost or affine ones."""
-    if extend is None or extend == skip:
-        return best_path(band, bead_types, gains, skip)[1], backward(band, bead_types, gains, skip)
-    gaps = Gaps(skip, extend)
+    gaps = _affine(skip, extend)
+    if gaps is None:
+        return forward(band, bead_types, gains, skip)[0], backward(band, bead_types, gains, skip)
     before = forward_gaps(band, bead_types, gains, gaps)[0].max(axis=0)
     return before, backward_gaps(band, bead_types, gains, gaps)
+
+
+def _affine(skip: float, extend: float | None) -> Gaps | None:
+    """The affine costs, or None where every null costs `skip` (the faster one-state search)."""
+    return None if extend is None or extend == skip else Gaps(skip, extend)
 
 
 def calibrated_cost(scores: np.ndarray, scale: float, prior: float, prior_weight: float) -> float:
