@@ -336,13 +336,6 @@ def test_a_side_of_one_line_still_aligns(background: Background, key: str):
     assert run.listing() == sorted([f"{key}.txt", "out.tmx"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="aligner bug (src/bitext/align): with one side a single sentence, the search "
-    "swallows neighbouring sentences into a 4-1/1-5 bead because every sentence taken "
-    "saves a skip cost, and pairs the wrong ones (docs/reliability.md)",
-)
 @pytest.mark.parametrize(
     ("key", "zh_start", "en_start"),
     [

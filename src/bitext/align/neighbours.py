@@ -134,9 +134,11 @@ def anchor_ratio(
     rows = np.arange(len(best_j))
     if len(rows) and len(back_i):
         anchor = (back_i[best_j] == rows) & (best >= np.median(best))
-        if anchor.sum() >= 2:
+        if anchor.any():
+            # One anchor (a side of a single sentence, say) still beats the whole
+            # texts, whose ratio is then that of one sentence to a whole article.
             i0, i1 = rows[anchor][[0, -1]]
             j0, j1 = best_j[i0], best_j[i1]
-            if j1 > j0:
+            if j1 >= j0:
                 src_chars, tgt_chars = src_chars[i0 : i1 + 1], tgt_chars[j0 : j1 + 1]
     return float(src_chars.sum() + 1.0) / float(tgt_chars.sum() + 1.0)
