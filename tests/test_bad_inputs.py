@@ -53,11 +53,12 @@ UTF8_ADVICE = "in an otherwise UTF-8 file (mixed encodings or damage); save it a
 
 @dataclass(frozen=True)
 class Run:
-    """One finished command: its folder, exit code and standard error."""
+    """One finished command: its folder, exit code and standard error (and peak memory)."""
 
     folder: Path
     code: int
     err: str
+    peak_mb: float | None = None
 
     def listing(self) -> list[str]:
         return sorted(os.listdir(self.folder))
@@ -93,13 +94,33 @@ def _align_file(name: str) -> Callable[[Path], Run]:
     return lambda folder: bitext(staged(folder, name), "align", name, "-o", "out.tmx")
 
 
+# `python -m bitext.cli` that prints its peak memory (kB) on exit. VmHWM is the child's
+# own; ru_maxrss would carry over the size of the pytest process it was forked from.
+_CLI_WITH_PEAK = """
+import sys
+from bitext.cli import main
+code = main()
+with open("/proc/self/status") as status:
+    print(next(x for x in status if x.startswith("VmHWM:")).split()[1])
+sys.exit(code)
+"""
+BIG_ZH, BIG_EN = ("".join(ZH) + "\n").encode(), (" ".join(EN) + "\n").encode()
+BIG_HALF = 25 * 2**20
+
+
 def _fifty_megabytes(folder: Path) -> Run:
-    # A Chinese block then an English block, of short sentences: hundreds of thousands
-    # a side, far past what one search can align, whatever the exact limit.
-    zh, en = ("".join(ZH) + "\n").encode(), (" ".join(EN) + "\n").encode()
-    half = 25 * 2**20
-    (folder / "big.txt").write_bytes(zh * (half // len(zh)) + b"\n" + en * (half // len(en)))
-    return bitext(folder, "align", "big.txt", "-o", "out.tmx")
+    # A Chinese block then an English block, of short sentences: a paragraph each
+    # three sentences, far past what one search can align, whatever the exact limit.
+    zh, en = BIG_ZH * (BIG_HALF // len(BIG_ZH)), BIG_EN * (BIG_HALF // len(BIG_EN))
+    (folder / "big.txt").write_bytes(zh + b"\n" + en)
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_WITH_PEAK, "align", "big.txt", "-o", "out.tmx"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return Run(folder, done.returncode, done.stderr, int(done.stdout) / 1024)
 
 
 def long_lines() -> tuple[str, str]:
@@ -444,15 +465,18 @@ def test_50_mb_text_is_refused_with_a_clear_error(background: Background):
     size = (run.folder / "big.txt").stat().st_size
     assert 49 * 2**20 < size < MAX_BYTES  # under the byte limit: the sentence limit decides
     line = re.fullmatch(
-        r"bitext: error: big\.txt: (\d+) x (\d+) sentences is too long to align in one piece "
-        r"\(limit [^()]+\); split the document\n",
+        r"bitext: error: big\.txt: at least (\d+) x (\d+) sentences is too long to align in "
+        r"one piece \(limit [^()]+\); split the document\n",
         run.err,
     )
     assert run.code == 2 and line, run.err
-    assert int(line[1]) > 300_000 and int(line[2]) > 200_000  # ~3 sentences per 230 bytes
+    # Refused on its paragraphs (lines), before normalizing and segmenting them.
+    assert (int(line[1]), int(line[2])) == (BIG_HALF // len(BIG_ZH), BIG_HALF // len(BIG_EN))
     with pytest.raises(InputError):  # the message and the library's limit agree
         check_size(int(line[1]), int(line[2]))
     assert run.listing() == ["big.txt"]
+    # Refused after normalizing and segmenting, it peaked at 1,970 MB; now at about 330.
+    assert run.peak_mb is not None and run.peak_mb < 800, run.peak_mb
 
 
 @pytest.mark.slow

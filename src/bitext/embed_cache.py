@@ -58,7 +58,9 @@ class CachedEncoder:
     """Wraps an encoder (`bitext.embed.Encoder`) with the on-disk cache at `path`.
 
     `max_mb` bounds the file; `misses` counts the texts the wrapped encoder
-    had to embed (what a rerun saves).
+    had to embed (what a rerun saves). A text is stored under what the wrapped
+    encoder embeds of it: its first ``encoder.max_chars`` characters, when the
+    encoder says it cuts texts (bitext's encoders do, see `bitext.embed`).
     """
 
     def __init__(
@@ -71,6 +73,10 @@ class CachedEncoder:
         self.inner = encoder
         self.name: str = encoder.name  # type: ignore[attr-defined]
         self.dim: int = encoder.dim  # type: ignore[attr-defined]
+        # Keyed by the cut text, not the whole one: the vector is the cut's, so a
+        # file written before texts were cut can only hold the right vector under
+        # that key, and long texts sharing a prefix share one row.
+        self.max_chars: int | None = getattr(encoder, "max_chars", None)
         self.path = Path(path) if path is not None else default_cache_path()
         self.max_bytes = max_mb * 2**20
         self.misses = 0
@@ -82,7 +88,8 @@ class CachedEncoder:
         unique = list(dict.fromkeys(texts))
         keys = {t: self._key(t) for t in unique}
         found = self._vectors(list(keys.values()))
-        missing = [t for t in unique if keys[t] not in found]
+        # One text per missing key: long texts that share their cut are embedded once.
+        missing = list({keys[t]: t for t in unique if keys[t] not in found}.values())
         if missing:
             vectors = np.asarray(self.inner.encode(missing), dtype=np.float32)  # type: ignore[attr-defined]
             self.misses += len(missing)
@@ -98,6 +105,8 @@ class CachedEncoder:
         return TextStore(self)
 
     def _key(self, text: str) -> bytes:
+        if self.max_chars is not None:
+            text = text[: self.max_chars]
         data = f"{self.name}\0{text}".encode("utf-8", "surrogatepass")
         return hashlib.sha256(data).digest()[:20]
 

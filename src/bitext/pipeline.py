@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .align import AlignConfig, align_sentences
+from . import align as align_stage
+from .align import AlignConfig, align_sentences, check_size
 from .embed import Encoder, USEEncoder
 from .embed_cache import text_store_for, using_text_store
 from .errors import InputError
@@ -24,7 +26,11 @@ from .read import read, read_text
 from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
 
-__all__ = ["align_document", "align_text", "sentence_sides"]
+__all__ = ["align_document", "align_text", "refuse_if_too_long", "sentence_sides"]
+
+# A letter or digit: normalization never takes a paragraph's last one away (it drops
+# only invisible and control characters, spaces, and pinyin glued to Han it keeps).
+_CONTENT_RE = re.compile(r"[^\W_]")
 
 
 def align_document(
@@ -52,6 +58,7 @@ def align_document(
     # English sentence cuts) is kept beside the vectors: a rerun recomputes nothing.
     with using_text_store(text_store_for(encoder)):
         doc = source if isinstance(source, Document) else read(source)
+        refuse_if_too_long(doc)
         doc = normalize(doc, zh_script=zh_script)
         split = split_languages(doc)
         raise_if_not_bilingual(split, doc.source)
@@ -97,6 +104,42 @@ def _align_split(
         tgt_lang=tgt_lang,
         source=doc.source,
         document=doc,
+    )
+
+
+def refuse_if_too_long(doc: Document) -> None:
+    """Raise InputError now if `doc`, once segmented, would have too many sentences to align.
+
+    Normalizing and segmenting a 50 MB text takes a minute and 2 GB before the
+    aligner's sentence limit (`bitext.align.check_size`) can refuse it. Counting
+    paragraphs needs neither: every paragraph with a letter or digit becomes at
+    least one sentence, so the paragraphs each side of the alignment would get
+    (the same language split and the same facing blocks as `align_document`'s,
+    on the text as read) bound its sentences from below. Not all paragraphs of
+    a language: an interleaved document is aligned block pair by block pair.
+    Normalization edits characters within paragraphs, so the split can differ
+    only by a paragraph whose two scripts nearly tie. A document missing a
+    language is left for `raise_if_not_bilingual`, whose message says more.
+    """
+    if len(doc.paragraphs) <= align_stage.MAX_SENTENCES:
+        return  # no side can be longer: spare the split
+    split = split_languages(doc)
+    if not (split.paragraphs(ZH) and split.paragraphs(EN)):
+        return
+    for zh_blocks, en_blocks in _facing_blocks(split):
+        try:
+            check_size(_side_paragraphs(zh_blocks, ZH), _side_paragraphs(en_blocks, EN))
+        except InputError as exc:
+            raise InputError(f"{doc.source or 'input'}: at least {exc}") from None
+
+
+def _side_paragraphs(blocks: Sequence[Block], lang: str) -> int:
+    """Paragraphs of `blocks` that `sentence_sides` keeps and that hold a sentence for sure."""
+    return sum(
+        1
+        for b in blocks
+        for p in b.paragraphs
+        if p.lang in (lang, None) and _CONTENT_RE.search(p.text)
     )
 
 
