@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bitext.normalize import (
     strip_pinyin,
     to_simplified,
 )
+from bitext.segment import segment
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -242,6 +244,62 @@ def test_nfc_keeps_origin_of_the_base_letter():
     assert out.origin[:-1] == (0, 1, 2, 3, 4, 5, 7, 8)
 
 
+# --- control characters and noncharacters -------------------------------------
+
+# Written out here rather than taken from the code: C0 but tab and the line breaks
+# (LF, VT, FF, CR), DEL, C1 but NEL, and the noncharacters.
+SPACE_CONTROLS = "\t\n\x0b\x0c\r\x85"
+JUNK = (
+    [chr(c) for c in range(0x20) if chr(c) not in SPACE_CONTROLS]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0) if chr(c) != "\x85"]
+    + ["\ufffe", "\uffff", "\ufdd0", "\ufdef", "\U0001fffe", "\U0010ffff"]
+)
+
+
+@pytest.mark.parametrize("ch", JUNK, ids=[f"U+{ord(c):04X}" for c in JUNK])
+def test_controls_and_noncharacters_are_dropped(ch: str):
+    # Between letters, Han and at the ends: dropped, not made a space (it is not one).
+    out = normalize_paragraph(para(f"{ch}word{ch}s 中{ch}文{ch}"), zh_script="keep")
+    assert out.text == "words 中文"
+    assert out.origin == (1, 2, 3, 4, 6, 7, 8, 10, 12)
+
+
+@pytest.mark.parametrize("ch", list(SPACE_CONTROLS))
+def test_tab_and_line_breaks_still_separate_words(ch: str):
+    assert normalize_text(f"said{ch}that 中{ch}文") == "said that 中文"
+
+
+def test_no_control_character_survives_normalization():
+    every_control = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cc")
+    out = normalize_text(f"a{every_control}b \ufffe\uffffc")
+    assert out == "a b c"  # the white-space controls became one space
+
+
+def test_nul_inside_an_annotation_no_longer_hides_it():
+    assert normalize_text("落實(sh\0í)") == "落实"
+    assert normalize_text("他\x7f落實(sh\x00í)了工作(g\x9fōng zuò)") == "他落实了工作"
+
+
+def test_noncharacters_after_a_full_stop_make_no_sentence():
+    raw = "双方合作的起点。\ufffe\uffff\n下一步。\ufffe\uffff好"
+    doc = normalize(doc_of(raw), zh_script="keep")
+    sentences = segment(doc.paragraphs, "zh")
+    assert [s.text for s in sentences] == ["双方合作的起点。", "下一步。", "好"]
+    # Each sentence's raw span still starts at its first character in the input.
+    assert [raw[s.start] for s in sentences] == ["双", "下", "好"]
+    assert raw[sentences[-1].start - 2 : sentences[-1].start] == "\ufffe\uffff"
+
+
+def test_origin_after_removed_controls_points_at_the_input():
+    raw = "重\x00慶\x01\x02日報(bà\x1bo)報業 \x7fGroup\x9f, Chongqing"
+    out = normalize_paragraph(para(raw), zh_script="keep")
+    assert out.text == "重慶日報報業 Group, Chongqing"
+    assert [raw[i] for i in out.origin[:-1]] == list(out.text)
+    assert out.origin[-1] == len(raw)
+    assert raw[out.origin[out.text.index("Group")] - 1] == "\x7f"
+
+
 # --- pinyin --------------------------------------------------------------------
 
 
@@ -401,6 +459,7 @@ def test_script_conversion_both_ways():
         "(一)总则 我们(中国)和English (中文) 中文 (中国) Latin（English）",
         "日?qǐng)?bào)報業 出?!保涸趯?duì)外 a\ufffdb",
         "  \u3000\ufeff ",
+        "落實(sh\x00í)\x7f\x85。\ufffe\uffff好\x1f e\x00\u0301",
         "",
     ],
 )

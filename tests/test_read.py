@@ -324,13 +324,15 @@ _RELS = (
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _handmade_docx(path: Path, body: str, doctype: str = "") -> Path:
+def _handmade_docx(
+    path: Path, body: str, doctype: str = "", compression: int = zipfile.ZIP_DEFLATED
+) -> Path:
     """A minimal .docx written with zipfile: [Content_Types], rels and the body XML."""
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
         f'<w:document xmlns:w="{_W_NS}"><w:body>{body}</w:body></w:document>'
     )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("word/document.xml", document)
@@ -408,6 +410,51 @@ def test_zip_bomb_by_declared_total_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"huge\.docx: refusing .* MB.*zip bomb"):
         read(path)
+
+
+def _understate(path: Path, part: str, size: int) -> None:
+    """Declare `part` as `size` bytes in its local header and in the central directory."""
+    data = bytearray(path.read_bytes())
+    name = part.encode()
+    for signature, at_name, at_size in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        at = data.find(signature)
+        while data[at + at_name : at + at_name + len(name)] != name:
+            at = data.find(signature, at + 4)
+        struct.pack_into("<I", data, at + at_size, size)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("part", "shown"),
+    [("word/document.xml", "word/document.xml"), ("word/a\nb.bin", "'word/a\\nb.bin'")],
+    ids=["main-part", "unused-part-with-newline"],
+)
+def test_docx_part_larger_than_declared_is_refused(tmp_path: Path, part: str, shown: str):
+    # The CRC is the true one: only the size lies, which zipfile alone never notices.
+    path = _handmade_docx(tmp_path / "liar.docx", "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 20)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/a\nb.bin", bytes(5000))
+    assert "".join(p.text for p in read(path).paragraphs) == "x" * 20  # honest: it reads
+    _understate(path, part, 100)
+    with pytest.raises(InputError) as err:
+        read(path)
+    assert str(err.value) == (
+        f"{path}: not a valid .docx ({shown} inflates past its declared 100 bytes; "
+        "possible zip bomb)"
+    )
+
+
+def test_docx_compression_other_than_deflate_is_refused(tmp_path: Path) -> None:
+    body = "<w:p><w:r><w:t>stored</w:t></w:r></w:p>"
+    stored = _handmade_docx(tmp_path / "stored.docx", body, compression=zipfile.ZIP_STORED)
+    assert [p.text for p in read(stored).paragraphs] == ["stored"]
+    path = _handmade_docx(tmp_path / "bzip2.docx", body, compression=zipfile.ZIP_BZIP2)
+    with pytest.raises(InputError) as err:
+        read(path)
+    assert str(err.value) == (
+        f"{path}: not a valid .docx ([Content_Types].xml uses compression method 12; "
+        "a .docx uses only stored or deflate)"
+    )
 
 
 # --- offsets in every format ---------------------------------------------------

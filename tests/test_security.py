@@ -588,11 +588,6 @@ def test_docx_decompression_bombs_are_refused_in_bounded_memory(bomb: Path, tmp_
     assert result["peak_mb"] < 250  # 256 MB inflated anywhere would show here
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bitext/read/_docx.py: python-docx reads each part with ZipFile.read, which "
-    "inflates the whole entry in one call before cutting it to the declared size",
-)
 @pytest.mark.parametrize("matching_crc", [False, True], ids=["bad-crc", "forged-crc"])
 def test_docx_lying_about_a_part_size_is_not_inflated(
     bomb: Path, tmp_path: Path, matching_crc: bool

@@ -4,7 +4,9 @@
 `normalize_paragraph`, in this order:
 
 1. Unicode: NFC, invisible characters dropped (zero-width, BOM, soft hyphen),
-   fullwidth letters/digits folded to ASCII, every kind of space made U+0020.
+   control characters but tab and line breaks dropped (C0, DEL, C1) and so
+   are noncharacters (U+FFFE, U+FFFF, ...), fullwidth letters/digits folded
+   to ASCII, every kind of space made U+0020.
 2. Encoding damage found, flagged as `Damage` and repaired where evidence
    allows (see `bitext.normalize.damage`).
 3. Pinyin annotations after Han characters removed (``落實(shí)`` → ``落實``).

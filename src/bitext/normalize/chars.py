@@ -16,6 +16,18 @@ from bitext.script import HAN_RE, is_cjk_punct, is_han
 
 #: Invisible characters that only get in the way of matching and embedding.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+# Controls Unicode counts as white space (tab, line breaks, NEL) become a space below:
+# dropping them would glue the words they separate.
+_SPACE_CONTROLS = frozenset("\t\n\x0b\x0c\r\x85")
+#: Characters that are never text: C0 controls but tab and line breaks, DEL, C1 controls
+#: but NEL, and the 66 noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF, the last two of every
+#: plane). Left in, they hide pinyin annotations (``落實(sh\0í)``), make sentences of their own
+#: (``。\ufffe\uffff``) and, for DEL and C1, reach the TMX: XML 1.0 allows them.
+JUNK = frozenset(
+    [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _SPACE_CONTROLS]
+    + [chr(c) for c in range(0xFDD0, 0xFDF0)]
+    + [chr(plane + c) for plane in range(0, 0x110000, 0x10000) for c in (0xFFFE, 0xFFFF)]
+)
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _FULL_TO_HALF = {"，": ",", "．": ".", "：": ":", "；": ";", "？": "?", "！": "!"}
@@ -73,14 +85,16 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 
 
 def cleanup_edits(text: str) -> list[Edit]:
-    """Drop invisible characters, fold fullwidth letters/digits to ASCII, unify spaces.
+    """Drop invisible characters and `JUNK`, fold fullwidth letters/digits to ASCII, unify spaces.
 
     Every kind of space (NBSP, ideographic space, tabs, line breaks inside a
     paragraph) becomes U+0020 here; `whitespace_edits` then decides how many.
     """
     edits: list[Edit] = []
     for i, ch in enumerate(text):
-        if ch in INVISIBLE:
+        # JUNK first: Python's isspace() is true for the separators U+001C..U+001F,
+        # which Unicode does not count as white space.
+        if ch in INVISIBLE or ch in JUNK:
             edits.append(Edit(i, i + 1, ""))
         elif ord(ch) in _FULLWIDTH_ALNUM:
             edits.append(Edit(i, i + 1, _FULLWIDTH_ALNUM[ord(ch)]))

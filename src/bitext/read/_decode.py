@@ -174,8 +174,8 @@ def _utf8_with_stray_nuls(data: bytes) -> str | None:
     A stray NUL (a faulty export, a paste from a binary buffer) does not make a
     press release binary; refusing it would lose the whole file for one byte.
     Binary formats hold NULs by the hundred and are rarely valid UTF-8. The NULs
-    stay in the text (so that ``data.decode("utf-8") == text``); export removes
-    them with the other characters XML cannot hold.
+    stay in the text (so that ``data.decode("utf-8") == text``); normalization
+    drops them with the other control characters.
     """
     if data.count(0) > len(data) * _MAX_NUL_SHARE:
         return None

@@ -16,15 +16,18 @@ is kept and deleted text (``w:del``, ``w:moveFrom``) dropped. python-docx's
 inside ``w:ins``), fields and inline content controls. Line breaks
 (``w:br``/``w:cr``) end a paragraph, as ``<br>`` does in HTML.
 
-Safety: a .docx is a zip archive. Its declared sizes are checked before
-python-docx (which loads every part into memory) opens it; the declared size
-is a real bound, since `zipfile` never yields more than it. python-docx parses
-the XML with lxml with ``resolve_entities=False`` and lxml's default
-``no_network=True``, so no external entity is fetched.
+Safety: a .docx is a zip archive. Before python-docx (which loads every part
+into memory) opens it, its declared sizes are checked, and then every part is
+inflated in bounded chunks and refused once it grows past its declared size:
+the declared size alone bounds nothing, since `ZipFile.read`, which
+python-docx uses, inflates a whole entry in one call before cutting it to that
+size. python-docx parses the XML with lxml with ``resolve_entities=False`` and
+lxml's default ``no_network=True``, so no external entity is fetched.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 import zlib
@@ -42,6 +45,11 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 #: ...when it is this big; small XML parts legitimately compress very well.
 RATIO_MIN_BYTES = 10 * 1024 * 1024
+#: Parts are inflated this much at a time while their real size is measured.
+_CHUNK = 1024 * 1024
+# The only methods ECMA-376 allows in a .docx; zipfile inflates bzip2 and LZMA
+# without an output bound per step, so they could not be measured safely anyway.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -82,8 +90,7 @@ def docx_paragraphs(data: bytes, name: str) -> list[str]:
     try:
         root = docx.Document(io.BytesIO(data)).element
     except _DOCX_ERRORS as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{name}: not a valid .docx ({reason})") from None
+        raise _invalid(name, exc) from None
     # python-docx hands back whatever root the main part has; only <w:document> has a body.
     body = root.find(_W + "body") if root.tag == _W + "document" else None
     if body is None:
@@ -92,15 +99,26 @@ def docx_paragraphs(data: bytes, name: str) -> list[str]:
 
 
 def check_archive(data: bytes, name: str) -> None:
-    """Raise InputError unless `data` is a zip archive of a sane unpacked size."""
+    """Raise InputError unless `data` is a zip archive whose parts really unpack to a sane size.
+
+    The declared sizes are checked first (cheap), then every part is inflated
+    in bounded chunks, so no part reaches python-docx bigger than it claims.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, NotImplementedError, ValueError):
         # Found by fuzzing: a damaged "version needed" field asks for a zip feature
         # zipfile lacks (NotImplementedError); a name flagged UTF-8 that is not
         # (UnicodeDecodeError, a ValueError).
         raise InputError(f"{name}: not a valid .docx (not a zip archive)") from None
+    with archive:
+        entries = archive.infolist()
+        _check_declared(entries, name)
+        for entry in entries:
+            _check_inflated(archive, entry, name)
+
+
+def _check_declared(entries: list[zipfile.ZipInfo], name: str) -> None:
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNZIPPED_BYTES:
         raise InputError(
@@ -111,9 +129,45 @@ def check_archive(data: bytes, name: str) -> None:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise InputError(
-                f"{name}: refusing .docx: {entry.filename} inflates {ratio:.0f}x "
+                f"{name}: refusing .docx: {_shown(entry)} inflates {ratio:.0f}x "
                 f"(limit {MAX_RATIO}x; possible zip bomb)"
             )
+
+
+def _check_inflated(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> None:
+    """Raise InputError if `entry` inflates past its declared size, or cannot be inflated."""
+    if entry.compress_type not in _METHODS:
+        raise InputError(
+            f"{name}: not a valid .docx ({_shown(entry)} uses compression method "
+            f"{entry.compress_type}; a .docx uses only stored or deflate)"
+        )
+    # zipfile stops at the declared size and so would hide the lie: let it run on
+    # (the CRC is then checked at the part's real end) and make our count the bound.
+    # Declared sizes are at most MAX_UNZIPPED_BYTES, so the count always acts first.
+    probe = copy.copy(entry)
+    probe.file_size = MAX_UNZIPPED_BYTES + 2 * _CHUNK
+    size = 0
+    try:
+        with archive.open(probe) as part:
+            while chunk := part.read(_CHUNK):
+                size += len(chunk)
+                if size > entry.file_size:
+                    raise InputError(
+                        f"{name}: not a valid .docx ({_shown(entry)} inflates past its "
+                        f"declared {entry.file_size} bytes; possible zip bomb)"
+                    )
+    except _DOCX_ERRORS as exc:
+        raise _invalid(name, exc) from None
+
+
+def _shown(entry: zipfile.ZipInfo) -> str:
+    """A part's name fit for a one-line message (a zip may name a part with a newline)."""
+    return entry.filename if entry.filename.isprintable() else repr(entry.filename)
+
+
+def _invalid(name: str, exc: Exception) -> InputError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputError(f"{name}: not a valid .docx ({reason})")
 
 
 def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
