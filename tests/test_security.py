@@ -1,39 +1,37 @@
-"""Hostile input files: nothing fetched, nothing written outside the output, no bombs.
+"""Hostile input files: nothing fetched, nothing written outside the output.
 
 A live HTTP server on 127.0.0.1 counts every connection, so "never fetches a
 URL" is observed rather than assumed. Refusals are one-line `InputError`s.
 Existing cases not repeated here: XXE through file:// and billion laughs in
 TMX (test_tmxread.py), a docx XXE through file:// and zip bombs in a media part
 and by a forged central directory (test_read.py), symlink and FIFO targets of
-`atomic_write` (test_atomic.py).
+`atomic_write` (test_atomic.py). Hostile .docx archives (part names escaping
+the folder, decompression bombs) are in test_security_archives.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import http.server
 import json
 import os
-import stat
 import subprocess
 import sys
 import threading
 import urllib.request
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bitext import tmx
-from bitext.errors import InputError, OutputError
+from bitext.errors import OutputError
 from bitext.export import validate_tmx, write_tmx
 from bitext.model import Alignment, Bead, Sentence
 from bitext.read import read
 from bitext.segment.srx import read_srx, srx_bytes
 from bitext.tm import TranslationMemory, export_tmx, import_tmx
 from bitext.tm.model import DocumentRecord, StoredPair
+from security_helpers import changes, hostile_parts, one_line_input_error, snapshot, write_zip
 
 BAIT = b"PWNED-BY-THE-SERVER"
 
@@ -91,14 +89,6 @@ def news(shared_dir: Path) -> tuple[list[str], list[str]]:
     return doc["zh"][:3], doc["en"][:3]
 
 
-def one_line_input_error(call: object, *args: object) -> str:
-    with pytest.raises(InputError) as caught:
-        call(*args)  # type: ignore[operator]
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
-
-
 # --- never fetches a URL --------------------------------------------------------------------
 
 
@@ -131,72 +121,6 @@ def hostile_xhtml(url: str, zh: list[str], en: list[str]) -> str:
         f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{url}/include"/>'
         "</body></html>"
     )
-
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG = "http://schemas.openxmlformats.org/package/2006"
-_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-
-
-def _rels(*rels: tuple[str, str, str]) -> str:
-    """A relationships part; each rel is (type, target, target mode)."""
-    items = "".join(
-        f'<Relationship Id="rId{k}" Type="{_R}/{kind}" Target="{target}" TargetMode="{mode}"/>'
-        for k, (kind, target, mode) in enumerate(rels, 1)
-    )
-    return (
-        f'<?xml version="1.0"?><Relationships xmlns="{_PKG}/relationships">{items}</Relationships>'
-    )
-
-
-def hostile_parts(url: str, zh: list[str], en: list[str]) -> dict[str, str]:
-    """The parts of a .docx that point outside: external relationships (hyperlink, image,
-    subdocument, attached template: the template-injection trick), DTDs and external
-    and parameter entities on the network."""
-    runs = "".join(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" for text in zh + en)
-    document = (
-        f'<?xml version="1.0"?><!DOCTYPE w:document SYSTEM "{url}/document.dtd" ['
-        f'<!ENTITY ext SYSTEM "{url}/entity"><!ENTITY % pe SYSTEM "{url}/pe.dtd"> %pe;]>'
-        f'<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>'
-        f'<w:p><w:hyperlink r:id="rId1"><w:r><w:t>&ext;link</w:t></w:r></w:hyperlink></w:p>'
-        f"{runs}</w:body></w:document>"
-    )
-    types = (
-        f'<?xml version="1.0"?><!DOCTYPE Types SYSTEM "{url}/types.dtd">'
-        f'<Types xmlns="{_PKG}/content-types">'
-        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/word/document.xml" ContentType="{_MAIN}.document.main+xml"/>'
-        f'<Override PartName="/word/settings.xml" ContentType="{_MAIN}.settings+xml"/></Types>'
-    )
-    settings = f'<w:settings xmlns:w="{_W}" xmlns:r="{_R}"><w:attachedTemplate r:id="rId1"/>'
-    return {
-        "[Content_Types].xml": types,
-        "_rels/.rels": _rels(
-            ("officeDocument", "word/document.xml", "Internal"),
-            ("extended-properties", f"{url}/app.xml", "External"),
-        ),
-        "word/document.xml": document,
-        "word/_rels/document.xml.rels": _rels(
-            ("hyperlink", f"{url}/hyperlink", "External"),
-            ("image", f"{url}/image.png", "External"),
-            ("settings", "settings.xml", "Internal"),
-            ("subDocument", f"{url}/sub.docx", "External"),
-            ("styles", f"{url}/styles.xml", "External"),
-        ),
-        "word/settings.xml": settings + "</w:settings>",
-        "word/_rels/settings.xml.rels": _rels(
-            ("attachedTemplate", f"{url}/template.dotm", "External")
-        ),
-    }
-
-
-def write_zip(path: Path, parts: dict[str, str]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return path
 
 
 def hostile_docx(path: Path, url: str, zh: list[str], en: list[str]) -> Path:
@@ -344,25 +268,6 @@ def test_srx_rules_never_fetch(server: CountingServer, tmp_path: Path):
 # --- never writes outside the chosen output ---------------------------------------------------
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """Every entry under `root`, links not followed: its kind and content (or link target)."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        info = path.lstat()
-        if stat.S_ISLNK(info.st_mode):
-            found[str(path.relative_to(root))] = "link to " + os.readlink(path)
-        elif stat.S_ISREG(info.st_mode):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found[str(path.relative_to(root))] = f"file {digest}"
-        else:
-            found[str(path.relative_to(root))] = "directory"
-    return found
-
-
-def changes(before: dict[str, str], after: dict[str, str]) -> set[str]:
-    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-
-
 def small_memory(path: Path) -> None:
     pairs = (StoredPair("重庆日报报业集团。", "Chongqing Daily Press Group.", "1-1", 0.9),)
     with TranslationMemory(path) as memory:
@@ -462,138 +367,3 @@ def test_batch_over_odd_file_names_writes_only_the_memory_and_the_tmx(
     assert paths == sorted(f"in/../in/{name}" for name in ODD_NAMES[:-1])
     props = {p for u in tmx.read(work / "out.tmx").units for p in u.props["x-document"]}
     assert props == set(paths)
-
-
-def test_docx_with_escaping_part_names_writes_nothing(tmp_path: Path):
-    parts = hostile_parts("http://127.0.0.1:9", ["重庆日报报业集团。"], ["Chongqing Daily."])
-    parts["word/_rels/document.xml.rels"] = _rels(("image", "../../../../outside.png", "Internal"))
-    parts["../../escaped.txt"] = "zip slip"
-    parts[str(tmp_path / "absolute.txt")] = "zip slip, absolute"
-    (tmp_path / "in").mkdir()
-    path = write_zip(tmp_path / "in" / "slip.docx", parts)
-    before = snapshot(tmp_path)
-    try:
-        assert "Chongqing Daily." in read(path).text
-    except InputError as exc:
-        assert "\n" not in str(exc)
-    assert changes(before, snapshot(tmp_path)) == set()
-
-
-# --- decompression bombs ------------------------------------------------------------------------
-
-_BOMB_CHILD = """
-import json, resource, sys, time
-from bitext.errors import InputError
-from bitext.read import read
-out = {}
-for path in sys.argv[1:]:
-    start = time.monotonic()
-    try:
-        read(path)
-        out[path] = ["read", time.monotonic() - start]
-    except InputError as exc:
-        out[path] = [str(exc), time.monotonic() - start]
-# VmHWM is this program's own peak; ru_maxrss keeps the pytest parent's size across
-# fork + exec on Linux (1.1 GB with the encoder loaded), which would hide nothing.
-try:
-    with open("/proc/self/status") as status:
-        hwm = next(line for line in status if line.startswith("VmHWM:"))
-    out["peak_mb"] = int(hwm.split()[1]) / 1024
-except (OSError, StopIteration):
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(out))
-"""
-
-
-def xml_bomb(path: Path, megabytes: int) -> Path:
-    """A .docx whose word/document.xml really inflates to `megabytes` MB of paragraphs."""
-    unit = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
-    chunk = (unit * (2**20 // len(unit))).ljust(2**20)  # 1 MB exactly
-    head = f'<?xml version="1.0"?><w:document xmlns:w="{_W}"><w:body>'.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, text in hostile_parts("http://127.0.0.1:9", [], []).items():
-            if name != "word/document.xml":  # valid parts: the reader gets to the bomb
-                archive.writestr(name, text)
-        with archive.open("word/document.xml", "w") as part:
-            part.write(head)
-            for _ in range(megabytes):
-                part.write(chunk)
-            part.write(b"</w:body></w:document>")
-    return path
-
-
-def lie_about_size(bomb: Path, path: Path, size: int, *, matching_crc: bool) -> Path:
-    """`bomb` with document.xml declared as `size` bytes in both its headers; with
-    `matching_crc`, its CRC made that of those first `size` bytes, as a careful forger would."""
-    data = bytearray(bomb.read_bytes())
-    name = b"word/document.xml"
-    with zipfile.ZipFile(bomb) as archive, archive.open(name.decode()) as part:
-        crc = zlib.crc32(part.read(size))  # a small read inflates only what it returns
-    for signature, at_name, at_size, at_crc in (
-        (b"PK\x03\x04", 30, 22, 14),
-        (b"PK\x01\x02", 46, 24, 16),
-    ):
-        at = data.find(signature)
-        while data[at + at_name : at + at_name + len(name)] != name:
-            at = data.find(signature, at + 4)
-        data[at + at_size : at + at_size + 4] = size.to_bytes(4, "little")
-        if matching_crc:
-            data[at + at_crc : at + at_crc + 4] = crc.to_bytes(4, "little")
-    path.write_bytes(bytes(data))
-    return path
-
-
-def read_in_child(*paths: Path) -> dict[str, object]:
-    """`read` each of `paths` in a fresh process: messages, seconds, and its peak memory."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _BOMB_CHILD, *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
-def test_docx_entity_bomb_is_refused_at_once(tmp_path: Path):
-    laughs = "".join(f'<!ENTITY l{k} "{f"&l{k - 1};" * 10}">' for k in range(1, 10))
-    parts = hostile_parts("http://127.0.0.1:9", [], [])
-    parts["word/document.xml"] = (
-        f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY l0 "lol">{laughs}]>'
-        f'<w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p>'
-        "</w:body></w:document>"
-    )
-    path = write_zip(tmp_path / "laughs.docx", parts)
-    message = one_line_input_error(read, path)
-    assert message.startswith(f"{path}: not a valid .docx (") and "amplification" in message
-
-
-@pytest.fixture(scope="module")
-def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """256 MB of paragraphs in a .docx of under 1 MB: over the 200 MB unpacked limit."""
-    return xml_bomb(tmp_path_factory.mktemp("bomb") / "total.docx", 256)
-
-
-def test_docx_decompression_bombs_are_refused_in_bounded_memory(bomb: Path, tmp_path: Path):
-    total = bomb
-    ratio = xml_bomb(tmp_path / "ratio.docx", 150)  # under it, but inflating ~300x
-    assert max(p.stat().st_size for p in (total, ratio)) < 2**20
-    result = read_in_child(total, ratio)
-    assert result[str(total)][0] == (
-        f"{total}: refusing .docx that unpacks to 256 MB (limit 200 MB; possible zip bomb)"
-    )
-    assert result[str(ratio)][0].startswith(f"{ratio}: refusing .docx: word/document.xml inflates")
-    assert result[str(ratio)][0].endswith("x (limit 100x; possible zip bomb)")
-    # Memory, not seconds, shows the bomb was never inflated (speed is for benchmarks).
-    assert result["peak_mb"] < 250  # 256 MB inflated anywhere would show here
-
-
-@pytest.mark.parametrize("matching_crc", [False, True], ids=["bad-crc", "forged-crc"])
-def test_docx_lying_about_a_part_size_is_not_inflated(
-    bomb: Path, tmp_path: Path, matching_crc: bool
-):
-    liar = lie_about_size(bomb, tmp_path / "liar.docx", 4096, matching_crc=matching_crc)
-    result = read_in_child(liar)  # claims 4 KB, holds 256 MB
-    message, _ = result[str(liar)]
-    assert message.startswith(f"{liar}: not a valid .docx (")
-    assert result["peak_mb"] < 250

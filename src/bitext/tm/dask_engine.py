@@ -16,7 +16,7 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from . import batch
+from . import _worker, batch
 
 __all__ = ["run_dask"]
 
@@ -26,9 +26,9 @@ IN_FLIGHT_PER_WORKER = 2
 
 def _align_on_worker(name: str, data: bytes, settings: batch.BatchSettings) -> Any:
     # Runs in the worker process: the model is loaded once per process, not per task.
-    if batch._STATE.get("settings") != settings:
-        batch._init_worker(settings, quiet_sigint=False)
-    return batch._align_one(name, data)
+    if _worker._STATE.get("settings") != settings:
+        _worker._init_worker(settings, quiet_sigint=False)
+    return _worker._align_one(name, data)
 
 
 @contextlib.contextmanager

@@ -5,7 +5,8 @@ Wordfast), so the reader treats every file as hostile: a DOCTYPE that declares
 entities (XXE, billion laughs) is refused before the parser reaches the body,
 nothing is fetched, no entity is expanded, and the file size is capped. The
 body is parsed incrementally, one <tu> at a time, so a large memory does not
-need a tree of the whole file in memory.
+need a tree of the whole file in memory. The checks made on the raw bytes
+before parsing are in `bitext.tmx._prolog`.
 
 Inline markup (bpt/ept/ph/it/hi/ut/sub) is kept verbatim in
 `Variant.segment_xml`, so a memory read and written back (`bitext.tmx.to_bytes`)
@@ -17,7 +18,6 @@ TMX 1.4 can hold.
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import re
@@ -42,6 +42,7 @@ from bitext.tmx._model import (
     TranslationUnit,
     Variant,
 )
+from bitext.tmx._prolog import _HEAD_BYTES, _check_head
 
 __all__ = [
     "MAX_BYTES",
@@ -53,8 +54,6 @@ __all__ = [
 
 #: Files larger than this are refused unless the caller raises `max_bytes`.
 MAX_BYTES = 200 * 1024 * 1024
-# The DOCTYPE is checked in this much of the file; a legitimate TMX DOCTYPE is one line.
-_HEAD_BYTES = 1 << 20
 _VERSION = re.compile(r"1\.[1-4][a-z]?")
 # Native formatting codes: their content is markup of the original file, not text.
 _CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})
@@ -63,124 +62,6 @@ _TUV_ATTRS = frozenset(TUV_ATTRS)
 # The attributes TMX 1.4 defines on <ude> and on its <map>s.
 _UDE_ATTRS = ("name", "base")
 _MAP_ATTRS = ("unicode", "code", "ent", "subst")
-
-
-# --- safety checks before parsing ---------------------------------------------------------
-
-
-def _decode_head(head: bytes) -> str:
-    """The start of the file as text, enough to read its prolog."""
-    boms = (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    )
-    for bom, codec in boms:
-        if head.startswith(bom):
-            return head[len(bom) :].decode(codec, "replace")
-    if head.startswith(b"<\0"):
-        return head.decode("utf-16-le", "replace")
-    if head.startswith(b"\0<"):
-        return head.decode("utf-16-be", "replace")
-    # Markup characters are ASCII in every ASCII-compatible encoding (UTF-8, GBK, cp1252).
-    return head.decode("latin-1")
-
-
-def _skip_markup(text: str, pos: int) -> int | None:
-    """The position after the comment or PI at `pos`, `pos` if there is none, None if cut off."""
-    for start, end in (("<!--", "-->"), ("<?", "?>")):
-        if text.startswith(start, pos):
-            close = text.find(end, pos + len(start))
-            return None if close < 0 else close + len(end)
-    return pos
-
-
-def _doctype_declares_entities(text: str, pos: int) -> bool | None:
-    """Whether the DOCTYPE at `pos` declares entities; None if it does not end in `text`."""
-    quote, in_subset = "", False
-    while pos < len(text):
-        char = text[pos]
-        if quote:
-            quote = "" if char == quote else quote
-        elif in_subset and (after := _skip_markup(text, pos)) != pos:
-            if after is None:
-                return None
-            pos = after
-            continue
-        elif in_subset and text.startswith("<!ENTITY", pos):
-            return True
-        elif char in "\"'":
-            quote = char
-        elif char in "[]":
-            in_subset = char == "["
-        elif char == ">" and not in_subset:
-            return False
-        pos += 1
-    return None
-
-
-def _declares_entities(head: bytes) -> bool | None:
-    """Whether the prolog declares entities: True, False, or None when it cannot tell."""
-    text, pos = _decode_head(head), 0
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        if text.startswith("<!DOCTYPE", pos):
-            return _doctype_declares_entities(text, pos)
-        after = _skip_markup(text, pos)
-        if after is None:
-            return None
-        if after == pos:  # the root element or non-XML: no DOCTYPE follows
-            return False
-        pos = after
-
-
-_DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-
-
-def _declared_encoding(head: bytes) -> str | None:
-    match = _DECLARED_ENCODING.match(_decode_head(head))
-    return match.group(1) if match else None
-
-
-def _check_encoding(head: bytes, name: str) -> None:
-    """Refuse a file whose bytes are UTF-8 while it declares a single-byte encoding.
-
-    lxml would decode it as declared without complaint and every Chinese
-    character would come out as garbage (æ·±å¥): a memory silently poisoned.
-    """
-    declared = _declared_encoding(head)
-    if declared is None:
-        return
-    try:
-        codec = codecs.lookup(declared).name
-    except LookupError:
-        raise InputError(f"{name}: declares unknown encoding {declared!r}") from None
-    if codec.startswith(("utf", "gb", "big5", "euc", "shift", "iso2022", "cp9")):
-        return  # Unicode and multi-byte encodings: lxml itself rejects bytes that don't fit
-    body = head.split(b"?>", 1)[-1]
-    if max(body, default=0) < 0x80:
-        return
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(body) - 4:  # not just a character cut at the end of the head
-            return
-    raise InputError(
-        f"{name}: declares encoding {declared} but its bytes are UTF-8; refused, "
-        "the text would be garbled"
-    )
-
-
-def _check_head(head: bytes, name: str) -> None:
-    _check_encoding(head, name)
-    declares = _declares_entities(head)
-    if declares is None and len(head) >= _HEAD_BYTES:
-        raise InputError(f"{name}: TMX prolog too long to check for entities; refused for safety")
-    if declares:
-        raise InputError(f"{name}: TMX declares entities; refused for safety")
 
 
 # --- parsing --------------------------------------------------------------------------------
