@@ -90,20 +90,23 @@ def backtrack_gaps(
     then a pairing bead.
     """
     opened, extended = gaps
+    # Plain ints, as in `dp.backtrack`: this loop runs once per bead.
+    lo, hi, start = band.lo.tolist(), band.hi.tolist(), band.start.tolist()
     i, j = band.n, band.m
-    current = _pick(state[:, band.index(i, j)], (0.0, 0.0, 0.0))
+    at = start[i] + j - lo[i]
+    current = _pick(state[:, at], (0.0, 0.0, 0.0))
     beads: Path = []
     while i > 0 or j > 0:
-        at = band.index(i, j)
         if current == 0:
             a, b = bead_types[kind[at]]
         else:
             a, b = (1, 0) if current == 1 else (0, 1)
         i, j = i - a, j - b
-        if i < 0 or j < 0 or not band.contains(np.array([i]), np.array([j]))[0]:
+        if i < 0 or j < 0 or not lo[i] <= j < hi[i]:
             raise RuntimeError("alignment band excludes every complete path")
         beads.append((i, a, j, b))
-        before = state[:, band.index(i, j)]
+        at = start[i] + j - lo[i]
+        before = state[:, at]
         costs = (0.0, 0.0, 0.0) if current == 0 else (opened, extended, extended)
         current = _pick(before, costs)
     beads.reverse()
