@@ -33,6 +33,7 @@ from bitext.export import validate_tmx
 from bitext.normalize import normalize
 from bitext.read import MAX_BYTES, read_text
 from bitext.tm import TranslationMemory
+from cli_helpers import command
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "press_release_chongqing.txt"
@@ -71,7 +72,7 @@ class Run:
 
 def bitext(folder: Path, *args: str | Path, prefix: tuple[str, ...] = ()) -> Run:
     done = subprocess.run(
-        [*prefix, sys.executable, "-m", "bitext.cli", *map(str, args)],
+        [*prefix, *command(*args)],
         cwd=folder,
         capture_output=True,
         text=True,

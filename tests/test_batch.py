@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,17 +13,8 @@ import pytest
 from bitext import tmx
 from bitext.errors import InputError
 from bitext.tm import BatchSettings, TranslationMemory, batch_align, find_inputs
+from cli_helpers import start_cli
 from tm_helpers import stored_documents, write_archive
-
-
-def bitext_cli(*args: str | Path, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bitext.cli", *map(str, args)],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def test_batch_killed_midway_and_rerun_has_every_document_exactly_once(
@@ -33,7 +22,7 @@ def test_batch_killed_midway_and_rerun_has_every_document_exactly_once(
 ):
     files = write_archive(shared_dir, tmp_path / "archive", 22)
     tm_path = tmp_path / "office.sqlite"
-    proc = bitext_cli("batch", "archive", "--tm", tm_path, "-q", cwd=tmp_path)
+    proc = start_cli("batch", "archive", "--tm", tm_path, "-q", cwd=tmp_path)
     deadline = time.monotonic() + 240
     seen: list[tuple[str, int, int]] = []
     # Read while the batch writes (WAL: a reader never waits for the writer).
@@ -49,7 +38,7 @@ def test_batch_killed_midway_and_rerun_has_every_document_exactly_once(
     # Every document that made it in is complete: all its pairs are there.
     assert all(pairs == stored and pairs > 0 for _, pairs, stored in after_kill)
 
-    rerun = bitext_cli("batch", "archive", "--tm", tm_path, cwd=tmp_path)
+    rerun = start_cli("batch", "archive", "--tm", tm_path, cwd=tmp_path)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     final = stored_documents(tm_path)
@@ -74,7 +63,7 @@ def test_batch_reports_bad_files_and_finishes_the_good_ones(
     (archive / "chinese_only.txt").write_text("这份新闻稿只有中文。没有英文译文。\n", "utf-8")
     (archive / ".hidden.txt").write_text("editor backup, never read", "utf-8")
     out = tmp_path / "archive.tmx"
-    proc = bitext_cli("batch", "archive", "--tm", "tm.sqlite", "-o", out, cwd=tmp_path)
+    proc = start_cli("batch", "archive", "--tm", "tm.sqlite", "-o", out, cwd=tmp_path)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 1  # some inputs failed
     failed = sorted(line for line in err.splitlines() if line.startswith("bitext: failed:"))
@@ -134,7 +123,7 @@ def test_batch_command_checks_its_arguments_before_any_work(tmp_path: Path):
         (("tm", "search", "x", "--tm", "missing.sqlite"), 2, "no such translation memory"),
     ]
     for args, code, message in cases:
-        proc = bitext_cli(*args, cwd=tmp_path)
+        proc = start_cli(*args, cwd=tmp_path)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == code, (args, err)
         assert err.count("\n") == 1 and message in err
@@ -148,12 +137,12 @@ def test_search_command_prints_matches_with_their_origin(sample_path: Path, tmp_
     batch_align([tmp_path / "in"], tmp_path / "tm.sqlite")
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         unit = memory.units()[0]
-    proc = bitext_cli("tm", "search", unit.src, "--tm", "tm.sqlite", "--json", cwd=tmp_path)
+    proc = start_cli("tm", "search", unit.src, "--tm", "tm.sqlite", "--json", cwd=tmp_path)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     top = json.loads(out)[0]
     assert (top["percent"], top["src"], top["tgt"]) == (100.0, unit.src, unit.tgt)
     assert top["origins"][0]["path"].endswith("sample.txt")
-    proc = bitext_cli("tm", "search", "--concordance", "重庆", "--tm", "tm.sqlite", cwd=tmp_path)
+    proc = start_cli("tm", "search", "--concordance", "重庆", "--tm", "tm.sqlite", cwd=tmp_path)
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0 and "100.0%  concordance" in out and "重庆" in out

@@ -27,6 +27,7 @@ from bitext.export import write_tmx
 from bitext.model import Alignment, Bead, Sentence
 from bitext.tm import TranslationMemory
 from bitext.tm.model import DocumentRecord, StoredPair
+from cli_helpers import start_cli
 from tm_helpers import stored_documents
 
 # --- helpers (stored_documents and bitext_cli as in test_batch.py) -------------------------
@@ -34,15 +35,7 @@ from tm_helpers import stored_documents
 
 def bitext_cli(*args: str | Path, cwd: Path, **options: object) -> subprocess.Popen:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # a size limit must not hit .pyc files
-    return subprocess.Popen(
-        [sys.executable, "-m", "bitext.cli", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **options,
-    )
+    return start_cli(*args, cwd=cwd, env=env, **options)
 
 
 def small_archive(shared_dir: Path, folder: Path, count: int) -> list[Path]:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import subprocess
-import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ from bitext.read import read
 from bitext.segment.srx import read_srx, srx_bytes
 from bitext.tm import TranslationMemory, export_tmx, import_tmx
 from bitext.tm.model import DocumentRecord, StoredPair
+from cli_helpers import run_cli
 from security_helpers import changes, hostile_parts, one_line_input_error, snapshot, write_zip
 
 BAIT = b"PWNED-BY-THE-SERVER"
@@ -158,13 +157,7 @@ def test_align_of_hostile_html_and_docx_fetches_nothing(
     zh, en = news(shared_dir)
     (tmp_path / "page.html").write_text(hostile_html(server.url, zh, en), encoding="utf-8")
     hostile_docx(tmp_path / "release.docx", server.url, zh, en)
-    proc = subprocess.run(
-        [sys.executable, "-m", "bitext.cli", "align", "page.html", "release.docx", "-o", "o.tmx"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_cli("align", "page.html", "release.docx", "-o", "o.tmx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     units = tmx.read(tmp_path / "o.tmx").units
     assert len(units) >= 3 and all(BAIT.decode() not in u.variant("en").text for u in units)
@@ -242,13 +235,7 @@ def test_tm_import_command_refuses_a_hostile_tmx_without_fetching(
 ):
     text = f'<!DOCTYPE tmx [<!ENTITY x SYSTEM "{server.url}/entity">]>'
     (tmp_path / "vendor.tmx").write_text(text + _TMX_BODY.format(root="", inner="&x;"), "utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bitext.cli", "tm", "import", "vendor.tmx", "--tm", "t.sqlite"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_cli("tm", "import", "vendor.tmx", "--tm", "t.sqlite", cwd=tmp_path, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr == ("bitext: error: vendor.tmx: TMX declares entities; refused for safety\n")
     assert server.connections == []
@@ -274,16 +261,6 @@ def small_memory(path: Path) -> None:
         memory.add(DocumentRecord("release.txt", "hash", {}, pairs))
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bitext.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_links_at_the_output_are_refused_and_paths_are_taken_as_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -301,7 +278,7 @@ def test_links_at_the_output_are_refused_and_paths_are_taken_as_given(
         (("tm", "export", "--tm", "tm.sqlite", "-o", "dangling.tmx", "--force"), "dangling.tmx"),
     ]
     for args, message in refused:
-        proc = cli(*args, cwd=work)
+        proc = run_cli(*args, cwd=work, timeout=120)
         assert proc.returncode == 3 and proc.stderr.count("\n") == 1, (args, proc.stderr)
         assert message in proc.stderr
     assert changes(before, snapshot(tmp_path)) == set()
@@ -348,14 +325,8 @@ def test_batch_over_odd_file_names_writes_only_the_memory_and_the_tmx(
         (work / "in" / name).write_text("\n".join(lines) + "\n", "utf-8")
     before = snapshot(tmp_path)
     args = ["batch", "in/../in", "--tm", "tm.sqlite", "-o", "out.tmx", "--no-vectors", "-q"]
-    proc = subprocess.run(
-        [sys.executable, "-m", "bitext.cli", *args],
-        cwd=work,
-        env={**os.environ, "TMPDIR": str(scratch)},  # temporary files land in view
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    # Temporary files land in view.
+    proc = run_cli(*args, cwd=work, env={**os.environ, "TMPDIR": str(scratch)})
     assert proc.returncode == 0, proc.stderr
     # jieba (the Chinese tokenizer) caches its dictionary in the temporary folder.
     assert changes(before, snapshot(tmp_path)) - {"tmp/jieba.cache"} == {
