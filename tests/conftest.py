@@ -39,6 +39,29 @@ def use_encoder():
     return USEEncoder()
 
 
+class MemoEncoder:
+    """The real encoder with every text's vector kept: tests that align the same gold set
+    under several configurations embed it once."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder, self.name, self.dim = encoder, encoder.name, encoder.dim
+        self.seen: dict[str, object] = {}
+
+    def encode(self, texts):
+        import numpy as np
+
+        todo = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if todo:
+            self.seen.update(zip(todo, self.encoder.encode(todo), strict=True))
+        return np.stack([self.seen[t] for t in texts]) if texts else self.encoder.encode([])
+
+
+@pytest.fixture(scope="session")
+def memo_encoder(use_encoder):
+    """`use_encoder` remembering what it embedded, shared by the whole-set accuracy tests."""
+    return MemoEncoder(use_encoder)
+
+
 @pytest.fixture(autouse=True)
 def _toolkit_reads_every_tmx_we_write(request):
     """After each test, every TMX that bitext wrote into the test's tmp_path must be

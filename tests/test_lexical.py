@@ -93,8 +93,11 @@ def test_aligning_a_literary_passage_with_lexical_evidence(shared_dir: Path, use
     gold = doc.gold[:50]
     n = max(i for s, _ in gold for i in s) + 1
     m = max(j for _, t in gold for j in t) + 1
-    beads = align_sentences(doc.zh[:n], doc.en[:m], encoder=use_encoder)
-    plain = align_sentences(doc.zh[:n], doc.en[:m], encoder=use_encoder, lexical_weight=0)
+    # Clause refinement (off here) mends some of the same beads in another way.
+    beads = align_sentences(doc.zh[:n], doc.en[:m], encoder=use_encoder, refine_weight=0)
+    plain = align_sentences(
+        doc.zh[:n], doc.en[:m], encoder=use_encoder, lexical_weight=0, refine_weight=0
+    )
     # Measured 0.931 with the lexical term and 0.920 without it.
     assert evaluate([gold], [beads]).f1 > evaluate([gold], [plain]).f1
 

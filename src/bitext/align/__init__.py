@@ -94,6 +94,12 @@ class AlignConfig:
       estimated from its sentences' own embeddings (stand-ins differ from real
       window embeddings by about 0.04 in score). None embeds every window, as
       before: about 10x the embedding time, mac-dev strict F1 0.912 against 0.913.
+    - `refine_weight`: after the search, two neighbouring beads with one source
+      sentence each are regrouped (the boundary moved, or both merged) where
+      aligning the source sentences' clauses to the target sentences says so
+      and the clause evidence, times this weight, outweighs the search's own
+      preference by more than `refine_threshold` (see `refine`); 0 switches it
+      off. It needs an encoder, so `align_windows` does not refine.
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
@@ -118,6 +124,8 @@ class AlignConfig:
     calibration: tuple[float, float] = (6.0, -0.06)
     band_width: int = 4
     embed_margin: float | None = 0.1
+    refine_weight: float = 0.5
+    refine_threshold: float = 0.05
 
     @property
     def max_src(self) -> int:
@@ -222,6 +230,8 @@ def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:
         raise ValueError("skip_scale must be None or positive")
     if min(config.skip, config.skip_extend or 0.0, config.skip_prior) < 0:
         raise ValueError("skip, skip_extend and skip_prior must not be negative")
+    if config.refine_weight < 0:
+        raise ValueError("refine_weight must not be negative")
     if config.embed_margin is not None and config.embed_margin < 0:
         raise ValueError("embed_margin must be None or at least 0")
     return config

@@ -31,6 +31,7 @@ from .gains import BandScorer
 from .gaps import calibrated_cost, completions, search_band
 from .guide import GUIDE_WIDTH, coarse_guide, path_nodes
 from .neighbours import Margins
+from .refine import refine
 from .scoring import length_agreement
 from .side import Side
 
@@ -105,10 +106,22 @@ def _align(
     width = config.band_width
     for _ in range(_MAX_WIDENINGS + 1):
         band = Band.around(path_nodes(path), n, m, width)
-        path = _search_band(scorer(band, _types(config, src, tgt)), margins, encoder)
+        search = scorer(band, _types(config, src, tgt))
+        path, gains = _search_band(search, margins, encoder)
         if not _on_edge(path, band):
             break
         width *= 2
+    if encoder is not None and config.refine_weight:
+        path = refine(
+            path,
+            search,
+            gains,
+            encoder,
+            lambda windows: _embed(windows, margins, encoder),
+            ratio,
+            config.refine_weight,
+            config.refine_threshold,
+        )
     return _beads(path, src, tgt, config, ratio)
 
 
@@ -128,8 +141,13 @@ def _types(config: AlignConfig, src: Side, tgt: Side) -> list[tuple[int, int]]:
     return [(a, b) for a, b in config.bead_types if a <= src.width and b <= tgt.width]
 
 
-def _search_band(search: BandScorer, margins: Margins, encoder: Encoder | None) -> Path:
-    """Steps 2-4: stand-ins, plausible windows embedded, then the search with them."""
+def _search_band(
+    search: BandScorer, margins: Margins, encoder: Encoder | None
+) -> tuple[Path, np.ndarray]:
+    """Steps 2-4: stand-ins, plausible windows embedded, then the search with them.
+
+    Returns the path and the bead scores it was found with.
+    """
     band, types, config = search.band, search.types, search.config
     if encoder is not None:
         gains = search.gains()
@@ -137,12 +155,13 @@ def _search_band(search: BandScorer, margins: Margins, encoder: Encoder | None) 
         margin = np.inf if config.embed_margin is None else config.embed_margin
         _embed(plausible(band, types, gains, best, after, margin), margins, encoder)
     for _ in range(_MAX_ROUNDS):
-        path, _ = search_band(band, types, search.gains(), config.skip, config.skip_extend)
+        gains = search.gains()
+        path, _ = search_band(band, types, gains, config.skip, config.skip_extend)
         todo = _stand_ins(path, search.src, search.tgt)
         if encoder is None or not todo:
             break
         _embed(todo, margins, encoder)
-    return path
+    return path, gains
 
 
 def _on_edge(path: Path, band: Band) -> bool:
@@ -193,8 +212,11 @@ def _stand_ins(path: Path, src: Side, tgt: Side) -> WindowSet:
     return {key: np.array(v, dtype=np.int64) for key, v in todo.items() if v}
 
 
-def _embed(windows: WindowSet, margins: Margins, encoder: Encoder) -> None:
-    """Embed the listed windows in one encoder call; record them and their margins."""
+def _embed(windows: WindowSet, margins: Margins, encoder: Encoder) -> int:
+    """Embed the listed windows in one encoder call; record them and their margins.
+
+    Returns how many windows were new.
+    """
     src, tgt = margins.src, margins.tgt
     wanted = []
     for (source, w), starts in windows.items():
@@ -205,13 +227,14 @@ def _embed(windows: WindowSet, margins: Margins, encoder: Encoder) -> None:
         (src if source else tgt).window_text(w, int(i)) for source, w, todo in wanted for i in todo
     ]
     if not texts:
-        return
+        return 0
     vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
     pos = 0
     for source, w, todo in wanted:
         (src if source else tgt).add(w, todo, vectors[pos : pos + len(todo)])
         margins.refresh(w, todo, source)
         pos += len(todo)
+    return len(texts)
 
 
 def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) -> list[Bead]:
