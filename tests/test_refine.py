@@ -97,3 +97,61 @@ def test_refinement_embeds_only_clauses_and_windows_in_two_calls(shared_dir, use
     windows = {" ".join(en[j : j + w]) for w in range(2, 7) for j in range(len(en))}
     windows |= {"".join(zh[i : i + w]) for w in range(2, 5) for i in range(len(zh))}
     assert extra and all(t in pieces or t in windows for t in extra)
+
+
+def clause_alignments(k: int, t: int):
+    """Every monotone way to give t target sentences runs of k clauses (or one clause to two)."""
+    if k == 0 and t == 0:
+        yield []
+        return
+    for c in range(1, k + 1):
+        if t >= 1:
+            for rest in clause_alignments(k - c, t - 1):
+                yield [*rest, (k - c, k, t - 1, t)]
+    if k >= 1 and t >= 2:
+        for rest in clause_alignments(k - 1, t - 2):
+            yield [*rest, (k - 1, k, t - 2, t)]
+
+
+def pairing_value(clauses_v, clauses_len, target, chars, move, ratio: float) -> float:
+    """The score of one clause-alignment move, computed by hand as the module docs define it."""
+    import numpy as np
+
+    from bitext.align.scoring import length_agreement
+
+    s, e, t0, t1 = move
+    run, part = clauses_v[s:e].sum(0), target[t0:t1].sum(0)
+    cos = run @ part / np.linalg.norm(run) / np.linalg.norm(part)
+    lengths = np.array([clauses_len[s:e].sum()]), np.array([chars[t0:t1].sum() * ratio])
+    return float(cos * length_agreement(*lengths)[0])
+
+
+def test_clause_alignment_is_the_best_of_all_monotone_ones():
+    import numpy as np
+
+    from bitext.align.refine import _Region
+
+    rng = np.random.default_rng(3)
+
+    def unit(n: int):
+        v = rng.normal(size=(n, 8))
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    for _ in range(25):
+        sizes = [int(rng.integers(1, 4)), int(rng.integers(1, 4))]
+        b1, b2 = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+        cut = {i: (unit(sizes[i]), rng.integers(2, 30, sizes[i]).astype(float)) for i in (0, 1)}
+        target, chars = unit(b1 + b2), rng.integers(2, 60, b1 + b2).astype(float)
+        region = _Region([(0, 1, 0, b1), (1, 1, b1, b2)], 0, cut, target, chars, 0.5)
+        clauses_v = np.concatenate([cut[0][0], cut[1][0]])
+        clauses_len = np.concatenate([cut[0][1], cut[1][1]])
+        total = sum(sizes)
+        every = [
+            sum(pairing_value(clauses_v, clauses_len, target, chars, m, 0.5) for m in a)
+            for a in clause_alignments(total, b1 + b2)
+        ]
+        found, _ = region.align(0, total, 0, b1 + b2)
+        if every:
+            assert found == pytest.approx(max(every))
+        else:
+            assert found == -np.inf
