@@ -231,3 +231,60 @@ def test_tm_merge_command(tmp_path: Path, tmx_dtd: Path, capsys):
     assert main(["tm", "merge", str(a), str(evil), "-o", str(fresh)]) == 2
     assert "refused for safety" in capsys.readouterr().err
     assert not fresh.exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ("knn=0", "knn must be at least 1"),
+        ("foo=1", "unknown alignment option(s): foo"),
+        ("skip", "expected KEY=VALUE"),
+        ("skip=high", "is not a number or literal"),
+    ],
+)
+def test_bad_aligner_settings_fail_before_any_work(
+    sample_path: Path, tmp_path: Path, capsys, setting: str, problem: str
+):
+    out = tmp_path / "x.tmx"
+    commands = [
+        ["align", str(sample_path), "-o", str(out)],
+        ["report", str(sample_path), "-o", str(tmp_path / "x.html")],
+        ["batch", str(sample_path.parent), "-o", str(out)],
+    ]
+    for command in commands:
+        assert main([*command, "-q", "--set", setting]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and problem in err, command
+    assert not out.exists() and not (tmp_path / "x.html").exists()
+
+
+def test_aligner_settings_reach_the_aligner(sample_path: Path, tmp_path: Path):
+    def kinds(path: Path) -> list[str]:
+        return [line.split("\t")[3] for line in path.read_text("utf-8").splitlines()[1:]]
+
+    plain, only = tmp_path / "plain.tsv", tmp_path / "one_to_one.tsv"
+    common = [str(sample_path), "--format", "tsv", "-q"]
+    assert main(["align", *common, "-o", str(plain)]) == 0
+    assert main(["align", *common, "-o", str(only), "--set", "bead_types=((1, 1),)"]) == 0
+    assert set(kinds(only)) == {"1-1"}
+    assert kinds(plain) != kinds(only)
+
+
+def test_batch_realigns_when_the_aligner_settings_change(sample_path: Path, tmp_path: Path):
+    from bitext.tm import TranslationMemory
+
+    tm = tmp_path / "tm.sqlite"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "release.txt")
+    batch = ["batch", str(folder), "--tm", str(tm), "-q"]
+    assert main(batch) == 0
+    with TranslationMemory(tm) as memory:
+        (first,) = memory.documents()
+    assert main(batch) == 0  # the same settings: skipped, the stored record untouched
+    with TranslationMemory(tm) as memory:
+        assert memory.documents() == [first]
+    assert main([*batch, "--set", "refine_weight=0"]) == 0
+    with TranslationMemory(tm) as memory:
+        (again,) = memory.documents()
+    assert again.settings_hash != first.settings_hash

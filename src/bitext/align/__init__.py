@@ -37,6 +37,7 @@ __all__ = [
     "LexicalFeatures",
     "align_sentences",
     "align_windows",
+    "check_options",
     "check_size",
     "lexical_features",
 ]
@@ -210,6 +211,15 @@ def _sentences(texts: Sequence[str], name: str) -> list[str]:
 def _check_paragraphs(ids: Sequence[int] | None, n: int, name: str) -> None:
     if ids is not None and len(ids) != n:
         raise ValueError(f"{name} has {len(ids)} ids for {n} sentences")
+
+
+def check_options(options: dict[str, Any]) -> AlignConfig:
+    """The default config with `options` applied; TypeError/ValueError naming a bad one.
+
+    What `align_sentences` does with its keyword options, without aligning
+    anything: a command line checks its settings before the first file.
+    """
+    return _config(None, options)
 
 
 def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:

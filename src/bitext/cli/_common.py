@@ -43,6 +43,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
     )
+    add_aligner_settings(parser)
     parser.add_argument(
         "--cache",
         nargs="?",
@@ -51,6 +52,42 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="keep embeddings on disk so a rerun embeds nothing again (default file: "
         "$BITEXT_CACHE_DIR or ~/.cache/bitext, embeddings.sqlite)",
     )
+
+
+def add_aligner_settings(parser: argparse.ArgumentParser) -> None:
+    """`--set KEY=VALUE`: any `AlignConfig` field, as the library takes it."""
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override an aligner setting (an AlignConfig field), e.g. --set skip=0.15, or "
+        "--set refine_weight=0 to skip the clause-level second look (faster, less exact)",
+    )
+
+
+def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The `--set` overrides as keyword arguments, checked now: a bad one is a one-line error."""
+    import ast
+
+    from bitext.align import check_options
+    from bitext.errors import InputError
+
+    options: dict[str, Any] = {}
+    for item in args.overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--set {item}: expected KEY=VALUE")
+        try:
+            options[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            raise InputError(f"--set {item}: {value!r} is not a number or literal") from None
+    try:
+        check_options(options)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"--set: {exc}") from None
+    return options
 
 
 def pipeline_encoder(args: argparse.Namespace) -> Any:

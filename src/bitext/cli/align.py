@@ -10,6 +10,7 @@ from bitext.errors import BitextError, EncoderError, InputError
 
 from ._common import (
     add_pipeline_options,
+    aligner_settings,
     confidence,
     error,
     pipeline_encoder,
@@ -76,6 +77,7 @@ def _align(args: argparse.Namespace) -> int:
     refuse_input_as_output(args.output, args.inputs)
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
+    args.aligner = aligner_settings(args)
     encoder = pipeline_encoder(args)
     done, failures = [], 0
     for path in progress(args.inputs, args.quiet):
@@ -109,6 +111,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
             src_lang=args.src_lang,
             tgt_lang=args.tgt_lang,
             segmentation=args.rules or "bitext",
+            **args.aligner,
         )
     except EncoderError:
         raise  # the encoder is shared: every other file would fail the same way
@@ -148,6 +151,7 @@ def _report(args: argparse.Namespace) -> int:
     refuse_input_as_output(args.output, [args.input])
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
+    args.aligner = aligner_settings(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))
     if alignment is None:
         return InputError.exit_code

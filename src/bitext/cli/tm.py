@@ -11,7 +11,7 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from ._common import add_pipeline_options, confidence, refuse_input_as_output
+from ._common import add_pipeline_options, aligner_settings, confidence, refuse_input_as_output
 
 
 def add_batch_command(sub: Any) -> None:
@@ -135,6 +135,7 @@ def _batch(args: argparse.Namespace) -> int:
         tgt_lang=args.tgt_lang,
         vectors=not args.no_vectors,
         cache=args.cache,
+        aligner=tuple(sorted(aligner_settings(args).items())),
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
         memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)

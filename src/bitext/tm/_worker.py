@@ -98,6 +98,7 @@ def _align_one(name: str, data: bytes) -> _Result:
                 src_lang=settings.src_lang,
                 tgt_lang=settings.tgt_lang,
                 segmentation=_STATE["rules"],
+                **dict(settings.aligner),
             )
     except EncoderError:
         raise

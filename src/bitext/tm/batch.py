@@ -50,10 +50,12 @@ class BatchSettings:
     #: On-disk embedding cache file ("" for the default place), None for none; not part
     #: of `identity`: cached vectors are the encoder's own, so results do not change.
     cache: str | None = None
+    #: `AlignConfig` overrides as sorted (field, value) pairs (`align_sentences` options).
+    aligner: tuple[tuple[str, Any], ...] = ()
 
     def identity(self) -> dict[str, Any]:
         """What the stored alignment depends on (the SRX file by content, not by name)."""
-        from bitext.align import AlignConfig
+        from bitext.align import check_options
 
         seg = self.segmentation
         if seg not in ("bitext", "srx"):
@@ -64,7 +66,7 @@ class BatchSettings:
             "encoder": self.encoder or "usem3",
             "src_lang": self.src_lang,
             "tgt_lang": self.tgt_lang,
-            "aligner": asdict(AlignConfig()),
+            "aligner": asdict(check_options(dict(self.aligner))),
         }
 
 
