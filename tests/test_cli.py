@@ -282,6 +282,8 @@ def test_batch_realigns_when_the_aligner_settings_change(sample_path: Path, tmp_
     with TranslationMemory(tm) as memory:
         (first,) = memory.documents()
     assert main(batch) == 0  # the same settings: skipped, the stored record untouched
+    # knn=4.0 is the default knn=4: the same settings too.
+    assert main([*batch, "--set", "knn=4.0"]) == 0
     with TranslationMemory(tm) as memory:
         assert memory.documents() == [first]
     assert main([*batch, "--set", "refine_weight=0"]) == 0

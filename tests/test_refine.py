@@ -35,9 +35,19 @@ def test_clauses_are_cut_after_commas_semicolons_and_colons():
         " I met him:",
         " a boy.",
     ]
-    # Pieces under three characters (quotes aside) stay with the clause before them.
-    assert clauses("甲，乙，丙丁戊。") == ["甲，乙，", "丙丁戊。"]
+    # Pieces under three characters (quotes aside) stay with the clause before them,
+    # or, at the start, with the one after them.
+    assert clauses("我们走吧，好，明天见。") == ["我们走吧，好，", "明天见。"]
+    assert clauses("甲，乙，丙丁戊。") == ["甲，乙，丙丁戊。"]
+    assert clauses("好，我们走吧，明天见。") == ["好，我们走吧，", "明天见。"]
     assert clauses("一句话。") == ["一句话。"]
+    # ASCII commas and colons inside numbers and addresses do not cut.
+    assert clauses("时间是10:30，距离1,000米，见http://x.cn/a，谢谢。") == [
+        "时间是10:30，",
+        "距离1,000米，",
+        "见http://x.cn/a，",
+        "谢谢。",
+    ]
 
 
 def test_a_clause_translated_as_its_own_sentence_joins_its_bead(shared_dir, use_encoder):
@@ -155,3 +165,34 @@ def test_clause_alignment_is_the_best_of_all_monotone_ones():
             assert found == pytest.approx(max(every))
         else:
             assert found == -np.inf
+
+
+def test_a_sentence_of_a_thousand_clauses_is_not_cut(use_encoder):
+    from test_align import CountingEncoder
+
+    # A list joined by 、 with no full stop: its clause alignment would take gigabytes.
+    listing = "、".join(f"第{i}项内容" for i in range(1000)) + "。"
+    zh = ["会议在北京举行。", listing, "会议结束了。"]
+    en = ["The meeting was held in Beijing.", "Items were listed.", "The meeting ended."]
+    counting = CountingEncoder(use_encoder)
+    beads = align_sentences(zh, en, encoder=counting)
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert not any("第5项内容" in t and "第6项" not in t for t in counting.texts)
+
+
+def test_without_length_agreement_clause_pairs_score_their_cosine():
+    import numpy as np
+
+    from bitext.align.refine import _Region
+
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(5, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cut = {0: (vectors[:2], np.array([3.0, 40.0])), 1: (vectors[2:3], np.array([9.0]))}
+    target, chars = vectors[3:], np.array([100.0, 2.0])
+    plain = _Region([(0, 1, 0, 1), (1, 1, 1, 1)], 0, cut, target, chars, None)
+    scaled = _Region([(0, 1, 0, 1), (1, 1, 1, 1)], 0, cut, target, chars, 1.0)
+    run = vectors[0] + vectors[1]
+    cosine = run @ target[1] / np.linalg.norm(run)
+    assert plain.runs[0, 2, 1] == pytest.approx(cosine)
+    assert scaled.runs[0, 2, 1] < plain.runs[0, 2, 1]  # 43 characters against 2

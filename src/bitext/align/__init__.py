@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..lang import joiner
 from ..model import Bead
 from .lexical import LexicalFeatures, lexical_features
+from .options import coerce
 from .passes import align_sides
 from .scoring import Windows
 from .side import Side
@@ -224,14 +225,13 @@ def check_options(options: dict[str, Any]) -> AlignConfig:
 
 def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:
     config = config or AlignConfig()
-    known = {f.name for f in fields(AlignConfig)}
-    unknown = set(options) - known
+    kinds = {f.name: str(f.type) for f in fields(AlignConfig)}
+    unknown = set(options) - set(kinds)
     if unknown:
         raise TypeError(f"unknown alignment option(s): {', '.join(sorted(unknown))}")
-    config = replace(config, **options) if options else config
-    pairing = [(a, b) for a, b in config.bead_types if a >= 1 and b >= 1]
-    if (1, 1) not in pairing or any(a < 0 or b < 0 for a, b in config.bead_types):
-        raise ValueError("bead_types must include (1, 1) and hold only positive sizes")
+    # Every field, not only the options: a config built by hand gets the same checks.
+    values = {**{k: getattr(config, k) for k in kinds}, **options}
+    config = replace(config, **{k: coerce(k, kinds[k], v) for k, v in values.items()})
     if config.knn < 1:
         raise ValueError("knn must be at least 1")
     if config.band_width < 1:

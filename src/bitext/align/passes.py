@@ -118,7 +118,7 @@ def _align(
             gains,
             encoder,
             lambda windows: _embed(windows, margins, encoder),
-            ratio,
+            ratio if config.length_factor else None,
             config.refine_weight,
             config.refine_threshold,
         )

@@ -38,10 +38,17 @@ if TYPE_CHECKING:
     from ..embed import Encoder
     from .gains import BandScorer
 
-#: Most clause-level score a regrouping can gain (seen up to 0.74 on mac-dev):
-#: pairs whose search scores would need more are not cut into clauses.
+#: A cutoff, not a bound (the clause term can in principle gain up to one per
+#: target sentence): pairs whose search scores would need more than this much
+#: clause evidence to change are not cut into clauses. The clause term gained
+#: at most 0.74 on any of mac-dev's pairs; 0.7 instead of 1 lost 0.0015 F1.
 MAX_CLAUSE_GAIN = 1.0
-_CUT = re.compile(r"(?<=[，；：、,;:])")
+#: Regions of more clauses than this are left alone: the clause alignment
+#: keeps (clauses + 1)^2 x target sentences scores (the gold sets' sentence
+#: pairs have at most 26 clauses; a list of a thousand items would take GBs).
+MAX_CLAUSES = 64
+# After Chinese marks always; after ASCII ones unless a digit or "//" follows (10:30, 1,000, http://).
+_CUT = re.compile(r"(?<=[，；：、])|(?<=[,;:])(?![0-9]|//)")
 _QUOTES = "“”\"'‘’「」『』 "
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]  # source ids, target ids
@@ -53,16 +60,23 @@ def clauses(text: str) -> list[str]:
     """The clauses of a sentence, cut after commas, semicolons and colons.
 
     A piece of fewer than three characters besides quotation marks ("好，",
-    "”") stays with the clause before it: alone it embeds as noise.
+    "”") stays with the clause before it (or, first, with the one after it):
+    alone it embeds as noise. ASCII commas and colons inside numbers and
+    addresses (1,000; 10:30; http://) do not cut.
     """
     out: list[str] = []
+    short = ""  # a short first piece waits for the next one
     for part in _CUT.split(text):
         if not part.strip():
             continue
-        if out and len(part.strip(_QUOTES)) < 3:
-            out[-1] += part
+        if len(part.strip(_QUOTES)) < 3:
+            if out:
+                out[-1] += part
+            else:
+                short += part
         else:
-            out.append(part)
+            out.append(short + part)
+            short = ""
     return out or [text]
 
 
@@ -82,7 +96,7 @@ class _Region:
         cut: dict[int, tuple[np.ndarray, np.ndarray]],
         target: np.ndarray,
         target_chars: np.ndarray,
-        ratio: float,
+        ratio: float | None,
     ) -> None:
         (i, _, j, b1), (_, _, _, b2) = path[k], path[k + 1]
         self.k, self.i, self.j, self.t = k, i, j, b1 + b2
@@ -91,7 +105,7 @@ class _Region:
         lengths = np.concatenate([cut[i][1], cut[i + 1][1]])
         self.split = len(cut[i][0])  # clauses of sentence i come first
         self.size = len(vectors)
-        tv, tl = target[j : j + self.t], target_chars[j : j + self.t] * ratio
+        tv, tl = target[j : j + self.t], target_chars[j : j + self.t] * (ratio or 1.0)
         csum = np.concatenate([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0)])
         clen = np.concatenate([[0.0], np.cumsum(lengths)])
         # Run s..e-1 is csum[e] - csum[s]: its dot products and norms come from
@@ -102,11 +116,11 @@ class _Region:
         norms = np.sqrt(np.maximum(sq, 1e-24))[:, :, None]
         cos = (dots[None, :, :] - dots[:, None, :]) / norms
         run_len = np.maximum(clen[None, :] - clen[:, None], 0.0)  # 0 where s >= e: never used
-        self.runs = cos * length_agreement(run_len[:, :, None], tl[None, None, :])
+        self.runs = cos * _agreement(run_len[:, :, None], tl[None, None, :], ratio)
         pairs = tv[:-1] + tv[1:]
         pairs /= np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-12)
         pair_len = tl[:-1] + tl[1:]
-        self.shared = (vectors @ pairs.T) * length_agreement(lengths[:, None], pair_len[None, :])
+        self.shared = (vectors @ pairs.T) * _agreement(lengths[:, None], pair_len[None, :], ratio)
 
     def align(self, c0: int, c1: int, t0: int, t1: int) -> tuple[float, dict]:
         """Best alignment of clauses [c0, c1) to region target sentences [t0, t1), and its moves.
@@ -129,7 +143,11 @@ class _Region:
         return float(best[-1, -1]), back
 
     def reading(self) -> list[Bead] | None:
-        """The beads the clause alignment of the whole region implies (None if none)."""
+        """The beads the clause alignment of the whole region implies (None if it has none).
+
+        Every clause lies in some target sentence's run, so each source sentence
+        keeps at least one target sentence: the result is one bead or two.
+        """
         score, back = self.align(0, self.size, 0, self.t)
         if score == -np.inf:
             return None
@@ -148,8 +166,6 @@ class _Region:
                 groups[-1][1].append(e)
             else:
                 groups.append((set(owners[e]), [e]))
-        if len(set().union(*(g[0] for g in groups))) < 2:
-            return None  # a source sentence with no target sentence: not a regrouping
         return [(tuple(sorted(s)), tuple(t)) for s, t in groups]
 
     def score(self, beads: Sequence[Bead]) -> float:
@@ -168,7 +184,7 @@ def refine(
     gains: np.ndarray,
     encoder: Encoder,
     embed: Embed,
-    ratio: float,
+    ratio: float | None,
     weight: float,
     threshold: float,
 ) -> Path:
@@ -176,6 +192,8 @@ def refine(
 
     `gains` are the search's bead scores over `search.band`; `embed` embeds
     windows for real (as the search does) and says how many were new.
+    `ratio` is the document's source/target character ratio, None where the
+    search uses no length agreement (`AlignConfig.length_factor` off).
     """
     src, tgt = search.src, search.tgt
     if src.texts is None or tgt.texts is None or weight <= 0:
@@ -185,10 +203,12 @@ def refine(
     close = [
         k for k in range(len(path) - 1) if _pairable(path, k) and _best_other(path, k, gain) > floor
     ]
+    pieces = {i: clauses(src.texts[i]) for k in close for i in (path[k][0], path[k][0] + 1)}
+    close = [k for k in close if sum(len(pieces[path[k][0] + d]) for d in (0, 1)) <= MAX_CLAUSES]
     if not close:
         return path
     ids = sorted({path[k][0] + d for k in close for d in (0, 1)})
-    cut = _clause_vectors(ids, src.texts, src.x, encoder)
+    cut = _clause_vectors({i: pieces[i] for i in ids}, src.x, encoder)
     target = tgt.x / np.maximum(np.linalg.norm(tgt.x, axis=1, keepdims=True), 1e-12)
     types = set(search.types)
     proposals = []
@@ -214,6 +234,13 @@ def refine(
         if change > threshold:
             scored.append((change, region.k, new))
     return _apply(path, scored)
+
+
+def _agreement(src_chars: np.ndarray, tgt_chars: np.ndarray, ratio: float | None) -> np.ndarray:
+    """Length agreement as beads get it, or 1 where the search uses none (`ratio` None)."""
+    if ratio is None:
+        return np.ones(np.broadcast_shapes(src_chars.shape, tgt_chars.shape))
+    return length_agreement(src_chars, tgt_chars)
 
 
 def _split(i: int, j: int, first: int, total: int) -> list[Bead]:
@@ -266,10 +293,13 @@ def _best_other(path: Path, k: int, gain: Gain) -> float:
 
 
 def _clause_vectors(
-    ids: Sequence[int], texts: Sequence[str], singles: np.ndarray, encoder: Encoder
+    cut: dict[int, list[str]], singles: np.ndarray, encoder: Encoder
 ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Unit clause vectors and clause lengths of the listed sentences, in one encoder call."""
-    cut = {i: clauses(texts[i]) for i in ids}
+    """Unit clause vectors and clause lengths of sentences cut into clauses, in one encoder call.
+
+    A sentence of one clause keeps its own vector (`singles`).
+    """
+    ids = list(cut)
     wanted = sorted({c for i in ids if len(cut[i]) > 1 for c in cut[i]})
     encoded = np.asarray(encoder.encode(wanted), dtype=np.float32) if wanted else []
     found = dict(zip(wanted, encoded, strict=True))

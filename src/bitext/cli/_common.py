@@ -84,10 +84,11 @@ def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
         except (ValueError, SyntaxError):
             raise InputError(f"--set {item}: {value!r} is not a number or literal") from None
     try:
-        check_options(options)
+        config = check_options(options)
     except (TypeError, ValueError) as exc:
         raise InputError(f"--set: {exc}") from None
-    return options
+    # As checked: 4.0 is knn=4, lists are tuples, so equal settings compare equal.
+    return {key: getattr(config, key) for key in options}
 
 
 def pipeline_encoder(args: argparse.Namespace) -> Any:
