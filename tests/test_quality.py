@@ -1,7 +1,7 @@
 """Alignment accuracy on whole gold sets with the default offline encoder: regression guards.
 
 The measured numbers and the command that produced them are in docs/benchmarks.md
-(mac-dev 0.936 strict F1 / 0.998 lax, paramed 0.994); these bounds sit just below them so
+(mac-dev 0.940 strict F1 / 0.999 lax, paramed 0.994); these bounds sit just below them so
 that a change that costs accuracy fails here before it lands.
 """
 
@@ -16,7 +16,7 @@ from bitext.evaluate import load_gold_set
 
 
 @pytest.mark.parametrize(
-    ("name", "strict", "lax"), [("mac-dev", 0.93, 0.997), ("paramed", 0.992, 0.999)]
+    ("name", "strict", "lax"), [("mac-dev", 0.935, 0.997), ("paramed", 0.992, 0.999)]
 )
 def test_gold_set_accuracy(shared_dir: Path, memo_encoder, name: str, strict: float, lax: float):
     docs = load_gold_set(shared_dir / "eval" / name)
