@@ -1,0 +1,101 @@
+"""READ stage, structures that hide or leak text (issue 16): raw-text HTML elements,
+Word text boxes and notes, Unicode paragraph separators, stray BOMs and UTF-32,
+template and Strict Word files.
+
+Inputs are built here from the bundled sample's real lines; expected texts are
+those lines (or Python's codecs), never the reader's own output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+import bitext
+from bitext.errors import InputError
+from bitext.read import decode, read, read_bytes, read_text
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+@pytest.fixture(scope="module")
+def lines(sample_path: Path) -> tuple[list[str], list[str]]:
+    """The sample's Chinese and English lines, pinyin debris and all (they are real text)."""
+    text = sample_path.read_text(encoding="utf-8")
+    all_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    zh = [ln for ln in all_lines if len(HAN.findall(ln)) > 20]
+    en = [ln for ln in all_lines if not HAN.search(ln) and len(ln) > 40]
+    assert len(zh) >= 6 and len(en) >= 6
+    return zh, en
+
+
+# --- item 3: raw-text HTML elements ------------------------------------------------------
+
+
+@pytest.mark.parametrize("element", ["noframes", "noembed"])
+def test_html_fallback_markup_is_not_read(element: str, lines) -> None:
+    zh, en = lines
+    page = (
+        f"<!DOCTYPE html><html><body><p>{zh[0]}</p>"
+        f"<{element}><p>您的浏览器不支援<b>框架</b>。</p></{element}>"
+        f"<p>{en[0]}</p></body></html>"
+    )
+    doc = read_bytes(page.encode("utf-8"), format="html")
+    assert [p.text for p in doc.paragraphs] == [zh[0], en[0]]
+
+
+@pytest.mark.parametrize("element", ["xmp", "plaintext"])
+def test_html_shown_raw_text_is_read_without_its_tags(element: str, lines) -> None:
+    zh, en = lines
+    close = "" if element == "plaintext" else f"</{element}>"  # plaintext never ends
+    page = (
+        f"<html><body><p>{en[0]}</p>"
+        f"<{element}><p>{zh[1]}</p>\n<b>{zh[2]}</b> <i>{en[1]}</i>{close}</body></html>"
+    )
+    doc = read_bytes(page.encode("utf-8"), format="html")
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == [en[0], zh[1], f"{zh[2]} {en[1]}"]
+    assert not TAG.search(doc.text)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<template><p>模板里的文字。</p></template>",
+        '<iframe srcdoc="&lt;p&gt;内嵌页面&lt;/p&gt;">您的浏览器不支援<b>框架</b>。</iframe>',
+        '<object data="movie.swf">请安装<b>插件</b>。</object>',
+        "<noscript><p>请启用<b>脚本</b>。</p></noscript>",
+        "<textarea>表单<b>默认</b>文字</textarea>",
+    ],
+)
+def test_html_hidden_and_fallback_content_stays_out(markup: str, lines) -> None:
+    zh, en = lines
+    page = f"<html><head><title>标题</title></head><body><p>{zh[0]}</p>{markup}<p>{en[0]}</p>"
+    doc = read_bytes(page.encode("utf-8"), format="html")
+    assert [p.text for p in doc.paragraphs] == [zh[0], en[0]]
+
+
+def test_html_page_with_noframes_aligns_without_markup_in_any_unit(
+    lines, tmp_path: Path, use_encoder
+) -> None:
+    zh, en = lines
+    body = "".join(f"<p>{z}</p>" for z in zh[:4]) + "".join(f"<p>{e}</p>" for e in en[:4])
+    page = (
+        "<html><frameset><frame src='a.html'></frameset>"
+        f"<noframes><body><p>您的浏览器不支援<b>框架</b>。</p></body></noframes>"
+        f"<body>{body}</body></html>"
+    )
+    path = tmp_path / "frames.html"
+    path.write_text(page, encoding="utf-8")
+    alignment = bitext.align_document(path, encoder=use_encoder)
+    texts = [s.text for s in (*alignment.src, *alignment.tgt)]
+    assert not any(TAG.search(t) or "框架" in t for t in texts)
+    assert len(alignment.beads) >= 4
