@@ -99,3 +99,50 @@ def test_html_page_with_noframes_aligns_without_markup_in_any_unit(
     texts = [s.text for s in (*alignment.src, *alignment.tgt)]
     assert not any(TAG.search(t) or "框架" in t for t in texts)
     assert len(alignment.beads) >= 4
+
+
+# --- item 8: Unicode paragraph separators ---------------------------------------------------
+
+SEPARATORS = {"U+2029": "\u2029", "NEL": "\x85", "form feed": "\x0c", "U+2028": "\u2028"}
+
+
+@pytest.mark.parametrize("sep", SEPARATORS.values(), ids=SEPARATORS.keys())
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
+def test_text_separators_end_paragraphs(sep: str, codec: str, lines) -> None:
+    zh, en = lines
+    wanted = [*zh[:3], *en[:3]]
+    # Each separator alone, and after a space and a newline (a page break on its own line).
+    text = sep.join(wanted[:3]) + f" {sep}\n" + sep.join(wanted[3:])
+    doc = read_bytes(text.encode(codec), format="txt")
+    assert [p.text for p in doc.paragraphs] == wanted
+    assert all(doc.text[p.start : p.end] == p.text for p in doc.paragraphs)
+    assert read_text(text).text == doc.text == text
+
+
+@pytest.mark.parametrize("sep", ["\u2029", "\u2028"])
+def test_separators_inside_html_and_docx_text_end_paragraphs(sep: str, lines) -> None:
+    zh, en = lines
+    page = f"<html><body><p>{zh[0]}{sep}{en[0]}</p></body></html>"
+    assert [p.text for p in read_bytes(page.encode(), format="html").paragraphs] == [zh[0], en[0]]
+    word = docx.Document()
+    word.add_paragraph(f"{zh[1]}{sep}{en[1]}")
+    data = io.BytesIO()
+    word.save(data)
+    paragraphs = read_bytes(data.getvalue(), format="docx").paragraphs
+    assert [p.text for p in paragraphs] == [zh[1], en[1]]
+
+
+def test_text_with_paragraph_separators_aligns_with_exact_offsets(
+    lines, tmp_path: Path, use_encoder
+) -> None:
+    zh, en = lines
+    path = tmp_path / "separated.txt"
+    path.write_text("\u2029".join([*zh[:5], *en[:5]]), encoding="utf-8")
+    alignment = bitext.align_document(path, encoder=use_encoder, zh_script="keep")
+    text = alignment.document.text
+    assert len(alignment.beads) >= 5
+    for s in (*alignment.src, *alignment.tgt):
+        raw = text[s.start : s.end]
+        # A sentence's input span lies within one paragraph and starts and ends where it does.
+        assert "\u2029" not in raw
+        assert raw[:2] == s.text[:2] and raw[-1] in s.text[-2:] + "，,"
