@@ -146,3 +146,42 @@ def test_text_with_paragraph_separators_aligns_with_exact_offsets(
         # A sentence's input span lies within one paragraph and starts and ends where it does.
         assert "\u2029" not in raw
         assert raw[:2] == s.text[:2] and raw[-1] in s.text[-2:] + "，,"
+
+
+# --- item 10: a stray UTF-16 BOM before UTF-8; UTF-32 without BOM ----------------------------
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE], ids=["LE", "BE"])
+@pytest.mark.parametrize("tail", ["", "。"], ids=["even", "odd"])  # 。 is 3 bytes: odd length
+def test_utf8_behind_a_stray_utf16_bom_is_read_as_utf8(
+    bom: bytes, tail: str, sample_path: Path, tmp_path: Path
+) -> None:
+    text = sample_path.read_text(encoding="utf-8") + tail
+    path = tmp_path / "stray-bom.txt"
+    path.write_bytes(bom + text.encode("utf-8"))
+    doc = read(path)
+    assert (doc.text, doc.encoding) == (text, "utf-8")
+
+
+def test_real_utf16_and_undecodable_rest_keep_their_meaning(sample_path: Path) -> None:
+    text = sample_path.read_text(encoding="utf-8")
+    assert decode(text.encode("utf-16")) == (text, "utf-16")
+    # GBK behind the BOM is not UTF-8 either: the UTF-16 error stands.
+    with pytest.raises(InputError, match=r"x\.txt: invalid utf-16 data at byte"):
+        decode(codecs.BOM_UTF16_LE + text.encode("gb18030") + b"x", source="x.txt")
+
+
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be"])
+def test_utf32_without_bom_is_decoded(codec: str, sample_path: Path, tmp_path: Path) -> None:
+    text = sample_path.read_text(encoding="utf-8")
+    path = tmp_path / "utf32.txt"
+    path.write_bytes(text.encode(codec))
+    doc = read(path)
+    assert (doc.text, doc.encoding) == (text, codec)
+    assert len(doc.paragraphs) == len([ln for ln in text.splitlines() if ln.strip()])
+
+
+def test_integers_that_look_like_utf32_are_still_binary() -> None:
+    data = b"".join(n.to_bytes(4, "little") for n in range(256))
+    with pytest.raises(InputError, match="binary file"):
+        decode(data)
