@@ -35,6 +35,10 @@ _SUFFIX_FORMATS = {
     ".txt": "txt",
     ".text": "txt",
     ".docx": "docx",
+    # The same WordprocessingML in a macro-enabled document or a template (see _docx).
+    ".docm": "docx",
+    ".dotx": "docx",
+    ".dotm": "docx",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
@@ -49,7 +53,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def read(path: str | os.PathLike[str]) -> Document:
     """Read a file into a `Document`, choosing the reader by suffix.
 
-    ``.txt``/``.text`` are read as text, ``.docx`` as Word, ``.html``/``.htm``/
+    ``.txt``/``.text`` are read as text, ``.docx`` (and ``.docm``, ``.dotx``,
+    ``.dotm``) as Word, ``.html``/``.htm``/
     ``.xhtml`` as HTML; any other suffix is sniffed from the content.
     Raises InputError (one line, naming the file) when the file is missing,
     unreadable, empty, binary, too large or malformed.

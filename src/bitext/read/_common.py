@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from bitext.errors import InputError
 from bitext.model import Document, Paragraph
 
-
 #: What ends a paragraph besides ``\n``: the paragraph separator U+2029 (Word and
 #: InDesign exports), NEL U+0085 (EBCDIC-born text), form feed (a page break in
 #: text exports) and the line separator U+2028, which ends a line as ``<br>`` or
