@@ -460,3 +460,33 @@ def test_entity_expansion_in_a_notes_part_is_refused(lines) -> None:
     # libxml2 stops the amplification; bitext says so in one line instead of expanding it.
     with pytest.raises(InputError, match=r"^<bytes>: not a valid \.docx \([^\n]*\)$"):
         read_bytes(_replaced(data, {"word/footnotes.xml": notes.encode()}), format="docx")
+
+
+# --- item 9: bidi controls and emoji sequences reach the TMX as they should ----------------
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_tmx_segments_keep_emoji_sequences_and_no_bidi_control(lines, tmp_path: Path) -> None:
+    zh, en = lines
+    zh_lines = [f"{zh[0][:30]}{FAMILY}{zh[0][30:]}", f"{zh[1][:20]}\u202e{zh[1][20:]}", *zh[2:5]]
+    en_lines = [f"{en[0][:40]} {FAMILY} {en[0][40:]}", f"\u2067{en[1]}\u2069", *en[2:5]]
+    (tmp_path / "odd.txt").write_text("\n".join([*zh_lines, "", *en_lines]), encoding="utf-8")
+    run = subprocess.run(
+        [*command(), "align", "odd.txt", "-o", "odd.tmx"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    tmx = etree.parse(str(tmp_path / "odd.tmx"))
+    segs = ["".join(seg.itertext()) for seg in tmx.iter("seg")]
+    assert sum(FAMILY in seg for seg in segs) == 2  # one in each language, whole
+    assert not any(set(BIDI_CONTROLS) & set(seg) for seg in segs)
+    flagged = [
+        tu
+        for tu in tmx.iter("tu")
+        if any("bidi-control" in (p.text or "") for p in tu.iter("prop"))
+    ]
+    assert flagged and any(en[1][:30] in "".join(tu.itertext()) for tu in flagged)
