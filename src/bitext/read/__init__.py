@@ -1,8 +1,9 @@
-"""READ stage: a .txt, .html or .docx file (or bytes, or a str) to a `Document`.
+"""READ stage: a .txt, .html or Word file (or bytes, or a str) to a `Document`.
 
 `Document.text` is what later stages index into: the decoded text with line
-endings made ``\\n`` (txt), or the extracted paragraphs joined by ``\\n``
-(html, docx). Every paragraph satisfies
+endings made ``\\n`` (txt; U+2029, U+2028, NEL and form feed also end a
+paragraph, and stay in the text), or the extracted paragraphs joined by
+``\\n`` (html, docx). Every paragraph satisfies
 ``document.text[p.start:p.end] == p.text``.
 """
 
