@@ -165,6 +165,18 @@ BACKGROUND: dict[str, Callable[[Path], Run]] = {
     "stray_nul": _align_file("stray_nul.txt"),
     "control_chars": _align_file("control_chars.txt"),
     "char_refs": _align_file("char_refs.html"),
+    **{
+        name.partition(".")[0]: _align_file(name)
+        for name in (
+            "stray_utf16_bom.txt",
+            "utf32_no_bom.txt",
+            "paragraph_separators.txt",
+            "bidi_emoji.txt",
+            "fallback_markup.html",
+            "text_box.docx",
+            "macro_enabled.docm",
+        )
+    },
 }
 
 
@@ -405,6 +417,40 @@ def test_junk_characters_are_cleaned_and_the_rest_kept(
     written = (run.folder / "out.tmx").read_text(encoding="utf-8")
     assert not [c for c in JUNK if c in written]
     assert len(run.listing()) == 2  # the input and out.tmx: no temporary file left
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize(
+    ("key", "pairs"),
+    [
+        ("stray_utf16_bom", list(zip(ZH, EN, strict=True))),
+        ("utf32_no_bom", list(zip(ZH, EN, strict=True))),
+        ("paragraph_separators", list(zip(ZH, EN, strict=True))),
+        ("fallback_markup", list(zip(ZH, EN, strict=True))),
+        ("text_box", list(zip(ZH, EN, strict=True))),
+        ("macro_enabled", list(zip(ZH, EN, strict=True))),
+        # The bidi controls gone, the emoji family one sequence.
+        (
+            "bidi_emoji",
+            list(zip((*ZH[:2], ZH[2].replace("起点", f"起点{FAMILY}")), EN, strict=True)),
+        ),
+    ],
+)
+def test_structures_and_encodings_are_read_whole(
+    background: Background, key: str, pairs: list[tuple[str, str]]
+):
+    run = background.result(key)
+    assert run.code == 0, run.err
+    assert run.err.endswith("\nwrote out.tmx: 3 translation units from 1 file(s)\n")
+    assert run.units() == pairs  # validated against the TMX DTD on the way
+    written = (run.folder / "out.tmx").read_text(encoding="utf-8")
+    assert not set(BIDI_CONTROLS) & set(written)
+    if key == "bidi_emoji":  # the one unit whose sentences held controls says so
+        flagged = [tu for tu in written.split("<tu ")[1:] if "bidi-control" in tu]
+        assert len(flagged) == 1 and "管洪" in flagged[0] and "Guan Hong" in flagged[0]
 
 
 def test_lone_surrogates_from_the_api_become_flagged_replacement_characters():

@@ -2,8 +2,11 @@
 
 Seeds, all made here: a TMX written by bitext; a hand-written TMX 1.1 with inline
 codes, props, notes and a <ude>; the same in UTF-16; a .docx made with
-python-docx (heading, runs, a line break, a tab, a table); an HTML page in UTF-8
-(ruby, <pre>, a table, a script, a comment) and one in GB2312 declared by <meta>.
+python-docx (heading, runs, a line break, a tab, a table, a text box with its VML
+fallback, a footnote); an HTML page in UTF-8 (ruby, <pre>, a table, a script, a
+comment, <noframes>, <xmp>) and one in GB2312 declared by <meta>; plain text in
+UTF-8 behind a stray UTF-16 BOM, in UTF-32 without BOM and with paragraph
+separators, bidi controls and an emoji ZWJ sequence.
 
 Mutations, drawn by hypothesis (derandomized, so CI replays the same inputs):
 bit flips, overwritten, inserted, deleted and duplicated bytes, truncation, and
@@ -35,6 +38,7 @@ import docx
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from bitext import Alignment, Bead, Sentence, normalize, read_bytes, split_languages, tmx
 from bitext import tmx_bytes as export_tmx
@@ -73,7 +77,9 @@ HTML_UTF8 = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>T</title>
 <p>会议在<ruby>重<rt>chóng</rt>庆</ruby>举行。<br>第二行</p><script>var x = "<p>";</script>
 <pre>line one
 line two</pre><table><tr><td>表格</td><td>Table</td></tr></table>
-<p>The meeting was held in Chongqing.<!-- c --> It ended.</p></body></html>"""
+<p>The meeting was held in Chongqing.<!-- c --> It ended.</p>
+<noframes><p>您的浏览器不支援<b>框架</b>。</p></noframes>
+<xmp><b>代码</b> code</xmp></body></html>"""
 
 HTML_GB = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 </head><body><div>会议在重庆举行。</div><div>The meeting was held.</div></body></html>"""
@@ -95,6 +101,25 @@ def tmx_seeds() -> tuple[bytes, ...]:
     return ours, TMX_11.encode(), utf16
 
 
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_BOX = (
+    f'<w:r {_W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"><w:footnoteReference w:id="1"/>'
+    '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+    "<w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+    "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r>"
+    "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+_FOOTNOTES = (
+    f'<w:footnotes {_W_NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/>'
+    '</w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>脚注 Footnote.</w:t></w:r>'
+    "</w:p></w:footnote></w:footnotes>"
+)
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
 @cache
 def docx_seed() -> bytes:
     word = docx.Document()
@@ -103,13 +128,44 @@ def docx_seed() -> bytes:
     p.add_run("借船出海").bold = True
     p.add_run().add_break()
     p.add_run("第二行\tTab")
+    p._p.append(etree.fromstring(_BOX))
     word.add_paragraph("The meeting was held in Chongqing. It ended at 5 p.m.")
     table = word.add_table(rows=2, cols=2)
     for (r, c), text in {(0, 0): "表格", (0, 1): "Table", (1, 0): "第二", (1, 1): "Two"}.items():
         table.cell(r, c).text = text
     buffer = io.BytesIO()
     word.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members["word/footnotes.xml"] = _FOOTNOTES.encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/word/footnotes.xml" ContentType="{_CT}"/></Types>'.encode(),
+    )
+    rels = "word/_rels/document.xml.rels"
+    members[rels] = members[rels].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdFn" Type="{_REL}" Target="footnotes.xml"/></Relationships>'.encode(),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+@cache
+def text_seeds() -> tuple[bytes, ...]:
+    text = (
+        "重庆日报\u2029会议在重庆举行。\x85他说\u202e好。\x0c全家\U0001f468\u200d\U0001f469出游。\n"
+        "The meeting\u2028was held.\u2066 It ended.\u2069\r\n"
+    )
+    return (
+        b"\xff\xfe" + text.encode("utf-8"),
+        text.encode("utf-32-le"),
+        text.encode("utf-32-be"),
+        text.encode("utf-16"),
+    )
 
 
 @cache
@@ -131,6 +187,8 @@ TOKENS: tuple[bytes, ...] = (
     b"<meta charset=utf-16>", b'<meta charset="uu">', b"<meta charset=unicode_escape>",
     b"\\ud800", b"<ruby>", b"<pre>", b"</pre>", b"<p>", b"<br>", b"<rt>", b'<e">',
     b"<div>" * 300, b"<b>" * 3000, b"\xe3\x80\x82", b"?", b"\xef\xbf\xbd",
+    b"\xe2\x80\xa9", b"\xe2\x80\xa8", b"\xc2\x85", b"\x0c", b"\xe2\x80\xae", b"\xe2\x81\xa6",
+    b"\xe2\x80\x8d", b"\xfe\xff", b"\x00\x00\x00", b"<xmp>", b"<plaintext>", b"<noframes>",
 )  # fmt: skip
 # Well-formed pieces, grafted between two tags: the file stays parseable more often
 # and the code after the parser gets exercised.
@@ -159,11 +217,20 @@ WORDML_GRAFTS: tuple[bytes, ...] = (
     b"<w:customXml><w:p/></w:customXml>",
     b"<x:y/>",
     b"&#13;",
+    b"<w:footnoteReference w:id='1'/>",
+    b"<w:endnoteReference w:id='9'/>",
+    b"<w:txbxContent><w:p><w:r><w:t>box</w:t></w:r></w:p></w:txbxContent>",
+    b"<mc:AlternateContent><mc:Fallback><w:pict><w:txbxContent><w:p/></w:txbxContent></w:pict>"
+    b"</mc:Fallback></mc:AlternateContent>",
+    b"<w:drawing><w:txbxContent><w:txbxContent><w:p/></w:txbxContent></w:txbxContent></w:drawing>",
+    b"<w:footnote w:id='1'><w:p><w:r><w:footnoteReference w:id='1'/></w:r></w:p></w:footnote>",
 )
 HTML_GRAFTS: tuple[bytes, ...] = (
     b"<ruby>\xe9\x87\x8d<rt>ch\xc3\xb3ng</rt></ruby>", b"<table><tr><td>x</td></tr></table>",
     b"<br/>", b"<pre>a\nb</pre>", b"<p>\xe6\x97\xa5?q\xc7\x90ng)</p>", b"<!-- c -->",
     b"<?pi x?>", b"<svg><p>s</p></svg>", b"<o:p>o</o:p>", b"<script>x</script>", b"&nbsp;",
+    b"<noframes><p>f</p></noframes>", b"<noembed>e</noembed>", b"<xmp><xmp>x</xmp></xmp>",
+    b"<plaintext><p>p</p>", b"<xmp>\xe2\x80\xa9</xmp>",
 )  # fmt: skip
 
 _pos = st.integers(0, 1 << 20)
@@ -192,6 +259,7 @@ def graft_ops(grafts: tuple[bytes, ...]) -> st.SearchStrategy[list[tuple]]:
 
 MEMBERS = (
     "word/document.xml",
+    "word/footnotes.xml",
     "[Content_Types].xml",
     "_rels/.rels",
     "word/_rels/document.xml.rels",
@@ -351,6 +419,12 @@ def test_docx_reader_survives_grafted_wordml(ops: list) -> None:
 @given(byte_ops)
 def test_docx_reader_survives_damaged_archive(ops: list) -> None:
     event(check_document(mutate(docx_seed(), ops), "docx"))
+
+
+@fuzz(1500)
+@given(st.integers(0, 3), byte_ops)
+def test_text_reader_reads_or_refuses(seed: int, ops: list) -> None:
+    event(check_document(mutate(text_seeds()[seed], ops), "txt"))
 
 
 @fuzz(1000)

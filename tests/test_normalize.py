@@ -467,3 +467,46 @@ def test_idempotent_on_tricky_text(raw: str):
     for script in ("simplified", "traditional", "keep"):
         once = normalize_paragraph(para(raw), zh_script=script)
         assert normalize_paragraph(once, zh_script=script) == once
+
+
+# --- bidi controls and emoji sequences (issue 16) -------------------------------------
+
+# Written out: the embeddings and overrides, the isolates.
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+@pytest.mark.parametrize("ch", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_bidi_controls_are_dropped_and_flag_their_sentence(ch: str):
+    text = f"他说{ch}这是假的。他笑了。Then {ch}he left."
+    out = normalize_paragraph(para(text), zh_script="keep")
+    assert out.text == "他说这是假的。他笑了。Then he left."
+    assert out.origin == tuple(i for i in range(len(text) + 1) if text[i : i + 1] != ch)
+    assert [(d.start, d.end, d.raw, d.kind) for d in out.damage] == [
+        (2, 2, ch, "bidi-control"),
+        (16, 16, ch, "bidi-control"),
+    ]
+    flags = [s.flags for s in segment([out], "zh")]
+    assert flags == [("bidi-control",), (), ("bidi-control",)]
+    # Normalizing again keeps the flag.
+    assert normalize_paragraph(out, zh_script="keep").damage == out.damage
+
+
+@pytest.mark.parametrize("ch", ["\u200e", "\u200f", "\u061c"])
+def test_bidi_marks_are_dropped_quietly(ch: str):
+    out = normalize_paragraph(para(f"重庆{ch}日报 Chongqing{ch} Daily"), zh_script="keep")
+    assert (out.text, out.damage) == ("重庆日报 Chongqing Daily", ())
+
+
+@pytest.mark.parametrize(
+    "emoji",
+    [
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # family: man, woman, girl
+        "\U0001f3f3\ufe0f\u200d\U0001f308",  # rainbow flag (white flag, VS16, rainbow)
+        "\U0001f469\U0001f3fd\u200d\U0001f4bb",  # woman technologist, skin tone
+        "\u2764\ufe0f\u200d\U0001f525",  # heart on fire
+    ],
+)
+def test_zero_width_joiner_inside_an_emoji_sequence_is_kept(emoji: str):
+    assert normalize_text(f"全家{emoji}出游。") == f"全家{emoji}出游。"
+    # Elsewhere it is still removed: between letters, Han, or an emoji and a letter.
+    assert normalize_text(f"a\u200db 中\u200d文 {emoji}\u200dx") == f"ab 中文 {emoji}x"

@@ -55,9 +55,9 @@ from bitext import (
 )
 from bitext.errors import InputError
 from bitext.export.tmx import clean_xml_text
-from bitext.model import Paragraph
+from bitext.model import FLAG_BIDI, FLAG_DAMAGED, Paragraph
 from bitext.normalize import normalize_paragraph
-from bitext.normalize.chars import INVISIBLE
+from bitext.normalize.chars import BIDI_CONTROLS, INVISIBLE, ZWJ, joins_emoji
 from bitext.pipeline import sentence_sides
 from bitext.segment.srx import default_rules
 from bitext.tmx import TMXDocument, TranslationUnit, Variant
@@ -78,6 +78,13 @@ _MARKS = [*",;:?!.。！？．，、；：“”\"'()（）《》…—-", "..."
 _SPACES = [*" \t\u00a0\u3000\u2009\u200b\ufeff\u00ad\u200d"]
 # Letters and marks that NFC composes, folds or leaves for damage detection.
 _ODD = [*"ＡＢａ０１\u0301\ufffd\u212b", "e\u0301", "\u1100\u1161", "\u0b47\u0b3e"]
+# Bidi controls and marks, and emoji ZWJ sequences (a family; a rainbow flag) with their parts.
+_BIDI = [*BIDI_CONTROLS, "\u200e", "\u200f", "\u061c"]
+_EMOJI = [
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "\U0001f468",
+]
 _WORDS = ["The", "said", "Mr.", "U.S.", "3.5", "Co.,", "Ltd.", "he", "Why", "not", "Chongqing"]
 _piece = st.one_of(
     # Lists, not st.text: hypothesis 6.155 fails shrinking text drawn from sampled_from.
@@ -86,7 +93,7 @@ _piece = st.one_of(
     st.sampled_from(_PINYIN).map(lambda s: f"({s})"),  # annotation debris
     st.sampled_from(_PINYIN).map(lambda s: f"?{s})"),  # orphan reading of a lost character
     st.sampled_from(_PINYIN + _WORDS),
-    st.sampled_from(_MARKS + _SPACES + _ODD),
+    st.sampled_from(_MARKS + _SPACES + _ODD + _BIDI + _EMOJI),
     st.characters(exclude_categories=["Cs"]),
 )
 rich_text = st.lists(_piece, max_size=30).map("".join)
@@ -96,7 +103,7 @@ documents = st.tuples(lines, st.sampled_from(["\n", "\r\n", "\n\n"])).map(lambda
 # --- the oracle for letters and digits ----------------------------------------------------------
 
 _HAN_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_IGNORABLE = "\\s" + "".join(INVISIBLE)
+_IGNORABLE = "\\s" + "".join(INVISIBLE | BIDI_CONTROLS)
 _LATIN = "A-Za-zＡ-Ｚａ-ｚ\u00c0-\u024f\u0300-\u036f'’-"
 _ANNOTATION = rf"(?:[{_IGNORABLE}]*[(（][{_IGNORABLE}{_LATIN}]*[)）])+"
 _AFTER_HAN = re.compile(rf"(?<=[{_HAN_CLASS}]){_ANNOTATION}")
@@ -151,9 +158,15 @@ def test_normalize_keeps_origin_exact_and_is_idempotent(text: str, script: str) 
     assert unicodedata.is_normalized("NFC", n.text)
     assert n.text == n.text.strip(" ") and "  " not in n.text
     assert not any(ch.isspace() and ch != " " for ch in n.text)
-    assert not INVISIBLE & set(n.text)
+    assert not (INVISIBLE - {ZWJ}) & set(n.text) and not BIDI_CONTROLS & set(n.text)
+    # A zero-width joiner survives only inside an emoji sequence.
+    assert all(joins_emoji(n.text, i) for i, ch in enumerate(n.text) if ch == ZWJ)
     for d in n.damage:
-        assert 0 <= d.start < d.end <= len(n.text)
+        if d.kind == FLAG_BIDI:  # removed controls: an empty span where they stood
+            assert 0 <= d.start == d.end <= len(n.text) and set(d.raw) <= BIDI_CONTROLS
+            assert d.raw in text[: origin[d.start] - p.start]
+            continue
+        assert d.kind == FLAG_DAMAGED and 0 <= d.start < d.end <= len(n.text)
         assert text.startswith(d.raw, origin[d.start] - p.start)  # raw is the input there
     assert normalize_paragraph(n, zh_script=script).text == n.text
 
@@ -247,6 +260,10 @@ def test_sentences_give_back_every_paragraph(text: str, script: str, srx: bool) 
         sentences = sentence_sides(blocks, lang, rules)
         for p in (p for b in blocks for p in b.paragraphs if p.lang in (lang, None)):
             _check_paragraph(p, [s for s in sentences if s.paragraph == p.id])
+        for s in sentences:
+            # No bidi control reaches a sentence; one removed from inside it flags it.
+            assert not BIDI_CONTROLS & set(s.text)
+            assert FLAG_BIDI in s.flags or not BIDI_CONTROLS & set(doc.text[s.start : s.end])
 
 
 # --- readers keep every paragraph ---------------------------------------------------------------

@@ -21,6 +21,8 @@ from bitext.lang import joiner
 FLAG_DAMAGED = "encoding-damage"
 #: Flag: a damaged span was repaired from surviving evidence (pinyin, context).
 FLAG_REPAIRED = "encoding-repaired"
+#: Flag: bidirectional overrides, embeddings or isolates (U+202E...) were removed here.
+FLAG_BIDI = "bidi-control"
 
 ZH = "zh"
 EN = "en"
@@ -28,17 +30,20 @@ EN = "en"
 
 @dataclass(frozen=True, slots=True)
 class Damage:
-    """A span of `Paragraph.text` that encoding damage touched.
+    """A span of `Paragraph.text` that encoding damage (or another flagged change) touched.
 
     `start`/`end` index the normalized paragraph text; `raw` is what the input
     held there and `repaired` says whether the span was reconstructed (its text
-    is then a best guess, still worth a translator's look).
+    is then a best guess, still worth a translator's look). `kind` is the flag
+    a sentence touching the span carries: `FLAG_DAMAGED`, or `FLAG_BIDI` for
+    removed bidi controls, an empty span (``start == end``) where they stood.
     """
 
     start: int
     end: int
     raw: str
     repaired: bool = False
+    kind: str = FLAG_DAMAGED
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,13 @@
 `normalize` returns a new `Document` whose paragraphs went through
 `normalize_paragraph`, in this order:
 
-1. Unicode: NFC, invisible characters dropped (zero-width, BOM, soft hyphen),
+1. Unicode: NFC, invisible characters dropped (zero-width, BOM, soft hyphen,
+   bidi marks; a zero-width joiner inside an emoji sequence is kept),
    control characters but tab and line breaks dropped (C0, DEL, C1) and so
-   are noncharacters (U+FFFE, U+FFFF, ...), fullwidth letters/digits folded
-   to ASCII, every kind of space made U+0020.
+   are noncharacters (U+FFFE, U+FFFF, ...), bidi embeddings, overrides and
+   isolates dropped and flagged (`FLAG_BIDI`, an empty `Damage` span where
+   they stood), fullwidth letters/digits folded to ASCII, every kind of space
+   made U+0020.
 2. Encoding damage found, flagged as `Damage` and repaired where evidence
    allows (see `bitext.normalize.damage`).
 3. Pinyin annotations after Han characters removed (``落實(shí)`` → ``落實``).

@@ -13,26 +13,31 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from bitext.model import Damage, Paragraph
+from bitext.model import FLAG_DAMAGED, Damage, Paragraph
 
 
 class Label:
     """Identity of one damaged span; characters sharing a label form one `Damage`.
 
     Compared by identity on purpose: two adjacent damaged spans with the same
-    text must stay two spans.
+    text must stay two spans. `kind` is the `Damage.kind` (the sentence flag).
     """
 
-    __slots__ = ("raw", "repaired")
+    __slots__ = ("kind", "raw", "repaired")
 
-    def __init__(self, raw: str, repaired: bool) -> None:
+    def __init__(self, raw: str, repaired: bool, kind: str = FLAG_DAMAGED) -> None:
         self.raw = raw
         self.repaired = repaired
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace `text[start:end]` by `new`; `label`, when given, marks the new characters."""
+    """Replace `text[start:end]` by `new`; `label`, when given, marks the new characters.
+
+    A labelled deletion (`new` empty) leaves its label at the point where the
+    deleted text stood: a flagged removal, an empty `Damage` span.
+    """
 
     start: int
     end: int
@@ -45,23 +50,31 @@ class Tracked:
     """Current text plus, per character, its input offset and its damage label.
 
     `pos` has one more entry than `text`: the input offset of the end.
-    `source` is the input paragraph text the offsets index.
+    `source` is the input paragraph text the offsets index. `points` are the
+    flagged removals, each an offset into `text` and its label, in order.
     """
 
     text: str
     pos: tuple[int, ...]
     labels: tuple[Label | None, ...]
     source: str
+    points: tuple[tuple[int, Label], ...] = ()
 
     @classmethod
     def from_paragraph(cls, p: Paragraph) -> Tracked:
         """Start tracking `p.text`; damage already recorded on `p` is kept."""
         labels: list[Label | None] = [None] * len(p.text)
+        points: list[tuple[int, Label]] = []
         for d in p.damage:
-            label = Label(d.raw, d.repaired)
+            label = Label(d.raw, d.repaired, d.kind)
+            if d.start == d.end:
+                points.append((min(max(d.start, 0), len(p.text)), label))
             for i in range(max(d.start, 0), min(d.end, len(p.text))):
                 labels[i] = label
-        return cls(p.text, tuple(range(len(p.text) + 1)), tuple(labels), p.text)
+        n = len(p.text)
+        return cls(
+            p.text, tuple(range(n + 1)), tuple(labels), p.text, tuple(sorted(points, key=_at))
+        )
 
     def raw(self, start: int, end: int) -> str:
         """The input text that `text[start:end]` came from, removed debris included."""
@@ -77,13 +90,20 @@ class Tracked:
         text: list[str] = []
         pos: list[int] = []
         labels: list[Label | None] = []
+        # Where each old offset lands in the new text, for the flagged removals.
+        moved: list[int] = []
+        removed: list[tuple[int, Label]] = []
         cur = 0
         for e in sorted(edits, key=lambda e: (e.start, e.end)):
             if e.start < cur:
                 raise ValueError(f"overlapping edits at {e.start} in {self.text[:40]!r}")
             text.append(self.text[cur : e.start])
+            moved.extend(range(len(pos), len(pos) + e.start - cur))
             pos.extend(self.pos[cur : e.start])
             labels.extend(self.labels[cur : e.start])
+            moved.extend([len(pos)] * (e.end - e.start))
+            if e.label is not None and not e.new:
+                removed.append((len(pos), e.label))
             span, n = e.end - e.start, len(e.new)
             text.append(e.new)
             for k in range(n):
@@ -93,9 +113,11 @@ class Tracked:
                 labels.append(e.label if e.label is not None else inherited)
             cur = e.end
         text.append(self.text[cur:])
+        moved.extend(range(len(pos), len(pos) + len(self.text) + 1 - cur))
         pos.extend(self.pos[cur:])
         labels.extend(self.labels[cur:])
-        return Tracked("".join(text), tuple(pos), tuple(labels), self.source)
+        points = sorted([*((moved[k], lab) for k, lab in self.points), *removed], key=_at)
+        return Tracked("".join(text), tuple(pos), tuple(labels), self.source, tuple(points))
 
     def to_paragraph(self, p: Paragraph) -> Paragraph:
         """A copy of `p` with this text, origin composed through `p`'s, and damage spans."""
@@ -108,9 +130,21 @@ class Tracked:
             while j < n and self.labels[j] is label:
                 j += 1
             if label is not None:
-                damage.append(Damage(i, j, label.raw, label.repaired))
+                damage.append(Damage(i, j, label.raw, label.repaired, label.kind))
             i = j
+        # Removals at one point with one kind are one span: ‮‮ is one flagged place.
+        for at, label in self.points:
+            last = damage[-1] if damage else None
+            if last is not None and (last.start, last.end, last.kind) == (at, at, label.kind):
+                damage[-1] = replace(last, raw=last.raw + label.raw)
+            else:
+                damage.append(Damage(at, at, label.raw, label.repaired, label.kind))
+        damage.sort(key=lambda d: (d.start, d.end))
         return replace(p, text=self.text, origin=origin, damage=tuple(damage))
+
+
+def _at(point: tuple[int, Label]) -> int:
+    return point[0]
 
 
 def diff_edits(old: str, new: str, offset: int = 0) -> list[Edit]:

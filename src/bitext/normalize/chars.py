@@ -10,12 +10,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bitext.model import FLAG_BIDI
 from bitext.normalize._text import Edit, Label
 from bitext.script import FULLWIDTH_ALNUM as _FULLWIDTH_ALNUM
 from bitext.script import HAN_RE, is_cjk_punct, is_han
 
-#: Invisible characters that only get in the way of matching and embedding.
-INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+#: Bidi marks (LRM, RLM, the Arabic letter mark): zero-width hints that only matter
+#: among right-to-left letters, which a Chinese/English release has none of.
+BIDI_MARKS = frozenset("\u200e\u200f\u061c")
+#: Invisible characters that only get in the way of matching and embedding. The zero-width
+#: joiner is one, except inside an emoji sequence (see `joins_emoji`).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e") | BIDI_MARKS
+ZWJ = "\u200d"
+#: Bidi embeddings, overrides and isolates. Each changes how everything after it is
+#: shown until its terminator: in a TMX ``<seg>`` an unterminated U+202E makes a CAT
+#: tool show the rest of the segment reversed. Dropped, and the sentence flagged
+#: (`FLAG_BIDI`): their presence in a press release means a paste from somewhere odd,
+#: or text made to look other than it reads (the "Trojan Source" trick).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_VARIATION_SELECTOR_16 = "\ufe0f"
 # Controls Unicode counts as white space (tab, line breaks, NEL) become a space below:
 # dropping them would glue the words they separate.
 _SPACE_CONTROLS = frozenset("\t\n\x0b\x0c\r\x85")
@@ -84,17 +97,46 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _pictographic(ch: str) -> bool:
+    """Whether `ch` is an emoji a ZWJ sequence joins (close to Unicode's Extended_Pictographic).
+
+    The emoji planes (U+1F000..U+1FAFF, skin tones included) and the older symbols
+    that emoji sequences use (♀ ♂ ⚕ ❤ ✈ ...), which are all ``So`` below U+3300.
+    """
+    if "\U0001f000" <= ch <= "\U0001faff":
+        return True
+    return "\u2000" <= ch <= "\u3300" and unicodedata.category(ch) == "So"
+
+
+def joins_emoji(text: str, i: int) -> bool:
+    """Whether the ZWJ at `text[i]` joins two emoji (man, ZWJ, woman, ZWJ, girl: a family).
+
+    Removing it would split the sequence into its parts.
+    """
+    before = text[i - 1] if i else ""
+    if before == _VARIATION_SELECTOR_16 and i > 1:
+        before = text[i - 2]
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return _pictographic(before) and _pictographic(after)
+
+
 def cleanup_edits(text: str) -> list[Edit]:
     """Drop invisible characters and `JUNK`, fold fullwidth letters/digits to ASCII, unify spaces.
 
     Every kind of space (NBSP, ideographic space, tabs, line breaks inside a
     paragraph) becomes U+0020 here; `whitespace_edits` then decides how many.
+    `BIDI_CONTROLS` are dropped under a `FLAG_BIDI` label, so the sentence that
+    held them is flagged; a ZWJ inside an emoji sequence is kept.
     """
     edits: list[Edit] = []
     for i, ch in enumerate(text):
+        if ch in BIDI_CONTROLS:
+            edits.append(Edit(i, i + 1, "", Label(ch, False, FLAG_BIDI)))
+        elif ch == ZWJ and joins_emoji(text, i):
+            continue
         # JUNK first: Python's isspace() is true for the separators U+001C..U+001F,
         # which Unicode does not count as white space.
-        if ch in INVISIBLE or ch in JUNK:
+        elif ch in INVISIBLE or ch in JUNK:
             edits.append(Edit(i, i + 1, ""))
         elif ord(ch) in _FULLWIDTH_ALNUM:
             edits.append(Edit(i, i + 1, _FULLWIDTH_ALNUM[ord(ch)]))

@@ -1,8 +1,9 @@
-"""READ stage: a .txt, .html or .docx file (or bytes, or a str) to a `Document`.
+"""READ stage: a .txt, .html or Word file (or bytes, or a str) to a `Document`.
 
 `Document.text` is what later stages index into: the decoded text with line
-endings made ``\\n`` (txt), or the extracted paragraphs joined by ``\\n``
-(html, docx). Every paragraph satisfies
+endings made ``\\n`` (txt; U+2029, U+2028, NEL and form feed also end a
+paragraph, and stay in the text), or the extracted paragraphs joined by
+``\\n`` (html, docx). Every paragraph satisfies
 ``document.text[p.start:p.end] == p.text``.
 """
 
@@ -35,6 +36,10 @@ _SUFFIX_FORMATS = {
     ".txt": "txt",
     ".text": "txt",
     ".docx": "docx",
+    # The same WordprocessingML in a macro-enabled document or a template (see _docx).
+    ".docm": "docx",
+    ".dotx": "docx",
+    ".dotm": "docx",
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
@@ -49,7 +54,8 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def read(path: str | os.PathLike[str]) -> Document:
     """Read a file into a `Document`, choosing the reader by suffix.
 
-    ``.txt``/``.text`` are read as text, ``.docx`` as Word, ``.html``/``.htm``/
+    ``.txt``/``.text`` are read as text, ``.docx`` (and ``.docm``, ``.dotx``,
+    ``.dotm``) as Word, ``.html``/``.htm``/
     ``.xhtml`` as HTML; any other suffix is sniffed from the content.
     Raises InputError (one line, naming the file) when the file is missing,
     unreadable, empty, binary, too large or malformed.

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bitext.errors import InputError
 from bitext.model import Document, Paragraph
+
+#: What ends a paragraph besides ``\n``: the paragraph separator U+2029 (Word and
+#: InDesign exports), NEL U+0085 (EBCDIC-born text), form feed (a page break in
+#: text exports) and the line separator U+2028, which ends a line as ``<br>`` or
+#: a Word line break does and so a paragraph, like them. Each is one character,
+#: so a split keeps every offset. Vertical tab stays inside the paragraph: Word's
+#: plain-text copy writes it for a manual line break in mid-sentence.
+PARAGRAPH_BREAK = re.compile("[\n\x0c\x85\u2028\u2029]")
 
 
 def normalize_newlines(text: str) -> str:
@@ -16,14 +25,14 @@ def normalize_newlines(text: str) -> str:
 def text_document(text: str, *, source: str | None, encoding: str | None, name: str) -> Document:
     """A plain-text `Document`: every non-blank line is a paragraph.
 
-    Only ``\\n`` ends a line; other Unicode separators stay inside the line for
-    normalization to judge. Surrounding whitespace (ideographic spaces used as
-    indentation included) is outside the paragraph's offsets.
+    A line ends at ``\\n`` or any `PARAGRAPH_BREAK`. Surrounding whitespace
+    (ideographic spaces used as indentation included) is outside the
+    paragraph's offsets.
     """
     text = normalize_newlines(text.removeprefix("\ufeff"))
     paragraphs: list[Paragraph] = []
     pos = 0
-    for line in text.split("\n"):
+    for line in PARAGRAPH_BREAK.split(text):
         content = line.strip()
         if content:
             start = pos + (len(line) - len(line.lstrip()))
@@ -45,7 +54,7 @@ def joined_document(
     paragraphs: list[Paragraph] = []
     pos = 0
     # A stray newline inside extracted text would break "one paragraph, one line".
-    lines = (line for raw in texts for line in normalize_newlines(raw).split("\n"))
+    lines = (line for raw in texts for line in PARAGRAPH_BREAK.split(normalize_newlines(raw)))
     for line in lines:
         content = line.strip()
         if not content:

@@ -67,6 +67,7 @@ _MAX_NUL_SHARE = 0.01
 _MIN_UTF8_EVIDENCE = 10
 _EVIDENCE_BYTES = 2**20
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 # What surrogateescape makes of undecodable bytes, and characters of 3-4 UTF-8 bytes.
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _WIDE = re.compile("[\u0800-\ud7ff\ue000-\U0010ffff]")
@@ -84,20 +85,24 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
     """Decode `data` to text and return ``(text, encoding)``.
 
     `encoding` is a Python codec name with ``data.decode(encoding) == text``
-    (a BOM is consumed, not returned). Order: BOM, binary signatures, UTF-16
-    without BOM (or UTF-8 holding a few stray NULs), strict UTF-8, then the
+    (a BOM is consumed, not returned), save for UTF-8 behind a stray UTF-16
+    BOM: ``"utf-8"`` then decodes what follows the two BOM bytes. Order: BOM,
+    binary signatures, UTF-32 or UTF-16 without BOM (or UTF-8 holding a few
+    stray NULs), strict UTF-8, then the
     most plausible legacy encoding. Raises InputError naming `source` when the
     data is binary or undecodable (and where, when it is UTF-8 with foreign bytes).
     """
     name = source or "<bytes>"
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            if encoding == "utf-16":
+                return _after_utf16_bom(data, name)
             return _strict(data, encoding, name), encoding
     kind = binary_kind(data)
     if kind is not None:
         raise InputError(f"{name}: binary file ({kind}), not text")
     if b"\x00" in data:
-        encoding = _utf16_without_bom(data)
+        encoding = _utf32_without_bom(data) or _utf16_without_bom(data)
         if encoding is not None:
             return _strict(data, encoding, name), encoding
         text = _utf8_with_stray_nuls(data)
@@ -118,6 +123,58 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         raise InputError(
             f"{name}: invalid {encoding} data at byte {exc.start} (file damaged or mislabelled)"
         ) from None
+
+
+def _after_utf16_bom(data: bytes, name: str) -> tuple[str, str]:
+    """Text behind a UTF-16 BOM: UTF-16, or UTF-8 when the BOM is a stray.
+
+    A tool that writes a UTF-16 BOM and then UTF-8 text (or a UTF-16 file's
+    first bytes pasted before UTF-8) makes a file that decodes as UTF-16 into
+    Han-looking garbage, or not at all when its length is odd. The rest is
+    taken for UTF-8 only when the UTF-16 reading fails or is implausible and
+    the rest is valid, plausible UTF-8 without a NUL: real UTF-16 holds a NUL
+    in every ASCII character (a space, a newline), and UTF-16 Chinese bytes
+    are almost never valid UTF-8 for more than a few characters.
+    """
+    try:
+        text: str | None = data.decode("utf-16")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or plausibility(text) < MIN_PLAUSIBLE:
+        rest = data[2:]
+        if b"\x00" not in rest:
+            try:
+                utf8 = rest.decode("utf-8")
+            except UnicodeDecodeError:
+                utf8 = None
+            if utf8 is not None and utf8.strip() and plausibility(utf8) >= MIN_PLAUSIBLE:
+                return utf8, "utf-8"
+    if text is None:
+        return _strict(data, "utf-16", name), "utf-16"  # raises, saying where
+    return text, "utf-16"
+
+
+def _utf32_without_bom(data: bytes) -> str | None:
+    """utf-32-le/-be if every code unit has the zero high byte(s) UTF-32 gives it, else None.
+
+    No code point exceeds U+10FFFF, so in UTF-32 one byte of every four is
+    always zero and the next is at most 0x10: binary data with NULs does not
+    keep that up over a whole file. The text must also decode and read plausibly.
+    """
+    if len(data) % 4 or len(data) < 4:
+        return None
+    for encoding, top, plane in (("utf-32-le", 3, 2), ("utf-32-be", 0, 1)):
+        if data[top::4].count(0) == len(data) // 4 and max(data[plane::4]) <= 0x10:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            # Plausibility judges only non-ASCII: arrays of small integers decode to controls.
+            controls = len(_CONTROL.findall(text))
+            if controls > len(text) * _MAX_NUL_SHARE or not text.strip():
+                return None
+            return encoding if plausibility(text) >= MIN_PLAUSIBLE else None
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

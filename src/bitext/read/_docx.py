@@ -1,20 +1,13 @@
-"""DOCX: the body's paragraphs and table cells, tracked changes accepted.
+"""DOCX: open the Word package safely, find its main part, hand it to `_wordml`.
 
-What is read: the main document body in order, table cells row by row (each
-cell paragraph its own paragraph), content controls (``w:sdt``) opened up.
-What is skipped, on purpose: headers and footers (page furniture such as
-letterheads and page numbers, repeated and not part of the release),
-footnotes, comments, text boxes and drawings (their anchors sit inside a
-paragraph's runs, so reading them would splice unrelated text into it), field
-codes (``w:instrText``; a field's displayed result is kept) and Word ruby text
-(``w:rt``, pinyin over characters).
-
-Tracked changes are read as if accepted: inserted text (``w:ins``, ``w:moveTo``)
-is kept and deleted text (``w:del``, ``w:moveFrom``) dropped. python-docx's
-``Paragraph.text`` cannot be used for this: it reads only the ``w:r`` and
-``w:hyperlink`` children of a paragraph, so it loses inserted runs (they sit
-inside ``w:ins``), fields and inline content controls. Line breaks
-(``w:br``/``w:cr``) end a paragraph, as ``<br>`` does in HTML.
+Read: ``.docx`` and the files that hold the same WordprocessingML main part
+under another content type: ``.docm`` (macro-enabled; macros are never run,
+only the text is read), ``.dotx`` and ``.dotm`` (templates). Strict Open XML
+documents (ISO/IEC 29500 Strict, which names every WordprocessingML element in
+the ``http://purl.oclc.org/ooxml/...`` namespace) are read by mapping that
+namespace to the transitional one; the elements are the same. Any other
+package (a spreadsheet or presentation named .docx) is refused by what its
+main part is. What is read from the part is described in `bitext.read._wordml`.
 
 Safety: a .docx is a zip archive. Before python-docx (which loads every part
 into memory) opens it, its declared sizes are checked, and then every part is
@@ -29,15 +22,18 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 import zlib
-from collections.abc import Iterator
 
-import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.package import OpcPackage
+from docx.opc.part import Part
+from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from bitext.errors import InputError
+from bitext.read._wordml import W, document_paragraphs
 
 #: Refuse archives that would unpack to more than this (zip bomb guard).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -51,17 +47,28 @@ _CHUNK = 1024 * 1024
 # without an output bound per step, so they could not be measured safely anyway.
 _METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# fmt: off
-_SKIP = frozenset(_W + tag for tag in (
-    "pPr", "rPr", "sdtPr", "sdtEndPr", "del", "moveFrom", "delText", "delInstrText",
-    "instrText", "rt", "drawing", "pict", "object", "footnoteReference", "endnoteReference",
-)) | {_MC + "AlternateContent"}
-# fmt: on
-_BREAKS = frozenset({_W + "br", _W + "cr"})
-# Wrappers that carry block content (paragraphs, tables, rows, cells) inside.
-_WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml"})
+_STRICT_W = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
+_RELATIONSHIPS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/",
+)
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+_MACRO_MAIN = "application/vnd.ms-word."
+#: Content types of a WordprocessingML main part, by the suffix Word gives the file.
+MAIN_PART_TYPES = {
+    _WORD_MAIN + "document.main+xml": ".docx",
+    _WORD_MAIN + "template.main+xml": ".dotx",
+    _MACRO_MAIN + "document.macroEnabled.main+xml": ".docm",
+    _MACRO_MAIN + "template.macroEnabledTemplate.main+xml": ".dotm",
+}
+_OTHER_PACKAGES = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+    "ms-excel": "an Excel workbook",
+    "ms-powerpoint": "a PowerPoint presentation",
+}
+# A library's message may quote the stream it was given: no Python repr in a user's error.
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
 # What python-docx raises on a zip that is not a Word document or is corrupt. All
 # after XMLSyntaxError were found by fuzzing (tests/test_fuzz.py): a damaged deflate
 # stream (zlib.error, EOFError), a compression method zipfile lacks
@@ -85,17 +92,69 @@ _DOCX_ERRORS = (
 
 
 def docx_paragraphs(data: bytes, name: str) -> list[str]:
-    """The text of a .docx's body paragraphs (tables row by row), in order."""
+    """The text of a Word file's body (tables row by row, text boxes, notes), in order."""
     check_archive(data, name)
     try:
-        root = docx.Document(io.BytesIO(data)).element
+        package = OpcPackage.open(io.BytesIO(data))
+        main = _main_part(package, name)
+        root = _part_xml(main)
+        notes = {kind: _related_xml(main, kind + "s") for kind in ("footnote", "endnote")}
     except _DOCX_ERRORS as exc:
         raise _invalid(name, exc) from None
-    # python-docx hands back whatever root the main part has; only <w:document> has a body.
-    body = root.find(_W + "body") if root.tag == _W + "document" else None
+    body = root.find(W + "body") if root.tag == W + "document" else None
     if body is None:
         raise InputError(f"{name}: not a valid .docx (main part has no <w:body>)")
-    return list(_blocks(body))
+    return list(document_paragraphs(body, notes))
+
+
+def _main_part(package: OpcPackage, name: str) -> Part:
+    """The package's main part, if it is a WordprocessingML one; one-line InputError otherwise."""
+    part = _related(package.rels, "officeDocument")
+    if part is None:
+        raise InputError(f"{name}: not a valid .docx (no main document part)")
+    content_type = part.content_type
+    if content_type not in MAIN_PART_TYPES:
+        kind = next((k for key, k in _OTHER_PACKAGES.items() if key in content_type), None)
+        what = kind or f"a package whose main part is {content_type!r}"
+        raise InputError(f"{name}: not a Word document ({what}); save it as .docx")
+    return part
+
+
+def _related(rels: dict, kind: str) -> Part | None:
+    """The internal part related by relationship type `kind`, transitional or Strict."""
+    for rel in rels.values():
+        if not rel.is_external and rel.reltype in {base + kind for base in _RELATIONSHIPS}:
+            return rel.target_part
+    return None
+
+
+def _related_xml(part: Part, kind: str) -> etree._Element | None:
+    related = _related(part.rels, kind)
+    return None if related is None else _part_xml(related)
+
+
+def _part_xml(part: Part) -> etree._Element:
+    """A part's XML root, Strict names mapped to transitional ones.
+
+    python-docx parses only the part types it knows; the others (footnotes, a
+    .docm's main part) come as bytes and are parsed here with python-docx's own
+    parser (no entity resolution, no network).
+    """
+    element = getattr(part, "element", None)
+    root = element if element is not None else parse_xml(part.blob)
+    if root.tag.startswith(_STRICT_W):
+        _map_strict(root)
+    return root
+
+
+def _map_strict(root: etree._Element) -> None:
+    """Rename Strict WordprocessingML elements and attributes to their transitional names."""
+    cut = len(_STRICT_W)
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(_STRICT_W):
+            element.tag = W + element.tag[cut:]
+        for key in [k for k in element.attrib if k.startswith(_STRICT_W)]:
+            element.set(W + key[cut:], element.attrib.pop(key))
 
 
 def check_archive(data: bytes, name: str) -> None:
@@ -167,48 +226,4 @@ def _shown(entry: zipfile.ZipInfo) -> str:
 
 def _invalid(name: str, exc: Exception) -> InputError:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return InputError(f"{name}: not a valid .docx ({reason})")
-
-
-def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Children of `element` with `tag`, looking through content-control wrappers."""
-    for child in element:
-        if child.tag == tag:
-            yield child
-        elif child.tag in _WRAPPERS:
-            yield from _children(child, tag)
-
-
-def _blocks(container: etree._Element) -> Iterator[str]:
-    for child in container:
-        if child.tag == _W + "p":
-            yield from _paragraph_lines(child)
-        elif child.tag == _W + "tbl":
-            for row in _children(child, _W + "tr"):
-                for cell in _children(row, _W + "tc"):
-                    yield from _blocks(cell)
-        elif child.tag in _WRAPPERS:
-            yield from _blocks(child)
-
-
-def _paragraph_lines(paragraph: etree._Element) -> list[str]:
-    lines: list[list[str]] = [[]]
-    _collect(paragraph, lines)
-    return ["".join(line) for line in lines]
-
-
-def _collect(element: etree._Element, lines: list[list[str]]) -> None:
-    for child in element:
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
-            continue
-        if tag == _W + "t":
-            lines[-1].append(child.text or "")
-        elif tag == _W + "tab":
-            lines[-1].append("\t")
-        elif tag == _W + "noBreakHyphen":
-            lines[-1].append("-")
-        elif tag in _BREAKS:
-            lines.append([])
-        else:
-            _collect(child, lines)
+    return InputError(f"{name}: not a valid .docx ({_OBJECT_REPR.sub('the file', reason)})")

@@ -3,6 +3,15 @@
 Ruby annotations (``<rt>``/``<rp>``) are dropped: they are where pinyin debris
 such as ``落實(shí)`` comes from when a page is copied as text. Block elements and
 ``<br>`` end a paragraph, inline elements do not.
+
+Raw-text elements, whose content the parser keeps as one string with any tags
+in it as literal text: ``<noframes>`` and ``<noembed>`` hold fallback markup
+for browsers without frames or plugins (“your browser does not support
+frames”), never shown by a browser that has them, and are dropped. ``<xmp>``
+and ``<plaintext>`` (obsolete forms of ``<pre>``) are shown, so their words are
+part of the page, but the tags inside them are markup an author meant as
+markup, not words to translate: their content is parsed once more and read as
+``<pre>`` text, one paragraph per line, without tags.
 """
 
 from __future__ import annotations
@@ -20,7 +29,10 @@ from bitext.read._decode import binary_kind, decode, plausibility
 _DROP = frozenset({
     "head", "title", "script", "style", "noscript", "template", "rt", "rp", "svg", "math",
     "iframe", "object", "canvas", "audio", "video", "select", "button", "textarea",
+    "noframes", "noembed",
 })
+# Shown raw-text elements: their text is markup to parse again (see the module docstring).
+_RAW_SHOWN = frozenset({"xmp", "plaintext"})
 _BLOCK = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -104,6 +116,23 @@ def _declared_charset(data: bytes) -> str | None:
 
 def html_paragraphs(text: str, name: str) -> list[str]:
     """The visible paragraphs of an HTML document, in order."""
+    root = _parse(text, name)
+    if root is None:
+        return []
+    paragraphs: list[str] = []
+    buf: list[str] = []
+    for piece in _pieces(root, name):
+        if piece is None:
+            paragraphs.append(_finish(buf))
+            buf = []
+        else:
+            buf.append(piece)
+    paragraphs.append(_finish(buf))
+    return [p for p in paragraphs if p]
+
+
+def _parse(text: str, name: str) -> etree._Element | None:
+    """The parse tree of `text` (None if it holds no element); one-line InputError if fatal."""
     # Re-encoding to UTF-8 and telling the parser so makes it ignore any
     # charset declaration inside the markup: the text is already decoded.
     # libxml2's HTML parser never loads DTDs or external entities; no_network
@@ -122,18 +151,7 @@ def html_paragraphs(text: str, name: str) -> list[str]:
     if fatal:
         reason = fatal[0].message.split(", use XML_PARSE_HUGE")[0]
         raise InputError(f"{name}: cannot parse HTML (line {fatal[0].line}: {reason})")
-    if root is None:
-        return []
-    paragraphs: list[str] = []
-    buf: list[str] = []
-    for piece in _pieces(root):
-        if piece is None:
-            paragraphs.append(_finish(buf))
-            buf = []
-        else:
-            buf.append(piece)
-    paragraphs.append(_finish(buf))
-    return [p for p in paragraphs if p]
+    return root
 
 
 def _finish(chunks: list[str]) -> str:
@@ -149,18 +167,21 @@ def _tag(node: etree._Element) -> str | None:
     return node.tag.rpartition("}")[2].lower()
 
 
-def _pieces(root: etree._Element) -> list[str | None]:
+def _pieces(root: etree._Element, name: str, *, pre: bool = False) -> list[str | None]:
     """Text pieces in reading order, None where a paragraph ends.
 
     Walks with an explicit stack: deeply nested markup must not hit Python's
-    recursion limit.
+    recursion limit. `pre`: the whole tree is preformatted (a re-parsed ``<xmp>``).
     """
     out: list[str | None] = []
-    pre_depth = 0
+    pre_depth = int(pre)
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
         tag = _tag(node)
+        if not closing and tag in _RAW_SHOWN and not pre:
+            _add_raw_shown(out, node, name, pre_tail=pre_depth > 0)
+            continue
         if not closing and tag is not None and tag not in _DROP:
             if tag in _BLOCK or tag == "br":
                 out.append(None)
@@ -176,6 +197,22 @@ def _pieces(root: etree._Element) -> list[str | None]:
         # Dropped elements and comments still have a tail that is visible text.
         _add(out, node.tail, pre=pre_depth > 0)
     return out
+
+
+def _add_raw_shown(
+    out: list[str | None], node: etree._Element, name: str, *, pre_tail: bool
+) -> None:
+    """An ``<xmp>``/``<plaintext>``: its text parsed as markup, read as ``<pre>`` lines.
+
+    Parsed once only (inside, `pre` stops a second round): an ``<xmp>`` written
+    into an ``<xmp>`` is literal text twice over.
+    """
+    out.append(None)
+    inner = _parse(node.text, name) if node.text and node.text.strip() else None
+    if inner is not None:
+        out.extend(_pieces(inner, name, pre=True))
+    out.append(None)
+    _add(out, node.tail, pre=pre_tail)
 
 
 def _add(out: list[str | None], text: str | None, *, pre: bool) -> None:

@@ -104,7 +104,7 @@ def split_sentences(
 
 
 def _flags(damage: Sequence[Damage], start: int, end: int) -> tuple[str, ...]:
-    """Damage flags for the paragraph span ``[start, end)``."""
+    """Flags for the paragraph span ``[start, end)``: each touching span's kind, then repaired."""
     hits = [
         d
         for d in damage
@@ -112,11 +112,11 @@ def _flags(damage: Sequence[Damage], start: int, end: int) -> tuple[str, ...]:
         # to the sentence(s) touching that point.
         if (d.start < end and start < d.end) or (d.start == d.end and start <= d.start <= end)
     ]
-    if not hits:
-        return ()
-    if any(d.repaired for d in hits):
-        return (FLAG_DAMAGED, FLAG_REPAIRED)
-    return (FLAG_DAMAGED,)
+    # Encoding damage first and repaired right after it, as before other kinds existed.
+    kinds = [d.kind for d in hits]
+    flags = [FLAG_DAMAGED] if FLAG_DAMAGED in kinds else []
+    flags += [FLAG_REPAIRED] if any(d.repaired for d in hits) else []
+    return tuple(dict.fromkeys([*flags, *kinds]))
 
 
 def _raw_end(p: Paragraph, b: int) -> int:
@@ -141,8 +141,8 @@ def segment(
 
     `rules`: SRX rules to cut by instead of bitext's own (see `split_sentences`).
     Offsets are mapped back to `Document.text` with `Paragraph.raw_offset`, and a
-    sentence touching a `Damage` span is flagged (`FLAG_DAMAGED`, plus
-    `FLAG_REPAIRED` when that damage was repaired).
+    sentence touching a `Damage` span is flagged with its kind (`FLAG_DAMAGED`,
+    plus `FLAG_REPAIRED` when that damage was repaired; `FLAG_BIDI`).
     """
     code = primary_language(lang)
     sentences: list[Sentence] = []
