@@ -156,18 +156,18 @@ def refuse_if_too_long(doc: Document) -> None:
 def _refuse_giant_paragraph(doc: Document) -> None:
     """Raise InputError naming the first paragraph longer than `MAX_PARAGRAPH_CHARS`.
 
-    Such a paragraph is a file whose line breaks were lost, not prose, and it
-    fails slowly and silently: normalizing and segmenting one 5 MB line took
-    102 s and 1.6 GB before anything was said.
+    Such a paragraph is a file whose line breaks were lost, not prose: one
+    5,000,000-character line was normalized, cut into 38,611 sentences and
+    aligned for 100 s and 1.7 GB, and nothing said a word about the line.
     """
     giant = next((p for p in doc.paragraphs if p.end - p.start > MAX_PARAGRAPH_CHARS), None)
     if giant is None:
         return
-    where = (
-        f"line {doc.text.count(chr(10), 0, giant.start) + 1}"
-        if doc.format == "txt"
-        else f"paragraph {giant.id + 1}"
-    )
+    if doc.format == "txt":  # a paragraph is a line: say which, as an editor counts them
+        line = doc.text.count("\n", 0, giant.start) + 1
+        where = f"line {line}"
+    else:
+        where = f"paragraph {giant.id + 1}"
     raise InputError(
         f"{doc.source or 'input'}: {where} has {giant.end - giant.start:,} characters, over the "
         f"{MAX_PARAGRAPH_CHARS:,} a paragraph may have (were its line breaks lost?); "
