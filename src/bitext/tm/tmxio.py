@@ -21,6 +21,7 @@ from bitext.errors import InputError
 from bitext.lang import normalize_tag, primary
 from bitext.model import FLAG_DAMAGED
 from bitext.read import load_file
+from bitext.tmx._prolog import gunzip_bounded
 
 from .model import DocumentRecord, StoredPair, Unit
 from .store import AddResult, TranslationMemory
@@ -49,7 +50,9 @@ def import_tmx(
     stored under its file name, not the folders above it.
     """
     name = printable(str(path))
-    data = load_file(path, name, tmx.MAX_BYTES)
+    # Inflated here, not only in the reader: the identity (content hash) of a
+    # .tmx.gz is that of the TMX inside, so importing both adds nothing twice.
+    data = gunzip_bounded(load_file(path, name, tmx.MAX_BYTES), name, tmx.MAX_BYTES)
     document = tmx.read(data, name=name)
     pairs = []
     langs: tuple[str, str] | None = None
