@@ -324,3 +324,21 @@ def test_units_over_two_thousand_characters_are_counted_and_can_be_left_out(
     segs = [s.text for s in etree.parse(str(cut)).iter("seg")]
     assert segs and max(len(s) for s in segs) <= 2000
     assert _units(cut) == _units(out) - long
+
+
+def test_a_name_that_is_not_utf8_is_escaped_like_a_newline(
+    sample_path: Path, tmp_path: Path, use_encoder
+):
+    # Python hands such a name over with a lone surrogate; XML and UTF-8 take none.
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/bad\xffname.txt"))
+    shutil.copy(sample_path, path)
+    assert align_document(path, encoder=use_encoder).source == "bad\\xffname.txt"
+
+
+def test_a_giant_html_paragraph_is_named_by_its_number(use_encoder):
+    from bitext.read import read_bytes
+
+    html = "<html><body><p>重庆。</p><p>" + "重庆市政府外办。" * 30_000 + "</p><p>Chongqing.</p>"
+    doc = read_bytes(html.encode("utf-8"), source="page.html", format="html")
+    with pytest.raises(InputError, match=r"^page\.html: paragraph 2 has 240,000 characters"):
+        align_document(doc, encoder=use_encoder)
