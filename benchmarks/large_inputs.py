@@ -19,6 +19,11 @@ The inputs are the ones tests/test_bad_inputs.py checks for behaviour:
   punctuation (Chinese, English, or one of each), the other side one sentence;
 - ``interleaved``: the sample repeated 100 times (1 MB), aligned block by block:
   time per release when someone feeds a concatenated archive.
+- ``5mb-line``: the sample's Chinese repeated into one line of 5,000,000
+  characters (line breaks lost), then its English lines: refused at once since
+  issue 16 (it took 100 s and 1.7 GB to align, saying nothing);
+- ``5mb-one-line``: the whole sample, both languages, repeated into a single
+  line of 5,000,000 characters.
 """
 
 from __future__ import annotations
@@ -73,6 +78,17 @@ def _fifty_long() -> bytes:
     return _blocks(("\n".join(lines[:11]) + "\n").encode(), ("\n".join(lines[11:]) + "\n").encode())
 
 
+def _five_mb_line() -> bytes:
+    lines = _sample_lines()
+    zh = "".join(lines[:11])
+    return ((zh * (5_000_000 // len(zh) + 1))[:5_000_000] + "\n\n" + "\n".join(lines[11:])).encode()
+
+
+def _five_mb_one_line() -> bytes:
+    text = " ".join(_sample_lines()) + " "
+    return (text * (5_000_000 // len(text) + 1))[:5_000_000].encode() + b"\n"
+
+
 CASES: dict[str, Callable[[], bytes]] = {
     "sample": SAMPLE.read_bytes,
     "50mb": lambda: _blocks((ZH + "\n").encode(), (EN + "\n").encode()),
@@ -81,6 +97,8 @@ CASES: dict[str, Callable[[], bytes]] = {
     "100k-en": lambda: f"{ZH}\n{_long_en()}\n".encode(),
     "100k-both": lambda: f"{_long_zh()}\n{_long_en()}\n".encode(),
     "interleaved": lambda: (SAMPLE.read_bytes().rstrip(b"\n") + b"\n\n") * 100,
+    "5mb-line": _five_mb_line,
+    "5mb-one-line": _five_mb_one_line,
 }
 
 

@@ -210,7 +210,9 @@ def test_two_batches_into_one_memory_at_once_store_every_document_once(
     for _, err in results:
         assert "0 failed" in err and "Traceback" not in err
     documents = assert_memory_whole(tmp_path / "tm.sqlite")
-    assert sorted(p for p, _, _ in documents) == sorted(str(f.relative_to(tmp_path)) for f in files)
+    # Named from the folder given (archive/f0 -> f0/...), not by the path as typed.
+    expected = sorted(str(f.relative_to(tmp_path / "archive")) for f in files)
+    assert sorted(p for p, _, _ in documents) == expected
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         assert sorted(d.content_hash for d in memory.documents()) == sorted(map(sha256, files))
         assert memory.stats()["with_vectors"] == len(memory)

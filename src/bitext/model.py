@@ -180,7 +180,11 @@ def join_sentences(sentences: Sequence[Sentence]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """The aligned document: both sides' sentences and the beads between them."""
+    """The aligned document: both sides' sentences and the beads between them.
+
+    `source` is the document's name as outputs show it (its file name, or the
+    name the caller gave); where it was read from is `document.source`.
+    """
 
     src: tuple[Sentence, ...]
     tgt: tuple[Sentence, ...]

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import align as align_stage
+from ._names import file_label
 from .align import AlignConfig, align_sentences, check_size
 from .embed import Encoder, USEEncoder
 from .embed_cache import text_store_for, using_text_store
@@ -26,11 +27,20 @@ from .read import read, read_text
 from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
 
-__all__ = ["align_document", "align_text", "refuse_if_too_long", "sentence_sides"]
+__all__ = [
+    "MAX_PARAGRAPH_CHARS",
+    "align_document",
+    "align_text",
+    "refuse_if_too_long",
+    "sentence_sides",
+]
 
 # A letter or digit: normalization never takes a paragraph's last one away (it drops
 # only invisible and control characters, spaces, and pinyin glued to Han it keeps).
 _CONTENT_RE = re.compile(r"[^\W_]")
+#: Longest paragraph aligned, in characters: twice the 100,000-character line
+#: that aligns in bounded memory (docs/reliability.md row 34), far beyond prose.
+MAX_PARAGRAPH_CHARS = 200_000
 
 
 def align_document(
@@ -42,9 +52,14 @@ def align_document(
     src_lang: str = "zh-CN",
     tgt_lang: str = "en-US",
     segmentation: str | os.PathLike[str] | SrxRules = "bitext",
+    name: str | None = None,
     **options: Any,
 ) -> Alignment:
     """Align a bilingual file (path) or an already read `Document`.
+
+    `name` is what outputs call the document (`Alignment.source`: the TMX's
+    x-document, the TSV's document column, the report's heading); by default
+    the file name of the path, never the folders above it.
 
     `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
     (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path.
@@ -62,7 +77,9 @@ def align_document(
         doc = normalize(doc, zh_script=zh_script)
         split = split_languages(doc)
         raise_if_not_bilingual(split, doc.source)
-        return _align_split(doc, split, rules, encoder, config, src_lang, tgt_lang, options)
+        found = _align_split(doc, split, rules, encoder, config, src_lang, tgt_lang, options)
+    # Outputs are sent to others: they name the file, not where it sat on this machine.
+    return replace(found, source=file_label(doc.source) if name is None else name)
 
 
 def _align_split(
@@ -120,7 +137,10 @@ def refuse_if_too_long(doc: Document) -> None:
     Normalization edits characters within paragraphs, so the split can differ
     only by a paragraph whose two scripts nearly tie. A document missing a
     language is left for `raise_if_not_bilingual`, whose message says more.
+
+    A paragraph over `MAX_PARAGRAPH_CHARS` is refused here too, with its line.
     """
+    _refuse_giant_paragraph(doc)
     if len(doc.paragraphs) <= align_stage.MAX_SENTENCES:
         return  # no side can be longer: spare the split
     split = split_languages(doc)
@@ -131,6 +151,28 @@ def refuse_if_too_long(doc: Document) -> None:
             check_size(_side_paragraphs(zh_blocks, ZH), _side_paragraphs(en_blocks, EN))
         except InputError as exc:
             raise InputError(f"{doc.source or 'input'}: at least {exc}") from None
+
+
+def _refuse_giant_paragraph(doc: Document) -> None:
+    """Raise InputError naming the first paragraph longer than `MAX_PARAGRAPH_CHARS`.
+
+    Such a paragraph is a file whose line breaks were lost, not prose: one
+    5,000,000-character line was normalized, cut into 38,611 sentences and
+    aligned for 100 s and 1.7 GB, and nothing said a word about the line.
+    """
+    giant = next((p for p in doc.paragraphs if p.end - p.start > MAX_PARAGRAPH_CHARS), None)
+    if giant is None:
+        return
+    if doc.format == "txt":  # a paragraph is a line: say which, as an editor counts them
+        line = doc.text.count("\n", 0, giant.start) + 1
+        where = f"line {line}"
+    else:
+        where = f"paragraph {giant.id + 1}"
+    raise InputError(
+        f"{doc.source or 'input'}: {where} has {giant.end - giant.start:,} characters, over the "
+        f"{MAX_PARAGRAPH_CHARS:,} a paragraph may have (were its line breaks lost?); "
+        "split it into paragraphs"
+    )
 
 
 def _side_paragraphs(blocks: Sequence[Block], lang: str) -> int:

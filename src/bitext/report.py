@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from bitext._names import file_label
 from bitext.atomic import atomic_write
 from bitext.errors import BitextError
 from bitext.langsplit import split_languages
@@ -104,7 +105,9 @@ def render_report(alignment: Alignment, *, title: str | None = None, low_score: 
     """
     if not 0.0 <= low_score <= 1.0:
         raise ValueError(f"low_score must be from 0 to 1, not {low_score!r}")
-    name = alignment.source or (alignment.document.source if alignment.document else None)
+    name = alignment.source or (
+        file_label(alignment.document.source) if alignment.document else None
+    )
     title = title or f"Alignment review: {Path(name).name if name else 'document'}"
     rows = "\n".join(_rows(alignment, low_score))
     return (

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bitext._names import printable
 from bitext.segment import SEGMENTATIONS
 
 ZH_SCRIPTS = ("simplified", "traditional", "keep")
@@ -147,8 +148,48 @@ def refuse_input_as_output(output: str, inputs: Sequence[str]) -> None:
             raise OutputError(f"{output}: is also an input; refusing to overwrite it")
 
 
+#: `-o -`: the output goes to standard output (for pipes); summaries stay on stderr.
+STDOUT = "-"
+
+
 def error(message: str) -> None:
-    print(f"bitext: error: {message}", file=sys.stderr)
+    # printable: a file name with a newline must not split the one error line.
+    print(f"bitext: error: {printable(message)}", file=sys.stderr)
+
+
+def say(message: str) -> None:
+    """One line of summary or warning on stderr, file names in it kept on that line."""
+    print(printable(message), file=sys.stderr)
+
+
+def output_name(path: str) -> str:
+    """How summaries name an output: ``-`` is standard output."""
+    return "standard output" if path == STDOUT else path
+
+
+def check_output(path: str, inputs: Sequence[str] = (), *, force: bool = False) -> None:
+    """Everything knowable about `path` before any work: not an input, writable, not there.
+
+    Standard output (``-``) needs no check: it is neither an input nor a file to keep.
+    """
+    from bitext.atomic import check_target
+
+    if path == STDOUT:
+        return
+    refuse_input_as_output(path, inputs)
+    check_target(path, force=force)
+
+
+def write_output(path: str, data: bytes, *, force: bool = False) -> None:
+    """`data` to the file `path` atomically, or to standard output for ``-``."""
+    from bitext.atomic import atomic_write
+
+    if path == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    atomic_write(path, data, force=force)
 
 
 def progress(items: Sequence[str], quiet: bool) -> Any:

@@ -3,33 +3,52 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from bitext._names import same_file_key
 from bitext.errors import BitextError, EncoderError, InputError
 
 from ._common import (
+    STDOUT,
     add_pipeline_options,
     aligner_settings,
+    check_output,
     confidence,
     error,
+    output_name,
     pipeline_encoder,
     progress,
-    refuse_input_as_output,
+    say,
+    write_output,
 )
 
 
 def add_align_command(sub: Any) -> None:
     align = sub.add_parser("align", help="align bilingual files into a TMX or TSV file")
     align.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .docx or .html files")
-    align.add_argument("-o", "--output", required=True, help="output file (.tmx or .tsv)")
-    align.add_argument("--format", choices=("tmx", "tsv"), help="default: from the suffix")
+    align.add_argument(
+        "-o", "--output", required=True, help="output file (.tmx or .tsv); - for standard output"
+    )
+    align.add_argument(
+        "--format", choices=("tmx", "tsv"), help="default: from the suffix (tmx for -o -)"
+    )
+    align.add_argument(
+        "--name",
+        help="the document's name in the output (default: the input's file name); one input only",
+    )
     align.add_argument("--force", action="store_true", help="overwrite an existing output")
     align.add_argument(
         "--min-score",
         type=confidence,
         default=None,
         help="leave out pairs whose confidence is below this (0 to 1)",
+    )
+    align.add_argument(
+        "--max-chars",
+        type=_positive,
+        metavar="N",
+        help="leave out pairs with a side longer than N characters (Trados Cloud takes "
+        "2,000; longer ones are counted in a warning otherwise)",
     )
     add_pipeline_options(align)
     align.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -44,7 +63,9 @@ def add_report_command(sub: Any) -> None:
         "without a counterpart in place, low-confidence and damaged pairs highlighted.",
     )
     report.add_argument("input", metavar="INPUT", help="a .txt, .docx or .html file")
-    report.add_argument("-o", "--output", required=True, help="the .html page to write")
+    report.add_argument(
+        "-o", "--output", required=True, help="the .html page to write; - for standard output"
+    )
     report.add_argument("--force", action="store_true", help="overwrite an existing output")
     report.add_argument(
         "--low-score",
@@ -53,50 +74,92 @@ def add_report_command(sub: Any) -> None:
         help="highlight pairs whose confidence is below this (0 to 1, default 0.5)",
     )
     report.add_argument("--title", help="the page title (default: from the file name)")
+    report.add_argument("--name", help="the document's name on the page (default: file name)")
     add_pipeline_options(report)
     report.add_argument("-q", "--quiet", action="store_true", help="no summary")
     report.set_defaults(run=_report)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
+
+
 def _exporter(args: argparse.Namespace) -> Any:
     from bitext.export import get_exporter
 
-    fmt = args.format or args.output
-    options: dict[str, Any] = {"min_score": args.min_score}
+    # `-o -` has no suffix to tell the format: TMX, the format made to be passed on.
+    fmt = args.format or ("tmx" if args.output == STDOUT else args.output)
+    options: dict[str, Any] = {"min_score": args.min_score, "max_chars": args.max_chars}
     if get_exporter(fmt).name == "tmx":
         options.update(src_lang=args.src_lang, tgt_lang=args.tgt_lang)
     return get_exporter(fmt, **options)
 
 
 def _align(args: argparse.Namespace) -> int:
-    from bitext.atomic import check_target
+    from bitext.export import LONG_UNIT_CHARS, long_units
     from bitext.segment import resolve_rules
 
     exporter = _exporter(args)
+    if args.name is not None and len(args.inputs) > 1:
+        raise InputError("--name names one document; give one input, or leave --name out")
+    inputs = _distinct(args.inputs, args.quiet)
     # Everything knowable about the output is checked before any alignment work.
-    refuse_input_as_output(args.output, args.inputs)
-    check_target(args.output, force=args.force)
+    check_output(args.output, inputs, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     encoder = pipeline_encoder(args)
     done, failures = [], 0
-    for path in progress(args.inputs, args.quiet):
+    for path in progress(inputs, args.quiet):
         alignment = _align_one(path, args, encoder)
         if alignment is None:
             failures += 1
             continue
         done.append(alignment)
         if not args.quiet:
-            print(_summary(alignment), file=sys.stderr)
+            say(_summary(alignment))
     if not done:
         return InputError.exit_code
-    units = exporter.write(done, args.output, force=args.force)
-    if not args.quiet:
-        print(
-            f"wrote {args.output}: {units} translation units from {len(done)} file(s)",
-            file=sys.stderr,
+    units = exporter.count(done)
+    if not units:
+        # An empty TMX looks like a finished job to the next tool (or the vendor):
+        # nothing is written and the exit code says so.
+        raise InputError(_no_units(args, len(done)))
+    long = 0 if args.max_chars else long_units(done, LONG_UNIT_CHARS, args.min_score)
+    write_output(args.output, exporter.dumps(done), force=args.force)
+    if long:
+        say(
+            f"bitext: warning: {long} translation unit{_s(long)} with a side over "
+            f"{LONG_UNIT_CHARS:,} characters, more than Trados Cloud takes; "
+            f"--max-chars {LONG_UNIT_CHARS} leaves them out"
         )
+    if not args.quiet:
+        say(f"wrote {output_name(args.output)}: {units} translation units from {len(done)} file(s)")
     return 1 if failures else 0
+
+
+def _distinct(inputs: list[str], quiet: bool) -> list[str]:
+    """`inputs` with each file once: `a.txt ./a.txt /abs/a.txt` is one document, not three."""
+    seen: dict[object, str] = {}
+    for name in inputs:
+        first = seen.setdefault(same_file_key(name), name)
+        if first != name and not quiet:
+            say(f"{name}: the same file as {first}; aligned once")
+    return list(seen.values())
+
+
+def _no_units(args: argparse.Namespace, files: int) -> str:
+    limits = [f"--min-score {args.min_score:g}"] if args.min_score is not None else []
+    limits += [f"--max-chars {args.max_chars}"] if args.max_chars else []
+    where = f"{output_name(args.output)}: nothing written"
+    if limits:
+        return f"{where}: no translation unit in {files} file(s) passes {' and '.join(limits)}"
+    return f"{where}: the aligner paired no sentences in {files} file(s)"
 
 
 def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
@@ -111,6 +174,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
             src_lang=args.src_lang,
             tgt_lang=args.tgt_lang,
             segmentation=args.rules or "bitext",
+            name=getattr(args, "name", None),
             **args.aligner,
         )
     except EncoderError:
@@ -130,8 +194,10 @@ def _summary(alignment: Any) -> str:
     lonely_tgt = sum(len(b.tgt) for b in alignment.beads if not b.src)
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
+    # The path as typed (this line is for the person at the terminal), not the output's name.
+    where = alignment.document.source if alignment.document else alignment.source
     return (
-        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} "
+        f"{where}: {len(pairs)} pair{_s(len(pairs))} "
         f"({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart"
@@ -143,22 +209,19 @@ def _s(count: int) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from bitext.atomic import check_target
-    from bitext.report import write_report
+    from bitext.report import render_report
     from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
-    refuse_input_as_output(args.output, [args.input])
-    check_target(args.output, force=args.force)
+    check_output(args.output, [args.input], force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))
     if alignment is None:
         return InputError.exit_code
-    write_report(
-        alignment, args.output, force=args.force, title=args.title, low_score=args.low_score
-    )
+    page = render_report(alignment, title=args.title, low_score=args.low_score)
+    write_output(args.output, page.encode("utf-8"), force=args.force)
     if not args.quiet:
-        print(_summary(alignment), file=sys.stderr)
-        print(f"wrote {args.output}: review page of {len(alignment.beads)} beads", file=sys.stderr)
+        say(_summary(alignment))
+        say(f"wrote {output_name(args.output)}: review page of {len(alignment.beads)} beads")
     return 0

@@ -9,9 +9,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bitext._names import printable
 from bitext.errors import EncoderError, InputError
 
-from ._common import add_pipeline_options, aligner_settings, confidence, refuse_input_as_output
+from ._common import (
+    STDOUT,
+    add_pipeline_options,
+    aligner_settings,
+    check_output,
+    confidence,
+    output_name,
+    say,
+    write_output,
+)
 
 
 def add_batch_command(sub: Any) -> None:
@@ -26,7 +36,10 @@ def add_batch_command(sub: Any) -> None:
     batch.add_argument("inputs", nargs="+", metavar="INPUT", help="folders or files")
     batch.add_argument("--tm", metavar="TM.sqlite", help="the memory to add to (created if new)")
     batch.add_argument(
-        "-o", "--output", metavar="OUT.tmx", help="also write the whole memory as TMX"
+        "-o",
+        "--output",
+        metavar="OUT.tmx",
+        help="also write the whole memory as TMX (- for standard output)",
     )
     batch.add_argument("--force", action="store_true", help="overwrite an existing -o file")
     batch.add_argument(
@@ -91,7 +104,9 @@ def add_tm_commands(tm_sub: Any) -> None:
 
     exp = tm_sub.add_parser("export", help="write (part of) a translation memory as TMX")
     exp.add_argument("--tm", required=True, metavar="TM.sqlite")
-    exp.add_argument("-o", "--output", required=True, metavar="OUT.tmx")
+    exp.add_argument(
+        "-o", "--output", required=True, metavar="OUT.tmx", help="- for standard output"
+    )
     exp.add_argument("--force", action="store_true", help="overwrite an existing output")
     exp.add_argument("--min-score", type=confidence, help="best confidence at least this")
     exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
@@ -113,20 +128,17 @@ def _open(path: str, *, create: bool = False) -> Any:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from bitext.atomic import check_target
-    from bitext.tm import BatchReport, BatchSettings, export_tmx, find_inputs, iter_batch
+    from bitext.tm import BatchReport, BatchSettings, find_inputs, iter_batch
 
     if not args.tm and not args.output:
         raise InputError("give --tm FILE, -o FILE.tmx, or both")
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: must be at least 1")
-    if args.output:
-        check_target(args.output, force=args.force)
     files = find_inputs(args.inputs)
     if not files:
         raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
     if args.output:
-        refuse_input_as_output(args.output, [str(f) for f in files])
+        check_output(args.output, [str(f) for f in files], force=args.force)
     settings = BatchSettings(
         zh_script=args.zh_script,
         segmentation=args.srx or args.segmentation,
@@ -142,7 +154,7 @@ def _batch(args: argparse.Namespace) -> int:
         report = BatchReport()
         try:
             outcomes = iter_batch(
-                files,
+                args.inputs,  # not `files`: the names stored are relative to these folders
                 memory,
                 settings,
                 jobs=args.jobs,
@@ -151,9 +163,9 @@ def _batch(args: argparse.Namespace) -> int:
             )
             report = _run_batch(outcomes, files, args)
             if args.output:
-                units = export_tmx(memory, args.output, force=args.force)
+                units = _export_to(memory, args.output, force=args.force)
                 if not args.quiet:
-                    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+                    say(f"wrote {output_name(args.output)}: {units} translation units")
         finally:
             memory.close()
     if report.failures and not report.count("added") and not report.count("skipped"):
@@ -176,7 +188,7 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
             for outcome in outcomes:
                 report.outcomes.append(outcome)
                 if outcome.status == "failed":
-                    bar.write(f"bitext: failed: {outcome.reason}", file=sys.stderr)
+                    bar.write(printable(f"bitext: failed: {outcome.reason}"), file=sys.stderr)
                 bar.update()
         except KeyboardInterrupt:
             report.seconds = time.perf_counter() - start
@@ -270,16 +282,15 @@ def _import(args: argparse.Namespace) -> int:
                 if result.skipped
                 else (f"{result.occurrences} pairs, {result.units_added} new units")
             )
-            print(f"{name}: {what}", file=sys.stderr)
+            say(f"{name}: {what}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bitext.tm import export_tmx
-
+    check_output(args.output, force=args.force)
     with _open(args.tm) as memory:
         try:
-            units = export_tmx(
+            units = _export_to(
                 memory,
                 args.output,
                 force=args.force,
@@ -292,8 +303,21 @@ def _export(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:  # a date that does not parse
             raise InputError(str(exc)) from None
-    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+    say(f"wrote {output_name(args.output)}: {units} translation units")
     return 0
+
+
+def _export_to(memory: Any, output: str, *, force: bool, **filters: Any) -> int:
+    """`export_tmx`, or the same TMX on standard output for ``-o -``."""
+    from bitext import tmx
+    from bitext.tm import export_tmx
+    from bitext.tm.tmxio import units_to_tmx
+
+    if output != STDOUT:
+        return export_tmx(memory, output, force=force, **filters)
+    units = memory.units(**filters)
+    write_output(output, tmx.to_bytes(units_to_tmx(memory, units)))
+    return len(units)
 
 
 def _info(args: argparse.Namespace) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from ._common import error
+from bitext._names import printable
+
+from ._common import check_output, error, output_name, say, write_output
 
 
 def add_merge_command(tm_sub: Any) -> None:
@@ -14,8 +15,10 @@ def add_merge_command(tm_sub: Any) -> None:
         "merge",
         help="merge TMX files into one; identical pairs become one unit (newest kept)",
     )
-    merge.add_argument("inputs", nargs="+", metavar="TMX", help="TMX 1.1-1.4 files")
-    merge.add_argument("-o", "--output", required=True, help="the merged TMX 1.4 file")
+    merge.add_argument("inputs", nargs="+", metavar="TMX", help="TMX 1.1-1.4 files (or .tmx.gz)")
+    merge.add_argument(
+        "-o", "--output", required=True, help="the merged TMX 1.4 file; - for standard output"
+    )
     merge.add_argument("--force", action="store_true", help="overwrite an existing output")
     merge.set_defaults(run=_tm_merge)
 
@@ -27,7 +30,9 @@ def add_srx_command(sub: Any) -> None:
         description="Write the SRX 2.0 rules of `bitext align --segmentation srx`; loaded "
         "into OmegaT, Trados Studio or memoQ, the tool cuts segments as the TMX does.",
     )
-    srx.add_argument("-o", "--output", required=True, help="the .srx file to write")
+    srx.add_argument(
+        "-o", "--output", required=True, help="the .srx file to write; - for standard output"
+    )
     srx.add_argument("--force", action="store_true", help="overwrite an existing output")
     srx.set_defaults(run=_srx)
 
@@ -40,42 +45,54 @@ def add_validate_command(sub: Any) -> None:
 
 def _tm_merge(args: argparse.Namespace) -> int:
     from bitext import tmx
-    from bitext.atomic import atomic_write, check_target
+    from bitext.errors import InputError
 
-    check_target(args.output, force=args.force)
+    # Not refused as an input: every input is read before the atomic write.
+    check_output(args.output, force=args.force)
     memories = [tmx.read(name) for name in args.inputs]  # one bad file: nothing is written
     merged, reports = tmx.merge(memories, names=args.inputs)
-    atomic_write(args.output, tmx.to_bytes(merged), force=args.force)
-    for report in reports:
-        print(
-            f"{report.name}: {report.read} read, {report.kept} kept, {report.merged} merged",
-            file=sys.stderr,
+    if not merged.units:
+        # An empty TMX looks like a finished merge to the next tool: refuse it.
+        raise InputError(
+            f"{output_name(args.output)}: nothing written: no translation unit in "
+            f"{len(args.inputs)} file(s)"
         )
-    print(f"wrote {args.output}: {len(merged.units)} translation units", file=sys.stderr)
+    write_output(args.output, tmx.to_bytes(merged), force=args.force)
+    for report in reports:
+        empty = "; it holds no translation unit" if not report.read else ""
+        say(f"{report.name}: {report.read} read, {report.kept} kept, {report.merged} merged{empty}")
+    say(f"wrote {output_name(args.output)}: {len(merged.units)} translation units")
     return 0
 
 
 def _srx(args: argparse.Namespace) -> int:
-    from bitext.atomic import atomic_write
     from bitext.segment.srx import srx_bytes
 
-    atomic_write(args.output, srx_bytes(), force=args.force)
-    print(f"wrote {args.output}: bitext's SRX 2.0 segmentation rules", file=sys.stderr)
+    check_output(args.output, force=args.force)
+    write_output(args.output, srx_bytes(), force=args.force)
+    say(f"wrote {output_name(args.output)}: bitext's SRX 2.0 segmentation rules")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from bitext.errors import InputError
     from bitext.export import validate_tmx
+    from bitext.tmx import MAX_BYTES
+    from bitext.tmx._prolog import gunzip_bounded
 
     bad = 0
     for name in args.files:
         try:
             with open(name, "rb") as handle:
-                validate_tmx(handle.read())
+                # .tmx.gz too, by its bytes; bounded, so a gzip bomb is one line.
+                validate_tmx(gunzip_bounded(handle.read(), name, MAX_BYTES))
+        except InputError as exc:
+            error(str(exc))
+            bad += 1
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             error(f"{name}: {reason}")
             bad += 1
         else:
-            print(f"{name}: valid TMX 1.4")
+            print(printable(f"{name}: valid TMX 1.4"))
     return 2 if bad else 0

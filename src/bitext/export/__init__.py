@@ -12,16 +12,25 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from bitext.errors import OutputError
-from bitext.export.tmx import TMXExporter, tmx_bytes, validate_tmx, write_tmx
+from bitext.export.tmx import (
+    LONG_UNIT_CHARS,
+    TMXExporter,
+    long_units,
+    tmx_bytes,
+    validate_tmx,
+    write_tmx,
+)
 from bitext.export.tsv import TSVExporter
 from bitext.model import Alignment
 
 __all__ = [
     "EXPORTERS",
+    "LONG_UNIT_CHARS",
     "Exporter",
     "TMXExporter",
     "TSVExporter",
     "get_exporter",
+    "long_units",
     "tmx_bytes",
     "validate_tmx",
     "write_tmx",

@@ -15,7 +15,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import metadata, resources
 from typing import Any, BinaryIO
@@ -27,13 +27,18 @@ from bitext.lang import display_name, normalize_tag, primary
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
 
 __all__ = [
+    "LONG_UNIT_CHARS",
     "TMXExporter",
     "clean_xml_text",
+    "long_units",
     "normalize_lang",
     "tmx_bytes",
     "validate_tmx",
     "write_tmx",
 ]
+
+#: The longest segment Trados Cloud accepts, in characters: a longer unit fails its import.
+LONG_UNIT_CHARS = 2000
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -160,7 +165,9 @@ class TMXExporter:
     """Writes alignments as a TMX 1.4 translation memory.
 
     `src_lang`/`tgt_lang` are normalized (``zh_cn`` → ``zh-CN``); pairs scoring
-    below `min_score` are left out; `creation_date` (default: now) and
+    below `min_score` are left out, and so are pairs with a side longer than
+    `max_chars` characters (Trados Cloud takes at most 2,000: `LONG_UNIT_CHARS`);
+    `creation_date` (default: now) and
     `tool_version` (default: the installed bitext version) are fixed for
     reproducible output.
     """
@@ -175,8 +182,10 @@ class TMXExporter:
         min_score: float | None = None,
         creation_date: datetime | None = None,
         tool_version: str | None = None,
+        max_chars: int | None = None,
     ) -> None:
         self.src_lang = normalize_tag(src_lang)
+        self.max_chars = max_chars
         self.tgt_lang = normalize_tag(tgt_lang)
         if min_score is not None and min_score != min_score:
             raise ValueError("min_score is NaN")
@@ -204,6 +213,21 @@ class TMXExporter:
             root = self._build(alignments)
             _serialize(root, handle)
         return len(root.findall("body/tu"))
+
+    def count(self, alignments: Sequence[Alignment]) -> int:
+        """The number of translation units `write` would write, without building the file."""
+        return len({(src, tgt) for _, _, src, tgt in self._kept(alignments)})
+
+    def _kept(self, alignments: Sequence[Alignment]) -> Iterator[tuple[Alignment, Pair, str, str]]:
+        """Each pair that becomes (or repeats) a unit, with its cleaned texts."""
+        for alignment in alignments:
+            for pair in alignment.pairs(self.min_score):
+                src, tgt = clean_xml_text(pair.src).strip(), clean_xml_text(pair.tgt).strip()
+                if not src or not tgt:  # cleaning can empty a side; a TU never has an empty seg
+                    continue
+                if self.max_chars is not None and max(len(src), len(tgt)) > self.max_chars:
+                    continue
+                yield alignment, pair, src, tgt
 
     def _check_langs(self, alignments: Iterable[Alignment]) -> None:
         """Refuse to label, say, an English→Chinese alignment as zh→en."""
@@ -246,15 +270,10 @@ class TMXExporter:
         units: dict[tuple[str, str], etree._Element] = {}
         counts: Counter[tuple[str, str]] = Counter()
         taken: set[str] = set()
-        for alignment in alignments:
-            for pair in alignment.pairs(self.min_score):
-                src, tgt = clean_xml_text(pair.src).strip(), clean_xml_text(pair.tgt).strip()
-                if not src or not tgt:  # cleaning can empty a side; a TU never has an empty seg
-                    continue
-                counts[src, tgt] += 1
-                if (src, tgt) not in units:
-                    tu = self._unit(body, pair, src, tgt, alignment.source, date, taken)
-                    units[src, tgt] = tu
+        for alignment, pair, src, tgt in self._kept(alignments):
+            counts[src, tgt] += 1
+            if (src, tgt) not in units:
+                units[src, tgt] = self._unit(body, pair, src, tgt, alignment.source, date, taken)
         for key, tu in units.items():
             if counts[key] > 1:
                 # The DTD wants every prop before the first tuv.
@@ -297,6 +316,18 @@ def _serialize(root: etree._Element, handle: BinaryIO) -> None:
     handle.write(XML_DECLARATION)
     etree.ElementTree(root).write(handle, encoding="UTF-8", xml_declaration=False)
     handle.write(b"\n")
+
+
+def long_units(
+    alignments: Sequence[Alignment], limit: int = LONG_UNIT_CHARS, min_score: float | None = None
+) -> int:
+    """How many distinct pairs (at or above `min_score`) have a side over `limit` characters.
+
+    For callers to warn before a CAT tool refuses the file (`TMXExporter`'s
+    `max_chars` leaves such units out); the library itself says nothing.
+    """
+    exporter = TMXExporter(min_score=min_score)
+    return len({(s, t) for _, _, s, t in exporter._kept(alignments) if max(len(s), len(t)) > limit})
 
 
 def tmx_bytes(alignments: Sequence[Alignment], **options: Any) -> bytes:

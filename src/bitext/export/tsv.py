@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bitext.atomic import atomic_open
-from bitext.model import Alignment
+from bitext.model import Alignment, Pair
 
 __all__ = ["COLUMNS", "TSVExporter", "escape_field", "unescape_field"]
 
@@ -60,23 +60,33 @@ class TSVExporter:
     name = "tsv"
     suffixes: tuple[str, ...] = (".tsv", ".tab")
 
-    def __init__(self, min_score: float | None = None) -> None:
+    def __init__(self, min_score: float | None = None, max_chars: int | None = None) -> None:
         self.min_score = min_score
+        self.max_chars = max_chars
+
+    def count(self, alignments: Sequence[Alignment]) -> int:
+        """The number of rows (pairs) `write` would write, header not counted."""
+        return sum(1 for _ in self._kept(alignments))
+
+    def _kept(self, alignments: Sequence[Alignment]) -> Iterator[tuple[Alignment, Pair]]:
+        for alignment in alignments:
+            for pair in alignment.pairs(self.min_score):
+                if self.max_chars is None or max(len(pair.src), len(pair.tgt)) <= self.max_chars:
+                    yield alignment, pair
 
     def lines(self, alignments: Sequence[Alignment]) -> list[str]:
         """The file's lines, header first, without line terminators."""
         out = ["\t".join(COLUMNS)]
-        for alignment in alignments:
-            for pair in alignment.pairs(self.min_score):
-                fields = (
-                    pair.src,
-                    pair.tgt,
-                    f"{pair.score:.4f}",
-                    pair.kind,
-                    ",".join(pair.flags),
-                    alignment.source or "",
-                )
-                out.append("\t".join(escape_field(f) for f in fields))
+        for alignment, pair in self._kept(alignments):
+            fields = (
+                pair.src,
+                pair.tgt,
+                f"{pair.score:.4f}",
+                pair.kind,
+                ",".join(pair.flags),
+                alignment.source or "",
+            )
+            out.append("\t".join(escape_field(f) for f in fields))
         return out
 
     def dumps(self, alignments: Sequence[Alignment]) -> bytes:

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from bitext._names import printable, same_file_key
 from bitext.errors import BitextError, InputError
 
 from ._worker import _STATE, _align_one, _init_worker, _Result
@@ -116,27 +117,43 @@ class BatchReport:
 def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files to align: named files as they are, folders searched for .txt/.docx/.html.
 
-    Hidden files and folders (``.git``, editor backups) are left out. Raises
-    `InputError` for a path that does not exist.
+    Hidden files and folders (``.git``, editor backups) are left out; a file
+    reached twice (named twice, through ``./``, an absolute path or a link) is
+    listed once. Raises `InputError` for a path that does not exist.
+    """
+    return [path for path, _ in find_named_inputs(paths)]
+
+
+def find_named_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """`find_inputs`, each file with the name the memory stores for it.
+
+    A file found in a folder is named by the folder's own name and its path
+    inside (``releases/2024/a.txt``), a file given by itself by its file name:
+    never the folders above what was typed, which would put ``/home/...`` into
+    every export. The folder's name is kept so that two folders given together
+    (``2023/ 2024/``) cannot yield two documents called ``index.html``.
     """
     from bitext.read import SUFFIXES
 
-    found: list[Path] = []
+    found: dict[object, tuple[Path, str]] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            top = Path(os.path.abspath(path)).name
+            for p in sorted(path.rglob("*")):
+                inside = p.relative_to(path)
+                if (
+                    p.suffix.lower() in SUFFIXES
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in inside.parts)
+                ):
+                    name = PurePosixPath(top, inside.as_posix()) if top else PurePosixPath(inside)
+                    found.setdefault(same_file_key(p), (p, str(name)))
         elif path.exists():
-            found.append(path)
+            found.setdefault(same_file_key(path), (path, path.name))
         else:
-            raise InputError(f"{raw}: no such file or folder")
-    return list(dict.fromkeys(found))
+            raise InputError(f"{printable(str(raw))}: no such file or folder")
+    return list(found.values())
 
 
 def batch_align(
@@ -190,7 +207,7 @@ def iter_batch(
         raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     settings = settings or BatchSettings()
     identity = settings.identity()
-    todo = _todo(find_inputs(inputs), memory, identity)
+    todo = _todo(find_named_inputs(inputs), memory, identity)
     if engine == "dask":
         from .dask_engine import run_dask
 
@@ -219,15 +236,15 @@ _Todo = Iterator["DocumentOutcome | tuple[str, bytes]"]
 
 
 def _todo(
-    inputs: Iterable[str | os.PathLike[str]], memory: TranslationMemory, identity: dict[str, Any]
+    inputs: Iterable[tuple[Path, str]], memory: TranslationMemory, identity: dict[str, Any]
 ) -> _Todo:
     """Each input's bytes to align, or its outcome when it is unreadable or already stored.
 
     Lazy, so an archive is never held in memory at once and a document stored
     a moment ago by this very run is seen as stored.
     """
-    for path in inputs:
-        name = printable_name(path)
+    for path, label in inputs:
+        name = printable_name(label)
         try:
             data = _load(path, name)
         except BitextError as exc:
@@ -247,7 +264,7 @@ def printable_name(path: str | os.PathLike[str]) -> str:
     are written as ``\\xNN`` instead.
     """
     raw = os.fsencode(path)
-    return raw.decode("utf-8", "backslashreplace")
+    return printable(raw.decode("utf-8", "backslashreplace"))
 
 
 def _fields(record: DocumentRecord) -> dict[str, Any]:

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from bitext import tmx
+from bitext._names import file_label, printable
 from bitext.atomic import atomic_write
+from bitext.errors import InputError
 from bitext.lang import normalize_tag, primary
 from bitext.model import FLAG_DAMAGED
 from bitext.read import load_file
+from bitext.tmx._prolog import gunzip_bounded
 
 from .model import DocumentRecord, StoredPair, Unit
 from .store import AddResult, TranslationMemory
@@ -42,10 +45,14 @@ def import_tmx(
 
     A unit lacking either language is left out. Scores, bead types, flags and
     counts that bitext wrote as props (x-score, x-bead, x-flags, x-count) are
-    kept. Raises `InputError` for a file the TMX reader refuses.
+    kept. Raises `InputError` for a file the TMX reader refuses, and for one
+    holding no unit with both languages (nothing is stored then). A file is
+    stored under its file name, not the folders above it.
     """
-    name = str(path)
-    data = load_file(path, name, tmx.MAX_BYTES)
+    name = printable(str(path))
+    # Inflated here, not only in the reader: the identity (content hash) of a
+    # .tmx.gz is that of the TMX inside, so importing both adds nothing twice.
+    data = gunzip_bounded(load_file(path, name, tmx.MAX_BYTES), name, tmx.MAX_BYTES)
     document = tmx.read(data, name=name)
     pairs = []
     langs: tuple[str, str] | None = None
@@ -64,9 +71,18 @@ def import_tmx(
                 count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
             )
         )
+    if not pairs:
+        # Storing nothing while saying "0 pairs" reads as success; a file of other
+        # languages (or of none) is almost always the wrong file or the wrong --src-lang.
+        found = sorted({lang for unit in document.units for lang in unit.variants})
+        raise InputError(
+            f"{name}: no unit with both {src_lang} and {tgt_lang} text "
+            f"({len(document.units)} units; languages in it: {', '.join(found) or 'none'}); "
+            "nothing imported"
+        )
     src_tag, tgt_tag = langs or (normalize_tag(src_lang), normalize_tag(tgt_lang))
     record = DocumentRecord(
-        path=name,
+        path=file_label(path) or name,  # exports name the file, not where it sat here
         content_hash=hashlib.sha256(data).hexdigest(),
         settings={**_IMPORT_SETTINGS, "src_lang": src_tag, "tgt_lang": tgt_tag},
         pairs=tuple(pairs),

@@ -12,11 +12,48 @@ from __future__ import annotations
 
 import codecs
 import re
+import zlib
 
 from bitext.errors import InputError
 
 # The DOCTYPE is checked in this much of the file; a legitimate TMX DOCTYPE is one line.
 _HEAD_BYTES = 1 << 20
+
+
+#: The first bytes of every gzip member (RFC 1952): how a ``.tmx.gz`` is known, whatever its name.
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip_bounded(data: bytes, name: str, max_bytes: int) -> bytes:
+    """`data` decompressed when it is gzip (by its magic bytes), else `data` as it is.
+
+    CAT tools and archives pass memories around as ``.tmx.gz``. Decompression
+    stops one byte past `max_bytes`, the limit a plain TMX has, so a gzip bomb
+    (a few kilobytes that inflate to gigabytes) costs that much memory at most
+    and is refused in one line. Members of a multi-member file are joined.
+    """
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    out: list[bytes] = []
+    size, rest = 0, data
+    while rest.startswith(GZIP_MAGIC):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            chunk = inflater.decompress(rest, max_bytes + 1 - size)
+        except zlib.error as exc:
+            raise InputError(f"{name}: damaged gzip data ({exc})") from None
+        size += len(chunk)
+        out.append(chunk)
+        if size > max_bytes:
+            raise InputError(
+                f"{name}: decompresses to over the {max_bytes}-byte limit for TMX input; refused"
+            )
+        if not inflater.eof:
+            raise InputError(f"{name}: gzip data is cut short")
+        rest = inflater.unused_data
+    if rest.strip(b"\0"):  # trailing zeros are tape padding; anything else is not gzip
+        raise InputError(f"{name}: unexpected bytes after the gzip data")
+    return b"".join(out)
 
 
 def _decode_head(head: bytes) -> str:

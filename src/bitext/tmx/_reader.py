@@ -42,7 +42,7 @@ from bitext.tmx._model import (
     TranslationUnit,
     Variant,
 )
-from bitext.tmx._prolog import _HEAD_BYTES, _check_head
+from bitext.tmx._prolog import _HEAD_BYTES, GZIP_MAGIC, _check_head, gunzip_bounded
 
 __all__ = [
     "MAX_BYTES",
@@ -245,6 +245,17 @@ def _parse(source: str | io.BytesIO, name: str) -> TMXDocument:
     return replace(head, units=tuple(units), version=version)
 
 
+def _whole(source: str | io.BytesIO, label: str, max_bytes: int) -> bytes:
+    """All the bytes of `source` (gzip data is inflated from memory), at most `max_bytes`."""
+    if isinstance(source, io.BytesIO):
+        return source.getvalue()
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
+
+
 def read_tmx(
     source: str | os.PathLike[str] | bytes | bytearray,
     *,
@@ -252,6 +263,9 @@ def read_tmx(
     max_bytes: int = MAX_BYTES,
 ) -> TMXDocument:
     """Read a TMX 1.1-1.4 memory from a file path or from bytes, refusing anything unsafe.
+
+    Gzip-compressed TMX (``.tmx.gz``, known by its bytes, not its name) is read
+    too; `max_bytes` bounds the decompressed size as well.
 
     `name` labels the data in error messages (default: the path, or "TMX
     data"). Raises `InputError` (one line, naming the file) for a missing or
@@ -285,6 +299,9 @@ def read_tmx(
         parse_from = path  # lxml reads the file itself: no second copy in memory
     if size > max_bytes:
         raise InputError(f"{label}: {size} bytes, over the {max_bytes}-byte limit for TMX input")
+    if head.startswith(GZIP_MAGIC):
+        data = gunzip_bounded(_whole(parse_from, label, max_bytes), label, max_bytes)
+        size, head, parse_from = len(data), data[:_HEAD_BYTES], io.BytesIO(data)
     if size == 0:
         raise InputError(f"{label}: empty file, not TMX")
     _check_head(head, label)
