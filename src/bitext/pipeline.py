@@ -22,6 +22,7 @@ from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
 from .normalize import normalize, to_simplified
+from .normalize.variant import decide_variant
 from .read import read, read_text
 from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
@@ -36,10 +37,10 @@ _CONTENT_RE = re.compile(r"[^\W_]")
 def align_document(
     source: str | os.PathLike[str] | Document,
     *,
-    zh_script: str = "simplified",
+    zh_script: str | None = None,
     encoder: Encoder | None = None,
     config: AlignConfig | None = None,
-    src_lang: str = "zh-CN",
+    src_lang: str | None = None,
     tgt_lang: str = "en-US",
     segmentation: str | os.PathLike[str] | SrxRules = "bitext",
     **options: Any,
@@ -49,7 +50,13 @@ def align_document(
     `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
     (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path.
 
-    Raises InputError/LanguageError (one line, naming the file) on bad input.
+    `zh_script` and `src_lang` decide together, per document, the script the
+    Chinese side is written in and its tag (`bitext.normalize.variant`): by
+    default Simplified and zh-CN; ``traditional`` alone gives the region the
+    text's forms show (zh-HK by default); a tag alone gives its script.
+
+    Raises InputError/LanguageError (one line, naming the file) on bad input,
+    or on a script and tag that contradict each other.
     `options` override `AlignConfig` fields, as in `align_sentences`.
     """
     rules = resolve_rules(segmentation)
@@ -59,10 +66,15 @@ def align_document(
     with using_text_store(text_store_for(encoder)):
         doc = source if isinstance(source, Document) else read(source)
         refuse_if_too_long(doc)
-        doc = normalize(doc, zh_script=zh_script)
+        try:
+            text = "\n".join(p.text for p in doc.paragraphs)
+            variant = decide_variant(zh_script, src_lang, text)
+        except ValueError as exc:
+            raise InputError(f"{doc.source or 'input'}: {exc}") from None
+        doc = normalize(doc, zh_script=variant.zh_script)
         split = split_languages(doc)
         raise_if_not_bilingual(split, doc.source)
-        return _align_split(doc, split, rules, encoder, config, src_lang, tgt_lang, options)
+        return _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options)
 
 
 def _align_split(

@@ -11,6 +11,7 @@ from bitext.errors import BitextError, EncoderError, InputError
 from ._common import (
     add_pipeline_options,
     aligner_settings,
+    check_zh_options,
     confidence,
     error,
     pipeline_encoder,
@@ -72,6 +73,7 @@ def _align(args: argparse.Namespace) -> int:
     from bitext.atomic import check_target
     from bitext.segment import resolve_rules
 
+    check_zh_options(args)
     exporter = _exporter(args)
     # Everything knowable about the output is checked before any alignment work.
     refuse_input_as_output(args.output, args.inputs)
@@ -90,13 +92,29 @@ def _align(args: argparse.Namespace) -> int:
             print(_summary(alignment), file=sys.stderr)
     if not done:
         return InputError.exit_code
-    units = exporter.write(done, args.output, force=args.force)
-    if not args.quiet:
-        print(
-            f"wrote {args.output}: {units} translation units from {len(done)} file(s)",
-            file=sys.stderr,
-        )
+    for output, alignments in _outputs(exporter, done, args.output).items():
+        units = exporter.write(alignments, output, force=args.force)
+        if not args.quiet:
+            print(
+                f"wrote {output}: {units} translation units from {len(alignments)} file(s)",
+                file=sys.stderr,
+            )
     return 1 if failures else 0
+
+
+def _outputs(exporter: Any, done: list[Any], output: str) -> dict[str, list[Any]]:
+    """Where each alignment goes: one TMX per Chinese tag, named out.zh-HK.tmx and so on.
+
+    A TMX has one source language and CAT tools file a memory under it; inputs
+    whose text came out in different variants (``keep``, or ``traditional``
+    guessing the region file by file) would otherwise be mislabelled.
+    """
+    from bitext.export.tmx import by_tag, tag_path
+
+    groups = by_tag(done)
+    if exporter.name != "tmx" or exporter.src_lang is not None or len(groups) < 2:
+        return {output: done}
+    return {tag_path(output, tag): group for tag, group in groups.items()}
 
 
 def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
@@ -131,7 +149,7 @@ def _summary(alignment: Any) -> str:
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
     return (
-        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} "
+        f"{alignment.source}: {alignment.src_lang}, {len(pairs)} pair{_s(len(pairs))} "
         f"({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart"
@@ -148,6 +166,7 @@ def _report(args: argparse.Namespace) -> int:
     from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
+    check_zh_options(args)
     refuse_input_as_output(args.output, [args.input])
     check_target(args.output, force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)

@@ -11,7 +11,14 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from ._common import add_pipeline_options, aligner_settings, confidence, refuse_input_as_output
+from ._common import (
+    add_pipeline_options,
+    aligner_settings,
+    check_zh_options,
+    confidence,
+    language_tag,
+    refuse_input_as_output,
+)
 
 
 def add_batch_command(sub: Any) -> None:
@@ -85,7 +92,11 @@ def add_tm_commands(tm_sub: Any) -> None:
     imp = tm_sub.add_parser("import", help="add TMX files to a translation memory")
     imp.add_argument("inputs", nargs="+", metavar="TMX")
     imp.add_argument("--tm", required=True, metavar="TM.sqlite")
-    imp.add_argument("--src-lang", default="zh-CN", help="source language (default zh-CN)")
+    imp.add_argument(
+        "--src-lang",
+        default=None,
+        help="take this Chinese variant only (default: every one, each under its own tag)",
+    )
     imp.add_argument("--tgt-lang", default="en-US", help="target language (default en-US)")
     imp.set_defaults(run=_import)
 
@@ -99,6 +110,12 @@ def add_tm_commands(tm_sub: Any) -> None:
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
     exp.add_argument("--flag", help="carrying this flag (e.g. encoding-damage)")
     exp.add_argument("--unflagged", action="store_true", help="carrying no flag")
+    exp.add_argument(
+        "--src-lang",
+        type=language_tag("zh"),
+        help="only units whose Chinese has this tag (default: all; units of several "
+        "tags go to one file each, OUT.zh-HK.tmx beside OUT.zh-CN.tmx)",
+    )
     exp.set_defaults(run=_export)
 
     info = tm_sub.add_parser("info", help="counts of documents and units in a memory")
@@ -114,8 +131,9 @@ def _open(path: str, *, create: bool = False) -> Any:
 
 def _batch(args: argparse.Namespace) -> int:
     from bitext.atomic import check_target
-    from bitext.tm import BatchReport, BatchSettings, export_tmx, find_inputs, iter_batch
+    from bitext.tm import BatchReport, BatchSettings, export_tmx_files, find_inputs, iter_batch
 
+    check_zh_options(args)
     if not args.tm and not args.output:
         raise InputError("give --tm FILE, -o FILE.tmx, or both")
     if args.jobs < 1:
@@ -151,9 +169,10 @@ def _batch(args: argparse.Namespace) -> int:
             )
             report = _run_batch(outcomes, files, args)
             if args.output:
-                units = export_tmx(memory, args.output, force=args.force)
-                if not args.quiet:
-                    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+                written = export_tmx_files(memory, args.output, force=args.force)
+                for output, units in written.items():
+                    if not args.quiet:
+                        print(f"wrote {output}: {units} translation units", file=sys.stderr)
         finally:
             memory.close()
     if report.failures and not report.count("added") and not report.count("skipped"):
@@ -275,14 +294,15 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bitext.tm import export_tmx
+    from bitext.tm import export_tmx_files
 
     with _open(args.tm) as memory:
         try:
-            units = export_tmx(
+            written = export_tmx_files(
                 memory,
                 args.output,
                 force=args.force,
+                zh_lang=args.src_lang,
                 min_score=args.min_score,
                 since=args.since,
                 until=args.until,
@@ -292,7 +312,8 @@ def _export(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:  # a date that does not parse
             raise InputError(str(exc)) from None
-    print(f"wrote {args.output}: {units} translation units", file=sys.stderr)
+    for output, units in written.items():
+        print(f"wrote {output}: {units} translation units", file=sys.stderr)
     return 0
 
 

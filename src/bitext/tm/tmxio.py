@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bitext import tmx
-from bitext.atomic import atomic_write
+from bitext.atomic import atomic_write, check_target
+from bitext.export.tmx import tag_path
 from bitext.lang import normalize_tag, primary
 from bitext.model import FLAG_DAMAGED
 from bitext.read import load_file
@@ -23,7 +24,7 @@ from bitext.read import load_file
 from .model import DocumentRecord, StoredPair, Unit
 from .store import AddResult, TranslationMemory
 
-__all__ = ["export_tmx", "import_tmx", "units_to_tmx"]
+__all__ = ["export_tmx", "export_tmx_files", "import_tmx", "units_to_tmx"]
 
 #: Paths listed in one unit's x-document props at most: boilerplate lines occur
 #: in hundreds of releases, and a CAT tool shows every prop.
@@ -35,46 +36,63 @@ def import_tmx(
     memory: TranslationMemory,
     path: str | os.PathLike[str],
     *,
-    src_lang: str = "zh-CN",
+    src_lang: str | None = None,
     tgt_lang: str = "en-US",
 ) -> AddResult:
     """Add the `src_lang`/`tgt_lang` pairs of a TMX file (1.1-1.4) to `memory`.
 
-    A unit lacking either language is left out. Scores, bead types, flags and
-    counts that bitext wrote as props (x-score, x-bead, x-flags, x-count) are
-    kept. Raises `InputError` for a file the TMX reader refuses.
+    `src_lang` None takes each unit's Chinese, whichever variant it is, and
+    stores it under the unit's own tag: a file of zh-HK and zh-TW units stays
+    two variants. A given tag takes that variant only (a bare ``zh``: the
+    unit's only Chinese). A unit lacking either language is left out. Scores,
+    bead types, flags and counts that bitext wrote as props (x-score, x-bead,
+    x-flags, x-count) are kept. Raises `InputError` for a file the TMX reader
+    refuses.
     """
     name = str(path)
     data = load_file(path, name, tmx.MAX_BYTES)
     document = tmx.read(data, name=name)
     pairs = []
-    langs: tuple[str, str] | None = None
     for unit in document.units:
-        src, tgt = _variant(unit, src_lang), _variant(unit, tgt_lang)
-        if src is None or tgt is None or not src.text.strip() or not tgt.text.strip():
+        tgt = _variant(unit, tgt_lang)
+        if tgt is None or not tgt.text.strip():
             continue
-        langs = langs or (src.lang, tgt.lang)
-        pairs.append(
-            StoredPair(
-                src=src.text,
-                tgt=tgt.text,
-                kind=_first(unit.props.get("x-bead")) or "1-1",
-                score=_number(_first(unit.props.get("x-score"))),
-                flags=tuple(f for v in unit.props.get("x-flags", ()) for f in v.split(",") if f),
-                count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
-            )
-        )
-    src_tag, tgt_tag = langs or (normalize_tag(src_lang), normalize_tag(tgt_lang))
+        for src in _sources(unit, src_lang):
+            if src.text.strip():
+                pairs.append(_pair(unit, src, tgt))
+    src_tag = pairs[0].src_lang if pairs else normalize_tag(src_lang or "zh-CN")
+    tgt_tag = pairs[0].tgt_lang if pairs else normalize_tag(tgt_lang)
     record = DocumentRecord(
         path=name,
         content_hash=hashlib.sha256(data).hexdigest(),
-        settings={**_IMPORT_SETTINGS, "src_lang": src_tag, "tgt_lang": tgt_tag},
+        settings={**_IMPORT_SETTINGS, "src_lang": src_lang or "any zh", "tgt_lang": tgt_tag},
         pairs=tuple(pairs),
-        src_lang=src_tag,
-        tgt_lang=tgt_tag,
+        src_lang=src_tag or "zh-CN",
+        tgt_lang=tgt_tag or "en-US",
         kind="tmx",
     )
     return memory.add(record)
+
+
+def _sources(unit: tmx.TranslationUnit, lang: str | None) -> list[tmx.Variant]:
+    """The variants to pair with the target: every Chinese one when `lang` is None."""
+    if lang is None:
+        return [v for tag, v in unit.variants.items() if primary(tag) == "zh"]
+    found = _variant(unit, lang)
+    return [] if found is None else [found]
+
+
+def _pair(unit: tmx.TranslationUnit, src: tmx.Variant, tgt: tmx.Variant) -> StoredPair:
+    return StoredPair(
+        src=src.text,
+        tgt=tgt.text,
+        kind=_first(unit.props.get("x-bead")) or "1-1",
+        score=_number(_first(unit.props.get("x-score"))),
+        flags=tuple(f for v in unit.props.get("x-flags", ()) for f in v.split(",") if f),
+        count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
+        src_lang=src.lang,
+        tgt_lang=tgt.lang,
+    )
 
 
 def _variant(unit: tmx.TranslationUnit, lang: str) -> tmx.Variant | None:
@@ -134,14 +152,57 @@ def export_tmx(
     path: str | os.PathLike[str],
     *,
     force: bool = False,
+    zh_lang: str | None = None,
     **filters: Any,
 ) -> int:
     """Write the units passing `filters` as TMX 1.4; returns how many were written.
 
-    `filters` are those of `TranslationMemory.units` (min_score, since, until,
-    document, flag, unflagged). The file appears complete or not at all, and
-    an existing one is replaced only with `force`.
+    Units of several Chinese variants go to one file each (see `export_tmx_files`).
+    """
+    return sum(export_tmx_files(memory, path, force=force, zh_lang=zh_lang, **filters).values())
+
+
+def export_tmx_files(
+    memory: TranslationMemory,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    zh_lang: str | None = None,
+    **filters: Any,
+) -> dict[str, int]:
+    """Write the units passing `filters` as TMX 1.4; returns each file written and its units.
+
+    A TMX has one source language and CAT tools file its units by their tags
+    (Trados skips zh-CN units for a zh-HK memory), so units of several
+    language pairs (zh-CN and zh-HK ones) are never mixed: each pair goes to a
+    file named by its Chinese tag, ``out.zh-HK.tmx`` beside ``out.zh-CN.tmx``;
+    a memory of one pair is written to `path` itself. `zh_lang` keeps the units
+    whose Chinese has that tag only, written to `path`. `filters` are those of
+    `TranslationMemory.units` (min_score, since, until, document, flag,
+    unflagged). Every target is checked before any is written; each file
+    appears complete or not at all, and an existing one is replaced only with
+    `force`.
     """
     units = memory.units(**filters)
-    atomic_write(Path(path), tmx.to_bytes(units_to_tmx(memory, units)), force=force)
-    return len(units)
+    if zh_lang is not None:
+        want = normalize_tag(zh_lang)
+        units = [u for u in units if _zh_tag(u) == want]
+    groups: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.src_lang, unit.tgt_lang), []).append(unit)
+    if len(groups) < 2:
+        targets = {str(path): units}
+    else:
+        names = [_zh_tag(group[0]) for group in groups.values()]
+        if len(set(names)) < len(names):  # en-US and en-GB beside one Chinese tag
+            names = [f"{src}_{tgt}" for src, tgt in groups]
+        targets = {tag_path(path, n): g for n, g in zip(names, groups.values(), strict=True)}
+    for target in targets:
+        check_target(target, force=force)
+    for target, group in targets.items():
+        atomic_write(Path(target), tmx.to_bytes(units_to_tmx(memory, group)), force=force)
+    return {target: len(group) for target, group in targets.items()}
+
+
+def _zh_tag(unit: Unit) -> str:
+    return unit.tgt_lang if primary(unit.src_lang) != "zh" else unit.src_lang
