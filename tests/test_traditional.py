@@ -10,6 +10,7 @@ Taiwan's phrases (網路, 資訊), the forms that tell the two regions apart.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from lxml import etree
 import bitext
 from bitext.errors import InputError
 from bitext.normalize import normalize, normalize_text, to_simplified
-from bitext.tm import DocumentRecord, StoredPair, TranslationMemory, import_tmx
+from bitext.tm import BatchSettings, DocumentRecord, StoredPair, TranslationMemory, import_tmx
 from cli_helpers import run_cli
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -215,25 +216,59 @@ def test_imported_variants_stay_apart_and_export_one_file_each(
 
 
 def test_a_memory_of_the_old_schema_is_retagged(hk_path: Path, tmp_path: Path, use_encoder):
-    # What bitext before schema 2 stored for `--zh-script traditional`: Hong Kong
-    # text under zh-CN, the batch's fixed tag. Same tables, schema 1.
-    alignment = bitext.align_document(hk_path, encoder=use_encoder, zh_script="traditional")
+    # What bitext before schema 2 stored, every unit under zh-CN, the batch's fixed
+    # tag: with `--zh-script traditional` OpenCC's generic s2t text (天文臺), with
+    # `keep` the release as written. Same tables; schema 1.
+    alignment = bitext.align_document(hk_path, encoder=use_encoder, zh_script="keep")
+    s2t = opencc.OpenCC("s2t").convert
+    kept = _pairs(alignment)
+    converted = tuple(StoredPair(s2t(p.src), p.tgt, p.kind, p.score) for p in kept)
+    assert {p.src for p in converted} != {p.src for p in kept}
     tm = tmp_path / "old.sqlite"
     with TranslationMemory(tm) as memory:
-        memory.add(DocumentRecord(str(hk_path), "h", {}, _pairs(alignment), src_lang="zh-CN"))
-        memory.add(
-            DocumentRecord("simplified.txt", "s", {}, (StoredPair("你好。", "Hi.", "1-1", 0.9),))
-        )
+        for name, pairs, script in (("a.txt", converted, "traditional"), ("b.txt", kept, "keep")):
+            settings = {"zh_script": script, "src_lang": "zh-CN"}
+            memory.add(DocumentRecord(name, name, settings, pairs, src_lang="zh-CN"))
+        simplified = (StoredPair("你好。", "Hi.", "1-1", 0.9),)
+        memory.add(DocumentRecord("c.txt", "c", {"zh_script": "simplified"}, simplified))
     con = sqlite3.connect(tm)
     with con:
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     con.close()
     with TranslationMemory(tm) as memory:
-        tags = {u.src: u.src_lang for u in memory.units()}
-        assert tags.pop("你好。") == "zh-CN"  # Simplified stays
-        assert set(tags.values()) == {"zh-HK"}
-        for src in tags:
+        tags = {(u.src, u.origins[0].path): u.src_lang for u in memory.with_origins(memory.units())}
+        assert tags.pop(("你好。", "c.txt")) == "zh-CN"  # Simplified stays
+        # A sentence both documents hold alike (no character s2t changes) is one unit,
+        # seen first in a.txt: generic Traditional too.
+        assert {tag for (_, path), tag in tags.items() if path == "a.txt"} == {"zh-Hant"}
+        assert {tag for (_, path), tag in tags.items() if path == "b.txt"} == {"zh-HK"}
+        for src, _ in tags:
             assert memory.search(src)[0].percent == 100.0
     con = sqlite3.connect(tm)
     assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "2"
     con.close()
+
+
+def test_batch_identity_names_the_effective_script_and_tag() -> None:
+    # Simplified is spelled as older bitext stored it, however it is asked for: a
+    # memory built before is not realigned for nothing.
+    before = {"zh_script": "simplified", "src_lang": "zh-CN"}
+    for settings in (BatchSettings(), BatchSettings(zh_script="simplified", src_lang="zh-CN")):
+        identity = settings.identity()
+        assert {key: identity[key] for key in before} == before and "zh_variant" not in identity
+    # What older bitext stored for `traditional` (s2t, tagged zh-CN) differs from
+    # today's rule: those documents are realigned, and each choice is its own.
+    old_traditional = {**BatchSettings().identity(), "zh_script": "traditional"}
+    identities = [
+        BatchSettings(zh_script=script, src_lang=tag).identity()
+        for script, tag in [
+            ("traditional", None),
+            ("traditional", "zh-HK"),
+            (None, "zh-TW"),
+            ("keep", None),
+        ]
+    ]
+    assert old_traditional not in identities
+    assert len({json.dumps(i, sort_keys=True) for i in identities}) == len(identities)
+    with pytest.raises(ValueError, match="--src-lang zh-CN is Simplified"):
+        BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()

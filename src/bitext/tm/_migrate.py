@@ -3,9 +3,12 @@
 Schema 2: a unit's tag follows its text. Before it, ``--zh-script traditional``
 or ``keep`` stored Traditional Chinese under zh-CN, the batch's fixed tag; CAT
 tools file such units as Simplified and an export labelled them so. Units whose
-Chinese is Traditional under a Simplified tag are retagged with the region
-their text as a whole shows (`guess_region`: zh-HK unless Taiwan forms
-dominate). Nothing else changes; texts, occurrences and vectors stay.
+Chinese is Traditional under a Simplified tag are retagged: zh-Hant when a
+document they came from was aligned with ``traditional`` (OpenCC's generic
+s2t wrote them, 天文臺 for Hong Kong's 天文台: zh-Hant is what bitext now tags
+that conversion), else (``keep``, imports) the region their text as a whole
+shows (`guess_region`: zh-HK unless Taiwan forms dominate). Texts,
+occurrences and vectors stay.
 """
 
 from __future__ import annotations
@@ -28,22 +31,36 @@ def migrate(con: sqlite3.Connection) -> None:
 
 
 def _retag_traditional(con: sqlite3.Connection) -> None:
-    wrong: list[tuple[int, str]] = []  # (unit id, "src" or "tgt": the Chinese side)
+    converted: list[tuple[int, str]] = []  # (unit id, its Chinese column) written by s2t
+    as_written: list[tuple[int, str]] = []
     texts: list[str] = []
     for uid, src_lang, tgt_lang, src, tgt in con.execute(
         "SELECT id, src_lang, tgt_lang, src, tgt FROM units"
     ):
-        side, tag, text = (
-            ("src", src_lang, src) if primary(src_lang) == "zh" else ("tgt", tgt_lang, tgt)
-        )
-        if primary(tag) == "zh" and tag_script(tag) == "Hans" and text_script(text) == "Hant":
-            wrong.append((uid, side))
+        zh_src = primary(src_lang) == "zh"
+        column, tag, text = ("src_lang", src_lang, src) if zh_src else ("tgt_lang", tgt_lang, tgt)
+        if primary(tag) != "zh" or tag_script(tag) != "Hans" or text_script(text) != "Hant":
+            continue
+        scripts = {
+            row[0]
+            for row in con.execute(
+                "SELECT json_extract(d.settings, '$.zh_script') FROM occurrences o"
+                " JOIN documents d ON d.id = o.document_id WHERE o.unit_id = ?",
+                (uid,),
+            )
+        }
+        if "traditional" in scripts:
+            converted.append((uid, column))
+        else:
+            as_written.append((uid, column))
             texts.append(text)
-    if not wrong:
-        return
-    tag = f"zh-{guess_region(''.join(texts))}"
-    for uid, side in wrong:
-        column = f"{side}_lang"  # one of two fixed names, never user input
+    _retag(con, converted, "zh-Hant")
+    if as_written:
+        _retag(con, as_written, f"zh-{guess_region(''.join(texts))}")
+
+
+def _retag(con: sqlite3.Connection, units: list[tuple[int, str]], tag: str) -> None:
+    for uid, column in units:  # column: one of two fixed names, never user input
         try:
             con.execute(f"UPDATE units SET {column} = ? WHERE id = ?", (tag, uid))
         except sqlite3.IntegrityError:
