@@ -102,6 +102,28 @@ def test_tags_follow_the_script(hk_path: Path, tw_path: Path, sample_path: Path,
         align(hk_path, zh_script="keep", src_lang="zh-CN")
 
 
+def test_a_regional_tag_alone_converts_mainland_text_to_its_region(
+    shared_dir: Path, tmp_path: Path, use_encoder
+) -> None:
+    # A mainland news text in Simplified (wmt22, laid out as one bilingual file).
+    record = json.loads(
+        (shared_dir / "eval" / "mixed-layouts" / "mixed_docs.jsonl").read_text().splitlines()[3]
+    )
+    path = tmp_path / "mainland.txt"
+    path.write_text(record["text"], encoding="utf-8")
+    default = bitext.align_document(path, encoder=use_encoder)
+    assert default.src_lang == "zh-CN"
+    for tag, config in (("zh-TW", "s2tw"), ("zh-HK", "s2hk"), ("zh-MO", "s2hk")):
+        alignment = bitext.align_document(path, encoder=use_encoder, src_lang=tag)
+        assert alignment.src_lang == tag
+        # Each sentence as OpenCC's conversion for that region writes it.
+        convert = opencc.OpenCC(config).convert
+        assert _chinese(alignment) == [convert(s) for s in _chinese(default)]
+        assert _chinese(alignment) != _chinese(default)
+        # Alignment compares Simplified text whatever the output script.
+        assert alignment.beads == default.beads
+
+
 @pytest.mark.parametrize(
     ("script", "tag"),
     [("simplified", "zh-TW"), ("traditional", "zh-CN"), ("taiwan", "zh-HK"), ("hongkong", "zh-TW")],
@@ -134,7 +156,9 @@ def test_tmx_tags_match_the_script(hk_path: Path, tw_path: Path, tmp_path: Path)
     assert not (tmp_path / "out.tmx").exists()
     assert _langs(tmp_path / "out.zh-HK.tmx") == ("zh-HK", {"zh-HK"})
     assert _langs(tmp_path / "out.zh-TW.tmx") == ("zh-TW", {"zh-TW"})
-    assert "out.zh-HK.tmx" in done.stderr and "zh-HK," in done.stderr  # said, not silent
+    assert (
+        "out.zh-HK.tmx" in done.stderr and "Chinese tagged zh-HK" in done.stderr
+    )  # said, not silent
 
 
 # -- item 4: a Traditional memory finds its own sentences ------------------------------------
@@ -272,3 +296,11 @@ def test_batch_identity_names_the_effective_script_and_tag() -> None:
     assert len({json.dumps(i, sort_keys=True) for i in identities}) == len(identities)
     with pytest.raises(ValueError, match="--src-lang zh-CN is Simplified"):
         BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()
+
+
+def test_the_command_line_offers_every_script() -> None:
+    # The CLI spells the choices out so that `bitext --help` does not load OpenCC.
+    from bitext.cli._common import ZH_SCRIPTS as CLI_SCRIPTS
+    from bitext.normalize import ZH_SCRIPTS
+
+    assert set(CLI_SCRIPTS) == set(ZH_SCRIPTS)

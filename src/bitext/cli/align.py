@@ -149,10 +149,12 @@ def _summary(alignment: Any) -> str:
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
     return (
-        f"{alignment.source}: {alignment.src_lang}, {len(pairs)} pair{_s(len(pairs))} "
+        f"{alignment.source}: {len(pairs)} pair{_s(len(pairs))} "
         f"({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
-        f"{lonely_src} zh and {lonely_tgt} en without counterpart"
+        f"{lonely_src} zh and {lonely_tgt} en without counterpart; "
+        # The script and tag may have been decided from the text or --src-lang: say which.
+        f"Chinese tagged {alignment.src_lang}"
     )
 
 
