@@ -177,7 +177,7 @@ def hk_memory(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return folder / "t.sqlite"
 
 
-def test_traditional_memory_finds_each_sentence_verbatim(hk_memory: Path) -> None:
+def test_traditional_memory_finds_each_sentence_verbatim(hk_memory: Path, use_encoder) -> None:
     with TranslationMemory(hk_memory, create=False) as memory:
         units = memory.units()
         assert len(units) >= 4
@@ -188,6 +188,8 @@ def test_traditional_memory_finds_each_sentence_verbatim(hk_memory: Path) -> Non
             # The same sentence typed in Simplified still finds it (99: another script).
             simplified = memory.search(to_simplified(unit.src))[0]
             assert simplified.unit.id == unit.id and simplified.percent >= 99.0
+            # Vectors and queries are both made from Simplified text.
+            assert memory.semantic(unit.src, encoder=use_encoder)[0].unit.id == unit.id
         for term in (TERM, to_simplified(TERM)):
             assert [m.unit.src for m in memory.concordance(term)] == [
                 u.src for u in units if TERM in u.src
