@@ -164,7 +164,9 @@ def test_creation_date_is_utc_and_defaults_to_now() -> None:
     [("zh_CN", "en_us", ("zh-CN", "en-US")), ("zh-hant-tw", "EN-gb", ("zh-Hant-TW", "en-GB"))],
 )
 def test_tmx_languages_are_normalized(src: str, tgt: str, want: tuple, tmx_dtd: Path) -> None:
-    tree = assert_valid(tmx_bytes([press_release()], src_lang=src, tgt_lang=tgt), tmx_dtd)
+    # The alignment carries the tag of its script; the exporter spells the given one.
+    alignment = press_release(src_lang=want[0])
+    tree = assert_valid(tmx_bytes([alignment], src_lang=src, tgt_lang=tgt), tmx_dtd)
     assert tree.find("header").get("srclang") == want[0]
     for tu in tree.findall("body/tu"):
         assert tuple(tuv.get(XML_LANG) for tuv in tu.findall("tuv")) == want
@@ -182,6 +184,16 @@ def test_alignment_in_other_direction_is_not_mislabelled() -> None:
     flipped = press_release(src_lang="en-US", tgt_lang="zh-CN")
     with pytest.raises(ValueError, match="en-US->zh-CN"):
         tmx_bytes([flipped])
+
+
+def test_a_tag_of_the_other_script_is_refused() -> None:
+    # zh-CN on Traditional text (or zh-TW on Simplified) would make Trados file the
+    # units under the wrong language and skip them where they belong.
+    with pytest.raises(ValueError, match="zh-HK->en-US, but the TMX is written as zh-CN"):
+        tmx_bytes([press_release(src_lang="zh-HK")], src_lang="zh-CN")
+    assert b'srclang="zh-HK"' in tmx_bytes([press_release(src_lang="zh-HK")])
+    with pytest.raises(ValueError, match="alignments tagged zh-CN, zh-HK"):
+        tmx_bytes([press_release(), press_release(src_lang="zh-HK")])
 
 
 def test_unaligned_sentences_never_become_units(tmx_dtd: Path) -> None:
@@ -401,7 +413,7 @@ def test_get_exporter_unknown_format(name: str) -> None:
 
 def test_get_exporter_passes_options(tmx_dtd: Path) -> None:
     exporter = get_exporter("memory.tmx", min_score=0.8, src_lang="zh_TW")
-    tree = assert_valid(exporter.dumps([press_release()]), tmx_dtd)
+    tree = assert_valid(exporter.dumps([press_release(src_lang="zh-TW")]), tmx_dtd)
     assert tree.find("header").get("srclang") == "zh-TW"
     assert len(tree.findall("body/tu")) == 2
 

@@ -57,10 +57,15 @@ def _require_omegat() -> None:
     pytest.skip(message)
 
 
-def _run_omegat(project: Path, sentences: list[Sentence], alignment: Alignment) -> Run:
+def _run_omegat(
+    project: Path, sentences: list[Sentence], alignment: Alignment, source_lang: str = "zh-CN"
+) -> Run:
     """Build an OmegaT project with our TMX in tm/auto/, translate it, read the result."""
     built = omegat.build_project(
-        project, omegat.paragraphs(sentences), bitext.tmx_bytes([alignment])
+        project,
+        omegat.paragraphs(sentences),
+        bitext.tmx_bytes([alignment]),
+        source_lang=source_lang,
     )
     seconds = omegat.run_omegat(built)
     matched, total = omegat.leverage(built)
@@ -86,6 +91,35 @@ def sample_run(
     sentences = [alignment.src[i] for i in paired]
     project = tmp_path_factory.mktemp("omegat") / "project"
     return _run_omegat(project, sentences, alignment)
+
+
+@pytest.mark.parametrize("lang", ["zh-HK", "zh-TW"])
+def test_a_traditional_tmx_pretranslates_a_project_of_its_language(
+    lang: str, shared_dir: Path, use_encoder: Encoder, tmp_path: Path
+) -> None:
+    # A real Hong Kong release, and the same release in Taiwan's standard (OpenCC
+    # s2twp, as tests/test_traditional.py explains): bitext tags each TMX as its
+    # text is written, and OmegaT matches it in a project of that language.
+    _require_omegat()
+    path = (
+        shared_dir / "eval" / "hk-releases" / "mixed" / "20251113_cedd_chai_wan_barging_point.txt"
+    )
+    if lang == "zh-TW":
+        import opencc
+
+        text = path.read_text(encoding="utf-8")
+        path = tmp_path / "taiwan_style.txt"
+        path.write_text(opencc.OpenCC("s2twp").convert(opencc.OpenCC("t2s").convert(text)))
+    alignment = bitext.align_document(path, encoder=use_encoder, zh_script="traditional")
+    assert alignment.src_lang == lang
+    paired = sorted({i for bead in alignment.beads if bead.is_pair for i in bead.src})
+    run = _run_omegat(
+        tmp_path / "project", [alignment.src[i] for i in paired], alignment, source_lang=lang
+    )
+    pairs = list(alignment.pairs())
+    assert len(pairs) >= 3
+    assert [p.tgt for p in pairs if p.tgt not in run.target] == []
+    assert run.remaining == 0 and not HAN.search(run.target), run.target
 
 
 def _untranslated(run: Run) -> list[str]:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["display_name", "joiner", "normalize_tag", "primary"]
+__all__ = ["display_name", "joiner", "normalize_tag", "primary", "tag_region", "tag_script"]
 
 _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
 # Languages whose sentences follow each other with no space between them.
 _UNSPACED = frozenset({"zh", "ja"})
 _NAMES = {"zh": "Chinese", "en": "English"}
+# Regions whose Chinese is written in Simplified, and in Traditional, characters.
+_HANS_REGIONS = frozenset({"CN", "SG", "MY"})
+_HANT_REGIONS = frozenset({"TW", "HK", "MO"})
 
 
 def _subtags(tag: str) -> list[str]:
@@ -69,3 +72,28 @@ def joiner(tag: str) -> str:
 def display_name(tag: str) -> str:
     """The English name of `tag`'s language (``"zh-CN"`` → ``"Chinese"``), else `tag` itself."""
     return _NAMES.get(primary(tag), tag)
+
+
+def tag_script(tag: str) -> str | None:
+    """The script a Chinese tag stands for: ``"Hans"`` (zh-CN, zh-SG, zh-Hans-HK),
+    ``"Hant"`` (zh-TW, zh-HK, zh-MO, zh-Hant) or None (a bare ``zh``, another language).
+
+    An explicit script subtag wins over the region: zh-Hans-HK is Simplified.
+    """
+    if primary(tag) != "zh":
+        return None
+    subtags = normalize_tag(tag).split("-")[1:]
+    for sub in subtags:
+        if sub in ("Hans", "Hant"):
+            return sub
+    for sub in subtags:
+        if sub in _HANS_REGIONS:
+            return "Hans"
+        if sub in _HANT_REGIONS:
+            return "Hant"
+    return None
+
+
+def tag_region(tag: str) -> str | None:
+    """``"HK"``, ``"MO"`` or ``"TW"`` when the tag names one of them, else None."""
+    return next((s for s in normalize_tag(tag).split("-")[1:] if s in _HANT_REGIONS), None)

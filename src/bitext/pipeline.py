@@ -23,6 +23,7 @@ from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
 from .normalize import normalize, to_simplified
+from .normalize.variant import decide_variant
 from .read import read, read_text
 from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
@@ -46,10 +47,10 @@ MAX_PARAGRAPH_CHARS = 200_000
 def align_document(
     source: str | os.PathLike[str] | Document,
     *,
-    zh_script: str = "simplified",
+    zh_script: str | None = None,
     encoder: Encoder | None = None,
     config: AlignConfig | None = None,
-    src_lang: str = "zh-CN",
+    src_lang: str | None = None,
     tgt_lang: str = "en-US",
     segmentation: str | os.PathLike[str] | SrxRules = "bitext",
     name: str | None = None,
@@ -64,7 +65,13 @@ def align_document(
     `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
     (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path.
 
-    Raises InputError/LanguageError (one line, naming the file) on bad input.
+    `zh_script` and `src_lang` decide together, per document, the script the
+    Chinese side is written in and its tag (`bitext.normalize.variant`): by
+    default Simplified and zh-CN; ``traditional`` alone gives the region the
+    text's forms show (zh-HK by default); a tag alone gives its script.
+
+    Raises InputError/LanguageError (one line, naming the file) on bad input,
+    or on a script and tag that contradict each other.
     `options` override `AlignConfig` fields, as in `align_sentences`.
     """
     rules = resolve_rules(segmentation)
@@ -74,10 +81,15 @@ def align_document(
     with using_text_store(text_store_for(encoder)):
         doc = source if isinstance(source, Document) else read(source)
         refuse_if_too_long(doc)
-        doc = normalize(doc, zh_script=zh_script)
+        try:
+            text = "\n".join(p.text for p in doc.paragraphs)
+            variant = decide_variant(zh_script, src_lang, text)
+        except ValueError as exc:
+            raise InputError(f"{doc.source or 'input'}: {exc}") from None
+        doc = normalize(doc, zh_script=variant.zh_script)
         split = split_languages(doc)
         raise_if_not_bilingual(split, doc.source)
-        found = _align_split(doc, split, rules, encoder, config, src_lang, tgt_lang, options)
+        found = _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options)
     # Outputs are sent to others: they name the file, not where it sat on this machine.
     return replace(found, source=file_label(doc.source) if name is None else name)
 

@@ -11,7 +11,7 @@ from typing import Any
 from bitext._names import printable
 from bitext.segment import SEGMENTATIONS
 
-ZH_SCRIPTS = ("simplified", "traditional", "keep")
+ZH_SCRIPTS = ("simplified", "traditional", "hongkong", "taiwan", "taiwan-phrases", "keep")
 
 
 def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +19,12 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--zh-script",
         choices=ZH_SCRIPTS,
-        default="simplified",
-        help="write the Chinese side in this script (default: simplified)",
+        default=None,
+        help="write the Chinese side in this script: simplified (default, tagged zh-CN); "
+        "traditional: Hong Kong or Taiwan forms as --src-lang says, else as the text's own "
+        "forms show (zh-HK unless Taiwan's); hongkong, taiwan, taiwan-phrases (also Taiwan "
+        "words: 软件 -> 軟體); keep: as written, tagged by what it is. Characters already "
+        "Traditional are kept as written",
     )
     parser.add_argument(
         "--encoder",
@@ -29,7 +33,12 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "model available locally (needs bitext[sbert])",
     )
     parser.add_argument(
-        "--src-lang", type=language_tag("zh"), default="zh-CN", help="tag of the Chinese side"
+        "--src-lang",
+        type=language_tag("zh"),
+        default=None,
+        help="tag of the Chinese side (default: from the script, zh-CN for Simplified); "
+        "alone, zh-HK/zh-MO/zh-TW/zh-Hant convert to that Traditional; one the script "
+        "contradicts is an error",
     )
     parser.add_argument(
         "--tgt-lang", type=language_tag("en"), default="en-US", help="tag of the English side"
@@ -90,6 +99,17 @@ def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(f"--set: {exc}") from None
     # As checked: 4.0 is knn=4, lists are tuples, so equal settings compare equal.
     return {key: getattr(config, key) for key in options}
+
+
+def check_zh_options(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a --zh-script that --src-lang contradicts (exit 2)."""
+    from bitext.errors import InputError
+    from bitext.normalize.variant import check_variant_options
+
+    try:
+        check_variant_options(args.zh_script, args.src_lang)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def pipeline_encoder(args: argparse.Namespace) -> Any:

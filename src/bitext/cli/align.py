@@ -13,6 +13,7 @@ from ._common import (
     add_pipeline_options,
     aligner_settings,
     check_output,
+    check_zh_options,
     confidence,
     error,
     output_name,
@@ -105,6 +106,7 @@ def _align(args: argparse.Namespace) -> int:
     from bitext.export import LONG_UNIT_CHARS, long_units
     from bitext.segment import resolve_rules
 
+    check_zh_options(args)
     exporter = _exporter(args)
     if args.name is not None and len(args.inputs) > 1:
         raise InputError("--name names one document; give one input, or leave --name out")
@@ -125,22 +127,55 @@ def _align(args: argparse.Namespace) -> int:
             say(_summary(alignment))
     if not done:
         return InputError.exit_code
-    units = exporter.count(done)
+    written = _outputs(exporter, done, args.output)
+    units = sum(exporter.count(group) for group in written.values())
     if not units:
         # An empty TMX looks like a finished job to the next tool (or the vendor):
         # nothing is written and the exit code says so.
         raise InputError(_no_units(args, len(done)))
+    if args.output == STDOUT and len(written) > 1:
+        raise InputError(
+            f"-o -: Chinese tagged {', '.join(_tags(done))} cannot share one TMX; "
+            "write to a file (one per tag) or give --src-lang"
+        )
+    for output in written:
+        check_output(output, inputs, force=args.force)
     long = 0 if args.max_chars else long_units(done, LONG_UNIT_CHARS, args.min_score)
-    write_output(args.output, exporter.dumps(done), force=args.force)
+    for output, group in written.items():
+        write_output(output, exporter.dumps(group), force=args.force)
+        if not args.quiet:
+            say(
+                f"wrote {output_name(output)}: {exporter.count(group)} translation units "
+                f"from {len(group)} file(s)"
+            )
     if long:
         say(
             f"bitext: warning: {long} translation unit{_s(long)} with a side over "
             f"{LONG_UNIT_CHARS:,} characters, more than Trados Cloud takes; "
             f"--max-chars {LONG_UNIT_CHARS} leaves them out"
         )
-    if not args.quiet:
-        say(f"wrote {output_name(args.output)}: {units} translation units from {len(done)} file(s)")
     return 1 if failures else 0
+
+
+def _tags(done: list[Any]) -> list[str]:
+    return sorted({alignment.src_lang for alignment in done})
+
+
+def _outputs(exporter: Any, done: list[Any], output: str) -> dict[str, list[Any]]:
+    """Where each alignment goes: one TMX per Chinese tag, named out.zh-HK.tmx and so on.
+
+    A TMX has one source language and CAT tools file a memory under it; inputs
+    whose text came out in different variants (``keep``, or ``traditional``
+    guessing the region file by file) would otherwise be mislabelled.
+    """
+    from bitext.export.tmx import by_tag, tag_path
+
+    groups = by_tag(done)
+    if exporter.name != "tmx" or exporter.src_lang is not None or len(groups) < 2:
+        return {output: done}
+    if output == STDOUT:  # refused by the caller, which names the tags
+        return groups
+    return {tag_path(output, tag): group for tag, group in groups.items()}
 
 
 def _distinct(inputs: list[str], quiet: bool) -> list[str]:
@@ -200,7 +235,9 @@ def _summary(alignment: Any) -> str:
         f"{where}: {len(pairs)} pair{_s(len(pairs))} "
         f"({many} not 1-1, {flagged} flagged) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
-        f"{lonely_src} zh and {lonely_tgt} en without counterpart"
+        f"{lonely_src} zh and {lonely_tgt} en without counterpart; "
+        # The script and tag may have been decided from the text or --src-lang: say which.
+        f"Chinese tagged {alignment.src_lang}"
     )
 
 
@@ -213,6 +250,7 @@ def _report(args: argparse.Namespace) -> int:
     from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
+    check_zh_options(args)
     check_output(args.output, [args.input], force=args.force)
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)

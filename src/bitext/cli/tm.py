@@ -17,7 +17,9 @@ from ._common import (
     add_pipeline_options,
     aligner_settings,
     check_output,
+    check_zh_options,
     confidence,
+    language_tag,
     output_name,
     say,
     write_output,
@@ -98,7 +100,11 @@ def add_tm_commands(tm_sub: Any) -> None:
     imp = tm_sub.add_parser("import", help="add TMX files to a translation memory")
     imp.add_argument("inputs", nargs="+", metavar="TMX")
     imp.add_argument("--tm", required=True, metavar="TM.sqlite")
-    imp.add_argument("--src-lang", default="zh-CN", help="source language (default zh-CN)")
+    imp.add_argument(
+        "--src-lang",
+        default=None,
+        help="take this Chinese variant only (default: every one, each under its own tag)",
+    )
     imp.add_argument("--tgt-lang", default="en-US", help="target language (default en-US)")
     imp.set_defaults(run=_import)
 
@@ -114,6 +120,12 @@ def add_tm_commands(tm_sub: Any) -> None:
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
     exp.add_argument("--flag", help="carrying this flag (e.g. encoding-damage)")
     exp.add_argument("--unflagged", action="store_true", help="carrying no flag")
+    exp.add_argument(
+        "--src-lang",
+        type=language_tag("zh"),
+        help="only units whose Chinese has this tag (default: all; units of several "
+        "tags go to one file each, OUT.zh-HK.tmx beside OUT.zh-CN.tmx)",
+    )
     exp.set_defaults(run=_export)
 
     info = tm_sub.add_parser("info", help="counts of documents and units in a memory")
@@ -130,6 +142,7 @@ def _open(path: str, *, create: bool = False) -> Any:
 def _batch(args: argparse.Namespace) -> int:
     from bitext.tm import BatchReport, BatchSettings, find_inputs, iter_batch
 
+    check_zh_options(args)
     if not args.tm and not args.output:
         raise InputError("give --tm FILE, -o FILE.tmx, or both")
     if args.jobs < 1:
@@ -163,9 +176,10 @@ def _batch(args: argparse.Namespace) -> int:
             )
             report = _run_batch(outcomes, files, args)
             if args.output:
-                units = _export_to(memory, args.output, force=args.force)
-                if not args.quiet:
-                    say(f"wrote {output_name(args.output)}: {units} translation units")
+                written = _export_to(memory, args.output, force=args.force)
+                for output, units in written.items():
+                    if not args.quiet:
+                        say(f"wrote {output_name(output)}: {units} translation units")
         finally:
             memory.close()
     if report.failures and not report.count("added") and not report.count("skipped"):
@@ -290,10 +304,11 @@ def _export(args: argparse.Namespace) -> int:
     check_output(args.output, force=args.force)
     with _open(args.tm) as memory:
         try:
-            units = _export_to(
+            written = _export_to(
                 memory,
                 args.output,
                 force=args.force,
+                zh_lang=args.src_lang,
                 min_score=args.min_score,
                 since=args.since,
                 until=args.until,
@@ -303,21 +318,23 @@ def _export(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:  # a date that does not parse
             raise InputError(str(exc)) from None
-    say(f"wrote {output_name(args.output)}: {units} translation units")
+    for output, units in written.items():
+        say(f"wrote {output_name(output)}: {units} translation units")
     return 0
 
 
-def _export_to(memory: Any, output: str, *, force: bool, **filters: Any) -> int:
-    """`export_tmx`, or the same TMX on standard output for ``-o -``."""
-    from bitext import tmx
-    from bitext.tm import export_tmx
-    from bitext.tm.tmxio import units_to_tmx
+def _export_to(memory: Any, output: str, *, force: bool, **filters: Any) -> dict[str, int]:
+    """`export_tmx_files` (a file per Chinese variant), or one TMX on stdout for ``-o -``."""
+    from bitext.tm.tmxio import MixedVariantsError, export_tmx_bytes, export_tmx_files
 
     if output != STDOUT:
-        return export_tmx(memory, output, force=force, **filters)
-    units = memory.units(**filters)
-    write_output(output, tmx.to_bytes(units_to_tmx(memory, units)))
-    return len(units)
+        return export_tmx_files(memory, output, force=force, **filters)
+    try:
+        data, units = export_tmx_bytes(memory, **filters)
+    except MixedVariantsError as exc:
+        raise InputError(f"-o -: {exc}; choose one with --src-lang") from None
+    write_output(output, data)
+    return {output: units}
 
 
 def _info(args: argparse.Namespace) -> int:

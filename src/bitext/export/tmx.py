@@ -23,15 +23,17 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from bitext.atomic import atomic_open
-from bitext.lang import display_name, normalize_tag, primary
+from bitext.lang import display_name, normalize_tag, primary, tag_script
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
 
 __all__ = [
     "LONG_UNIT_CHARS",
     "TMXExporter",
+    "by_tag",
     "clean_xml_text",
     "long_units",
     "normalize_lang",
+    "tag_path",
     "tmx_bytes",
     "validate_tmx",
     "write_tmx",
@@ -164,7 +166,11 @@ def _utc(moment: datetime | None) -> datetime:
 class TMXExporter:
     """Writes alignments as a TMX 1.4 translation memory.
 
-    `src_lang`/`tgt_lang` are normalized (``zh_cn`` → ``zh-CN``); pairs scoring
+    `src_lang`/`tgt_lang` are normalized (``zh_cn`` → ``zh-CN``); `src_lang`
+    None (the default) writes the alignments' own tag, the one the pipeline
+    decided with the script (alignments of several tags are refused: write one
+    file per tag, see `by_tag`); a given one that names the other script than
+    the alignments' (zh-CN on Traditional text) is refused; pairs scoring
     below `min_score` are left out, and so are pairs with a side longer than
     `max_chars` characters (Trados Cloud takes at most 2,000: `LONG_UNIT_CHARS`);
     `creation_date` (default: now) and
@@ -177,14 +183,14 @@ class TMXExporter:
 
     def __init__(
         self,
-        src_lang: str = "zh-CN",
+        src_lang: str | None = None,
         tgt_lang: str = "en-US",
         min_score: float | None = None,
         creation_date: datetime | None = None,
         tool_version: str | None = None,
         max_chars: int | None = None,
     ) -> None:
-        self.src_lang = normalize_tag(src_lang)
+        self.src_lang = None if src_lang is None else normalize_tag(src_lang)
         self.max_chars = max_chars
         self.tgt_lang = normalize_tag(tgt_lang)
         if min_score is not None and min_score != min_score:
@@ -229,19 +235,35 @@ class TMXExporter:
                     continue
                 yield alignment, pair, src, tgt
 
-    def _check_langs(self, alignments: Iterable[Alignment]) -> None:
-        """Refuse to label, say, an English→Chinese alignment as zh→en."""
-        want = (primary(self.src_lang), primary(self.tgt_lang))
+    def _source_tag(self, alignments: Sequence[Alignment]) -> str:
+        """The tag of the source side: the given one, else the one all `alignments` carry."""
+        if self.src_lang is not None:
+            return self.src_lang
+        tags = sorted({normalize_tag(a.src_lang) for a in alignments})
+        if len(tags) > 1:
+            raise ValueError(
+                f"alignments tagged {', '.join(tags)}: a TMX has one source language; "
+                "write one file per tag (bitext.export.tmx.by_tag) or give src_lang"
+            )
+        return tags[0] if tags else "zh-CN"
+
+    def _check_langs(self, alignments: Iterable[Alignment], src_lang: str) -> None:
+        """Refuse to label an English→Chinese alignment as zh→en, or Traditional as zh-CN."""
+        want = (primary(src_lang), primary(self.tgt_lang))
         for alignment in alignments:
-            if (primary(alignment.src_lang), primary(alignment.tgt_lang)) != want:
+            scripts = {tag_script(src_lang), tag_script(alignment.src_lang)}
+            if (primary(alignment.src_lang), primary(alignment.tgt_lang)) != want or (
+                None not in scripts and len(scripts) > 1
+            ):
                 raise ValueError(
                     f"{alignment.source or 'alignment'}: aligned as "
                     f"{alignment.src_lang}->{alignment.tgt_lang}, "
-                    f"but the TMX is written as {self.src_lang}->{self.tgt_lang}"
+                    f"but the TMX is written as {src_lang}->{self.tgt_lang}"
                 )
 
     def _build(self, alignments: Sequence[Alignment]) -> etree._Element:
-        self._check_langs(alignments)
+        src_lang = self._source_tag(alignments)
+        self._check_langs(alignments, src_lang)
         date = _utc(self.creation_date).strftime(DATE_FORMAT)
         root = etree.Element("tmx", version="1.4")
         etree.SubElement(
@@ -253,19 +275,21 @@ class TMXExporter:
                 "segtype": "sentence",
                 "o-tmf": "bitext",
                 "adminlang": "en-US",
-                "srclang": self.src_lang,
+                "srclang": src_lang,
                 "datatype": "plaintext",
                 "creationdate": date,
             },
         )
-        self._fill_body(etree.SubElement(root, "body"), alignments, date)
+        self._fill_body(etree.SubElement(root, "body"), alignments, date, src_lang)
         etree.indent(root)
         errors = _dtd_errors(_packaged_dtd(), root)
         if errors:  # a bug in this module, never the user's input
             raise RuntimeError(f"bitext built invalid TMX: {'; '.join(errors[:3])}")
         return root
 
-    def _fill_body(self, body: etree._Element, alignments: Sequence[Alignment], date: str) -> None:
+    def _fill_body(
+        self, body: etree._Element, alignments: Sequence[Alignment], date: str, src_lang: str
+    ) -> None:
         """One <tu> per distinct (source, target) text, in order of first occurrence."""
         units: dict[tuple[str, str], etree._Element] = {}
         counts: Counter[tuple[str, str]] = Counter()
@@ -273,7 +297,8 @@ class TMXExporter:
         for alignment, pair, src, tgt in self._kept(alignments):
             counts[src, tgt] += 1
             if (src, tgt) not in units:
-                units[src, tgt] = self._unit(body, pair, src, tgt, alignment.source, date, taken)
+                tu = self._unit(body, pair, (src, tgt), alignment.source, date, taken, src_lang)
+                units[src, tgt] = tu
         for key, tu in units.items():
             if counts[key] > 1:
                 # The DTD wants every prop before the first tuv.
@@ -285,16 +310,17 @@ class TMXExporter:
         self,
         body: etree._Element,
         pair: Pair,
-        src: str,
-        tgt: str,
+        texts: tuple[str, str],
         source: str | None,
         date: str,
         taken: set[str],
+        src_lang: str,
     ) -> etree._Element:
         """Append one <tu>; children in the DTD's order: (note|prop)*, tuv+."""
+        src, tgt = texts
         tu = etree.SubElement(body, "tu", tuid=_tuid(src, tgt, taken), creationdate=date)
         for sentences, lang in (
-            (pair.src_sentences, self.src_lang),
+            (pair.src_sentences, src_lang),
             (pair.tgt_sentences, self.tgt_lang),
         ):
             note = _damage_note(sentences, lang)
@@ -305,7 +331,7 @@ class TMXExporter:
         _sub(tu, "prop", pair.kind, type="x-bead")
         if pair.flags:
             _sub(tu, "prop", clean_xml_text(",".join(pair.flags)), type="x-flags")
-        for lang, text in ((self.src_lang, src), (self.tgt_lang, tgt)):
+        for lang, text in ((src_lang, src), (self.tgt_lang, tgt)):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
             _sub(tuv, "seg", text)
         return tu
@@ -347,3 +373,17 @@ def write_tmx(
     Returns the number of translation units written (see `TMXExporter.write`).
     """
     return TMXExporter(**options).write(alignments, path, force=force)
+
+
+def by_tag(alignments: Sequence[Alignment]) -> dict[str, list[Alignment]]:
+    """`alignments` grouped by source tag (zh-HK, zh-TW ...), in order of first appearance."""
+    groups: dict[str, list[Alignment]] = {}
+    for alignment in alignments:
+        groups.setdefault(normalize_tag(alignment.src_lang), []).append(alignment)
+    return groups
+
+
+def tag_path(path: str | os.PathLike[str], tag: str) -> str:
+    """`path` with the tag before its suffix: ``out.tmx`` → ``out.zh-HK.tmx``."""
+    root, suffix = os.path.splitext(os.fspath(path))
+    return f"{root}.{tag}{suffix}"

@@ -61,7 +61,8 @@ __all__ = [
 def normalize(doc: Document, *, zh_script: str = "simplified") -> Document:
     """A copy of `doc` with every paragraph normalized (text, source, format, encoding kept).
 
-    `zh_script` is ``"simplified"``, ``"traditional"`` or ``"keep"``; anything
+    `zh_script` is a key of `ZH_SCRIPTS` (``"simplified"``, ``"traditional"``,
+    ``"hongkong"``, ``"taiwan"``, ``"taiwan-phrases"`` or ``"keep"``); anything
     else raises ValueError.
     """
     check_zh_script(zh_script)

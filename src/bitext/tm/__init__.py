@@ -17,7 +17,7 @@ from .batch import BatchReport, BatchSettings, DocumentOutcome, batch_align, fin
 from .lookup import match_percent
 from .model import DocumentRecord, Match, Origin, StoredDocument, StoredPair, Unit
 from .store import AddResult, TranslationMemory
-from .tmxio import export_tmx, import_tmx, units_to_tmx
+from .tmxio import export_tmx, export_tmx_files, import_tmx, units_to_tmx
 
 __all__ = [
     "AddResult",
@@ -33,6 +33,7 @@ __all__ = [
     "Unit",
     "batch_align",
     "export_tmx",
+    "export_tmx_files",
     "find_inputs",
     "import_tmx",
     "iter_batch",

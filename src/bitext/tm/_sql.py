@@ -12,7 +12,8 @@ import numpy as np
 
 from .model import Unit
 
-SCHEMA_VERSION = 1
+#: 2: a unit's tag follows its text (Traditional units tagged zh-HK/zh-TW, not zh-CN).
+SCHEMA_VERSION = 2
 APPLICATION = "bitext translation memory"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bitext.errors import BitextError, EncoderError
+from bitext.normalize.script import to_simplified
 
 from .model import DocumentRecord, StoredPair
 
@@ -130,7 +131,9 @@ def _align_one(name: str, data: bytes) -> _Result:
 
 def _pair_vectors(encoder: _TimedEncoder, pairs: Sequence[StoredPair]) -> np.ndarray:
     """One vector per pair: the normalized sum of its sides, so either language finds it."""
-    src = encoder.encode([p.src for p in pairs])
+    # Simplified, as the aligner embeds and as queries are: the encoder reads it
+    # best, and one script for every unit lets a query find either script's units.
+    src = encoder.encode([to_simplified(p.src) for p in pairs])
     tgt = encoder.encode([p.tgt for p in pairs])
     both = np.asarray(src, dtype=np.float32) + np.asarray(tgt, dtype=np.float32)
     return both / np.maximum(np.linalg.norm(both, axis=1, keepdims=True), 1e-12)

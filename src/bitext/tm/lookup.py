@@ -10,6 +10,14 @@ The texts of the memory are held in memory once (1.2-1.9 s to build for
 100,000 units, then extended as units are added) and scored by rapidfuzz's
 bit-parallel Levenshtein; English words are mapped to one code point each so
 the same character-level routine counts word edits.
+
+A memory may hold Chinese of several scripts (zh-CN units beside zh-HK or
+zh-TW ones, each unit tagged as its text is written). Chinese is compared in
+one folded form, Simplified, on both sides, so a query in either script finds
+units of both; 100% is for a query equal to the unit as written, or equal once
+converted to the unit's own script (a Simplified query on a zh-CN unit, a
+Traditional one on a zh-HK unit). Folding costs the index build one OpenCC
+pass over the memory's Chinese.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from rapidfuzz.distance import Levenshtein
 
 from bitext.errors import InputError
 from bitext.lang import primary
+from bitext.normalize.script import to_simplified
+from bitext.normalize.variant import zh_script_for_tag
 from bitext.script import is_han
 
 if TYPE_CHECKING:
@@ -77,14 +87,17 @@ def _percent(similarity: float) -> float:
 class LookupIndex:
     """The texts of a memory, ready for fuzzy and concordance lookups on both sides.
 
-    `zh[k]`/`en[k]` are unit `ids[k]`'s Chinese and English text ("" when the
-    unit lacks that language); `vectors` (filled by `load_vectors`) are the
-    units' embeddings for semantic lookup.
+    `zh[k]`/`en[k]` are unit `ids[k]`'s Chinese (folded to Simplified, what
+    matching compares) and English text ("" when the unit lacks that language);
+    `zh_written[k]` its Chinese as stored and `zh_tags[k]` its tag; `vectors`
+    (filled by `load_vectors`) are the units' embeddings for semantic lookup.
     """
 
     ids: np.ndarray
     zh: list[str]
     en: list[str]
+    zh_written: list[str] = field(default_factory=list, repr=False)
+    zh_tags: list[str] = field(default_factory=list, repr=False)
     _vocab: dict[str, str] = field(default_factory=dict, repr=False)
     _en_codes: list[str] = field(default_factory=list, repr=False)
     _en_lower: list[str] = field(default_factory=list, repr=False)
@@ -101,15 +114,18 @@ class LookupIndex:
 
     def extend(self, rows: Sequence[tuple[int, str, str, str, str]]) -> None:
         """Add units (with ids above every id held): a store that only grew is not re-read."""
-        ids = []
+        ids, written = [], []
         for unit_id, src, tgt, src_lang, tgt_lang in rows:
             sides = {primary(src_lang): src, primary(tgt_lang): tgt}
             ids.append(unit_id)
-            self.zh.append(_clean(sides.get("zh", ""), "zh"))
+            written.append(_clean(sides.get("zh", ""), "zh"))
+            self.zh_tags.append(src_lang if primary(src_lang) == "zh" else tgt_lang)
             en = sides.get("en", "")
             self.en.append(en)
             self._en_lower.append(_clean(en, "en"))
             self._en_codes.append(self._code(self._en_lower[-1]))
+        self.zh_written.extend(written)
+        self.zh.extend(_fold_all(written))
         self.ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)])
         self.vector_rows = self.vectors = None  # loaded again on the next semantic lookup
 
@@ -141,8 +157,9 @@ class LookupIndex:
     ) -> list[tuple[int, float, str]]:
         """Best fuzzy matches as (unit id, percent, side), best first."""
         lang = query_language(query)
+        written = _clean(query, lang)
         if lang == "zh":
-            choices, needle = self.zh, _clean(query, "zh")
+            choices, needle = self.zh, to_simplified(written)
         else:
             choices, needle = self._en_codes, self._code(_clean(query, "en"), grow=False)
         if not needle:
@@ -158,17 +175,30 @@ class LookupIndex:
         )
         out = []
         for _, sim, k in found:
-            exact = texts[k] == query or (lang == "zh" and texts[k] == needle)
+            exact = self._same_zh(k, written) if lang == "zh" else texts[k] == query
             percent = 100.0 if exact else _percent(sim)
             if percent >= min_percent:
                 out.append((int(self.ids[k]), percent, lang))
         out.sort(key=lambda m: (-m[1], m[0]))
         return out if limit is None else out[:limit]
 
+    def _same_zh(self, k: int, written: str) -> bool:
+        """Is the Chinese query `written` unit `k`'s text, as is or in the unit's own script?"""
+        from bitext.normalize import normalize_text
+
+        if self.zh_written[k] == written:
+            return True
+        script = zh_script_for_tag(self.zh_tags[k])
+        return script is not None and self.zh_written[k] == normalize_text(
+            written, zh_script=script
+        )
+
     def concordance(self, term: str, *, limit: int | None = None) -> list[tuple[int, str]]:
-        """Every unit whose text holds `term` (English: any case), as (unit id, side)."""
+        """Every unit whose text holds `term` (Chinese in either script, English in any case)."""
         lang = query_language(term)
         needle = _clean(term, lang)
+        if lang == "zh":
+            needle = to_simplified(needle)
         if not needle:
             return []
         texts = self.zh if lang == "zh" else self._en_lower
@@ -198,15 +228,25 @@ class LookupIndex:
         ]
 
 
+def _fold_all(texts: list[str]) -> list[str]:
+    """`texts` converted to Simplified in one OpenCC call (a call each costs more than the work)."""
+    if not texts:
+        return []
+    # Cleaned texts hold no newline, and OpenCC's phrases never span one.
+    folded = to_simplified("\n".join(texts)).split("\n")
+    if len(folded) != len(texts):  # never seen; stay correct if OpenCC ever merged lines
+        return [to_simplified(t) for t in texts]
+    return folded
+
+
 class Lookups:
     """Lookup methods of `TranslationMemory`, over an index kept up to date with the store.
 
-    The host provides `path`, `zh_script`, `version()`, `rows(after=)`, `vectors()`,
+    The host provides `path`, `version()`, `rows(after=)`, `vectors()`,
     `__len__`, `units(ids=...)` and `with_origins()`.
     """
 
     path: Any
-    zh_script: str
     _index: LookupIndex | None
     _index_key: tuple[int, int] | None
 
@@ -236,17 +276,18 @@ class Lookups:
     def search(self, query: str, *, limit: int = 10, min_percent: float = 70.0) -> list[Match]:
         """Fuzzy matches of `query` (either language), best first, at or above `min_percent`.
 
-        The query is normalized as documents are (Traditional to Simplified,
-        full-width forms), so it meets the stored text on equal terms.
+        The query is normalized as documents are (full-width forms, spaces) and
+        its Chinese compared in either script: a sentence stored in Traditional
+        is found verbatim at 100%, a Simplified query finds it at 99%.
         """
         from bitext.normalize import normalize_text
 
-        query = normalize_text(query, zh_script=self.zh_script)
+        query = normalize_text(query, zh_script="keep")
         found = self._lookup_index().fuzzy(query, limit=limit, min_percent=min_percent)
         return self._matches(found, "fuzzy")
 
     def concordance(self, term: str, *, limit: int | None = None) -> list[Match]:
-        """Every unit holding `term` (Chinese as written, English in any case), oldest first.
+        """Every unit holding `term` (Chinese in either script, English in any case), oldest first.
 
         Each hit is fetched with its origins (about 25 µs a unit): a term found in
         tens of thousands of units takes a second; `limit` keeps the first ones.
@@ -262,7 +303,7 @@ class Lookups:
     def _concordance_hits(self: Any, term: str) -> list[tuple[int, str]]:
         from bitext.normalize import normalize_text
 
-        return self._lookup_index().concordance(normalize_text(term, zh_script=self.zh_script))
+        return self._lookup_index().concordance(normalize_text(term, zh_script="keep"))
 
     def semantic(
         self, query: str, *, encoder: Encoder | None = None, limit: int = 10
@@ -280,5 +321,6 @@ class Lookups:
             raise InputError(
                 f"{self.path}: vectors were made by {index.embed_model}, not {encoder.name}"
             )
-        query = normalize_text(query, zh_script=self.zh_script)
+        # Simplified, as the units' vectors were made (the encoder reads it best).
+        query = normalize_text(query, zh_script="simplified")
         return self._matches(index.semantic(query, encoder, limit=limit), "semantic")

@@ -67,6 +67,9 @@ class StoredPair:
     paragraph: int | None = None
     flags: tuple[str, ...] = ()
     count: int = 1
+    #: The pair's own tags, when not the document's: one TMX may hold zh-HK and zh-TW units.
+    src_lang: str | None = None
+    tgt_lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ import numpy as np
 from bitext.errors import InputError, OutputError
 from bitext.lang import normalize_tag
 
+from ._migrate import migrate
 from ._sql import (
     APPLICATION,
     SCHEMA,
@@ -89,8 +90,6 @@ class TranslationMemory(Lookups):
             raise InputError(f"{self.path}: not a translation memory ({exc})") from None
         self._index: Any = None
         self._index_key: tuple[int, int] | None = None
-        #: Script queries are normalized to: the one the memory's Chinese is written in.
-        self.zh_script = "simplified"
 
     def _enable_wal(self) -> None:
         """Switch to WAL, waiting like any other statement would.
@@ -136,6 +135,16 @@ class TranslationMemory(Lookups):
             raise InputError(
                 f"{self.path}: made by a newer bitext (schema {meta['schema']}); upgrade bitext"
             )
+        if int(meta.get("schema", 0)) < SCHEMA_VERSION:
+            # Under the write lock (`migrate` reads the version again); a memory that
+            # cannot be written now is used as it is, lookups comparing Chinese in
+            # either script whatever its tags, and migrated at a writable opening.
+            try:
+                with self._transaction() as con:
+                    migrate(con)
+            except sqlite3.OperationalError as exc:
+                if not cannot_write(exc):
+                    raise
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -241,7 +250,11 @@ class TranslationMemory(Lookups):
         added = 0
         for k, pair in enumerate(record.pairs):
             vector = None if vectors is None else vector_blob(vectors[k])
-            unit_id, new = self._unit_id(con, src_lang, tgt_lang, pair.src, pair.tgt, now)
+            langs = (
+                normalize_tag(pair.src_lang) if pair.src_lang else src_lang,
+                normalize_tag(pair.tgt_lang) if pair.tgt_lang else tgt_lang,
+            )
+            unit_id, new = self._unit_id(con, *langs, pair.src, pair.tgt, now)
             if new:
                 added += 1
             if vector is not None:

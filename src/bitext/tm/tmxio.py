@@ -16,8 +16,9 @@ from typing import Any
 
 from bitext import tmx
 from bitext._names import file_label, printable
-from bitext.atomic import atomic_write
+from bitext.atomic import atomic_write, check_target
 from bitext.errors import InputError
+from bitext.export.tmx import tag_path
 from bitext.lang import normalize_tag, primary
 from bitext.model import FLAG_DAMAGED
 from bitext.read import load_file
@@ -26,7 +27,7 @@ from bitext.tmx._prolog import gunzip_bounded
 from .model import DocumentRecord, StoredPair, Unit
 from .store import AddResult, TranslationMemory
 
-__all__ = ["export_tmx", "import_tmx", "units_to_tmx"]
+__all__ = ["export_tmx", "export_tmx_bytes", "export_tmx_files", "import_tmx", "units_to_tmx"]
 
 #: Paths listed in one unit's x-document props at most: boilerplate lines occur
 #: in hundreds of releases, and a CAT tool shows every prop.
@@ -34,20 +35,27 @@ MAX_DOCUMENT_PROPS = 20
 _IMPORT_SETTINGS = {"import": "tmx"}
 
 
+class MixedVariantsError(ValueError):
+    """Units of several language pairs asked for as one TMX (a stream has no file per tag)."""
+
+
 def import_tmx(
     memory: TranslationMemory,
     path: str | os.PathLike[str],
     *,
-    src_lang: str = "zh-CN",
+    src_lang: str | None = None,
     tgt_lang: str = "en-US",
 ) -> AddResult:
     """Add the `src_lang`/`tgt_lang` pairs of a TMX file (1.1-1.4) to `memory`.
 
-    A unit lacking either language is left out. Scores, bead types, flags and
-    counts that bitext wrote as props (x-score, x-bead, x-flags, x-count) are
-    kept. Raises `InputError` for a file the TMX reader refuses, and for one
-    holding no unit with both languages (nothing is stored then). A file is
-    stored under its file name, not the folders above it.
+    `src_lang` None takes each unit's Chinese, whichever variant it is, and
+    stores it under the unit's own tag: a file of zh-HK and zh-TW units stays
+    two variants. A given tag takes that variant only (a bare ``zh``: the
+    unit's only Chinese). A unit lacking either language is left out. Scores,
+    bead types, flags and counts that bitext wrote as props (x-score, x-bead,
+    x-flags, x-count) are kept. Raises `InputError` for a file the TMX reader
+    refuses, and for one holding no unit with both languages (nothing is stored
+    then). A file is stored under its file name, not the folders above it.
     """
     name = printable(str(path))
     # Inflated here, not only in the reader: the identity (content hash) of a
@@ -55,42 +63,54 @@ def import_tmx(
     data = gunzip_bounded(load_file(path, name, tmx.MAX_BYTES), name, tmx.MAX_BYTES)
     document = tmx.read(data, name=name)
     pairs = []
-    langs: tuple[str, str] | None = None
     for unit in document.units:
-        src, tgt = _variant(unit, src_lang), _variant(unit, tgt_lang)
-        if src is None or tgt is None or not src.text.strip() or not tgt.text.strip():
+        tgt = _variant(unit, tgt_lang)
+        if tgt is None or not tgt.text.strip():
             continue
-        langs = langs or (src.lang, tgt.lang)
-        pairs.append(
-            StoredPair(
-                src=src.text,
-                tgt=tgt.text,
-                kind=_first(unit.props.get("x-bead")) or "1-1",
-                score=_number(_first(unit.props.get("x-score"))),
-                flags=tuple(f for v in unit.props.get("x-flags", ()) for f in v.split(",") if f),
-                count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
-            )
-        )
+        for src in _sources(unit, src_lang):
+            if src.text.strip():
+                pairs.append(_pair(unit, src, tgt))
     if not pairs:
         # Storing nothing while saying "0 pairs" reads as success; a file of other
         # languages (or of none) is almost always the wrong file or the wrong --src-lang.
         found = sorted({lang for unit in document.units for lang in unit.variants})
         raise InputError(
-            f"{name}: no unit with both {src_lang} and {tgt_lang} text "
+            f"{name}: no unit with both {src_lang or 'Chinese'} and {tgt_lang} text "
             f"({len(document.units)} units; languages in it: {', '.join(found) or 'none'}); "
             "nothing imported"
         )
-    src_tag, tgt_tag = langs or (normalize_tag(src_lang), normalize_tag(tgt_lang))
+    src_tag, tgt_tag = pairs[0].src_lang, pairs[0].tgt_lang
     record = DocumentRecord(
         path=file_label(path) or name,  # exports name the file, not where it sat here
         content_hash=hashlib.sha256(data).hexdigest(),
-        settings={**_IMPORT_SETTINGS, "src_lang": src_tag, "tgt_lang": tgt_tag},
+        settings={**_IMPORT_SETTINGS, "src_lang": src_lang or "any zh", "tgt_lang": tgt_tag},
         pairs=tuple(pairs),
-        src_lang=src_tag,
-        tgt_lang=tgt_tag,
+        src_lang=src_tag or "zh-CN",
+        tgt_lang=tgt_tag or "en-US",
         kind="tmx",
     )
     return memory.add(record)
+
+
+def _sources(unit: tmx.TranslationUnit, lang: str | None) -> list[tmx.Variant]:
+    """The variants to pair with the target: every Chinese one when `lang` is None."""
+    if lang is None:
+        return [v for tag, v in unit.variants.items() if primary(tag) == "zh"]
+    found = _variant(unit, lang)
+    return [] if found is None else [found]
+
+
+def _pair(unit: tmx.TranslationUnit, src: tmx.Variant, tgt: tmx.Variant) -> StoredPair:
+    return StoredPair(
+        src=src.text,
+        tgt=tgt.text,
+        kind=_first(unit.props.get("x-bead")) or "1-1",
+        score=_number(_first(unit.props.get("x-score"))),
+        flags=tuple(f for v in unit.props.get("x-flags", ()) for f in v.split(",") if f),
+        count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
+        src_lang=src.lang,
+        tgt_lang=tgt.lang,
+    )
 
 
 def _variant(unit: tmx.TranslationUnit, lang: str) -> tmx.Variant | None:
@@ -150,14 +170,86 @@ def export_tmx(
     path: str | os.PathLike[str],
     *,
     force: bool = False,
+    zh_lang: str | None = None,
     **filters: Any,
 ) -> int:
     """Write the units passing `filters` as TMX 1.4; returns how many were written.
 
-    `filters` are those of `TranslationMemory.units` (min_score, since, until,
-    document, flag, unflagged). The file appears complete or not at all, and
-    an existing one is replaced only with `force`.
+    Units of several Chinese variants go to one file each (see `export_tmx_files`).
     """
+    return sum(export_tmx_files(memory, path, force=force, zh_lang=zh_lang, **filters).values())
+
+
+def export_tmx_files(
+    memory: TranslationMemory,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    zh_lang: str | None = None,
+    **filters: Any,
+) -> dict[str, int]:
+    """Write the units passing `filters` as TMX 1.4; returns each file written and its units.
+
+    A TMX has one source language and CAT tools file its units by their tags
+    (Trados skips zh-CN units for a zh-HK memory), so units of several
+    language pairs (zh-CN and zh-HK ones) are never mixed: each pair goes to a
+    file named by its Chinese tag, ``out.zh-HK.tmx`` beside ``out.zh-CN.tmx``;
+    a memory of one pair is written to `path` itself. `zh_lang` keeps the units
+    whose Chinese has that tag only, written to `path`. `filters` are those of
+    `TranslationMemory.units` (min_score, since, until, document, flag,
+    unflagged). Every target is checked before any is written; each file
+    appears complete or not at all, and an existing one is replaced only with
+    `force`.
+    """
+    targets = _targets(path, _selected(memory, zh_lang, filters))
+    for target in targets:
+        check_target(target, force=force)
+    for target, group in targets.items():
+        atomic_write(Path(target), tmx.to_bytes(units_to_tmx(memory, group)), force=force)
+    return {target: len(group) for target, group in targets.items()}
+
+
+def export_tmx_bytes(
+    memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any
+) -> tuple[bytes, int]:
+    """The units passing `filters` as one TMX 1.4 document, and how many it holds.
+
+    For a stream (``-o -``) there is one file only: units of several language
+    pairs raise `MixedVariantsError` naming them, instead of a file mislabelled ``*all*``.
+    """
+    groups = _groups(_selected(memory, zh_lang, filters))
+    if len(groups) > 1:
+        tags = ", ".join(sorted({_zh_tag(g[0]) for g in groups.values()}))
+        raise MixedVariantsError(f"units of several Chinese variants ({tags}) cannot share one TMX")
+    units = next(iter(groups.values()), [])
+    return tmx.to_bytes(units_to_tmx(memory, units)), len(units)
+
+
+def _selected(memory: TranslationMemory, zh_lang: str | None, filters: dict) -> list[Unit]:
     units = memory.units(**filters)
-    atomic_write(Path(path), tmx.to_bytes(units_to_tmx(memory, units)), force=force)
-    return len(units)
+    if zh_lang is None:
+        return units
+    want = normalize_tag(zh_lang)
+    return [u for u in units if _zh_tag(u) == want]
+
+
+def _groups(units: list[Unit]) -> dict[tuple[str, str], list[Unit]]:
+    groups: dict[tuple[str, str], list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.src_lang, unit.tgt_lang), []).append(unit)
+    return groups
+
+
+def _targets(path: str | os.PathLike[str], units: list[Unit]) -> dict[str, list[Unit]]:
+    """Where each unit goes: `path` for one language pair, else a file per Chinese tag."""
+    groups = _groups(units)
+    if len(groups) < 2:
+        return {str(path): units}
+    names = [_zh_tag(group[0]) for group in groups.values()]
+    if len(set(names)) < len(names):  # en-US and en-GB beside one Chinese tag
+        names = [f"{src}_{tgt}" for src, tgt in groups]
+    return {tag_path(path, n): g for n, g in zip(names, groups.values(), strict=True)}
+
+
+def _zh_tag(unit: Unit) -> str:
+    return unit.tgt_lang if primary(unit.src_lang) != "zh" else unit.src_lang

@@ -1,0 +1,79 @@
+"""Bringing a memory made by an older bitext up to the current schema.
+
+Schema 2: a unit's tag follows its text. Before it, ``--zh-script traditional``
+or ``keep`` stored Traditional Chinese under zh-CN, the batch's fixed tag; CAT
+tools file such units as Simplified and an export labelled them so. Units whose
+Chinese is Traditional under a Simplified tag are retagged: zh-Hant when a
+document they came from was aligned with ``traditional`` (OpenCC's generic
+s2t wrote them, 天文臺 for Hong Kong's 天文台: zh-Hant is what bitext now tags
+that conversion), else (``keep``, imports) the region their text as a whole
+shows (`guess_region`: zh-HK unless Taiwan forms dominate). Texts,
+occurrences and vectors stay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bitext.lang import primary, tag_script
+from bitext.normalize.variant import guess_region, text_script
+
+__all__ = ["migrate"]
+
+
+def migrate(con: sqlite3.Connection) -> None:
+    """Upgrade the memory on `con` to the current schema, inside the caller's transaction."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    version = int(row[0]) if row else 0
+    if version < 2:
+        _retag_traditional(con)
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+
+
+def _retag_traditional(con: sqlite3.Connection) -> None:
+    converted: list[tuple[int, str]] = []  # (unit id, its Chinese column) written by s2t
+    as_written: list[tuple[int, str]] = []
+    texts: list[str] = []
+    for uid, src_lang, tgt_lang, src, tgt in con.execute(
+        "SELECT id, src_lang, tgt_lang, src, tgt FROM units"
+    ):
+        zh_src = primary(src_lang) == "zh"
+        column, tag, text = ("src_lang", src_lang, src) if zh_src else ("tgt_lang", tgt_lang, tgt)
+        if primary(tag) != "zh" or tag_script(tag) != "Hans" or text_script(text) != "Hant":
+            continue
+        scripts = {
+            row[0]
+            for row in con.execute(
+                "SELECT json_extract(d.settings, '$.zh_script') FROM occurrences o"
+                " JOIN documents d ON d.id = o.document_id WHERE o.unit_id = ?",
+                (uid,),
+            )
+        }
+        if "traditional" in scripts:
+            converted.append((uid, column))
+        else:
+            as_written.append((uid, column))
+            texts.append(text)
+    _retag(con, converted, "zh-Hant")
+    if as_written:
+        _retag(con, as_written, f"zh-{guess_region(''.join(texts))}")
+
+
+def _retag(con: sqlite3.Connection, units: list[tuple[int, str]], tag: str) -> None:
+    for uid, column in units:  # column: one of two fixed names, never user input
+        try:
+            con.execute(f"UPDATE units SET {column} = ? WHERE id = ?", (tag, uid))
+        except sqlite3.IntegrityError:
+            _merge_into_existing(con, uid, column, tag)
+
+
+def _merge_into_existing(con: sqlite3.Connection, uid: int, column: str, tag: str) -> None:
+    """The retagged unit already exists under `tag`: move the occurrences there, drop this one."""
+    other = "tgt_lang" if column == "src_lang" else "src_lang"
+    row = con.execute(
+        f"SELECT u2.id FROM units u JOIN units u2 ON u2.src = u.src AND u2.tgt = u.tgt"
+        f" AND u2.{other} = u.{other} AND u2.{column} = ? WHERE u.id = ?",
+        (tag, uid),
+    ).fetchone()
+    con.execute("UPDATE occurrences SET unit_id = ? WHERE unit_id = ?", (row[0], uid))
+    con.execute("DELETE FROM units WHERE id = ?", (uid,))
