@@ -9,8 +9,13 @@ sentence's word features for the aligner: inside `using_text_store`, `per_text`
 serves them from the file, so that a rerun does not load what computing them
 takes (jieba's dictionary, CC-CEDICT). A batch with a cache does this.
 
-The cache is a convenience, never a point of failure: a file that is not a
-cache (or is damaged) is replaced, a damaged value is computed again, and if
+The cache is a convenience, never a point of failure, but it is also never
+a reason to lose a file: a new cache is built beside its path and linked into
+place complete, stamped with bitext's SQLite application id, and only a file
+proven to be a cache that way (or an unstamped one holding exactly the cache's
+tables, as bitext wrote before the stamp) is ever used, repaired or replaced.
+Anything else at the path is refused with `InputError` before any work. A
+damaged cache of ours is rebuilt, a damaged value is computed again, and if
 the file still cannot be used everything simply runs uncached.
 """
 
@@ -20,17 +25,23 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import stat
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
+from urllib.parse import quote
 
 import numpy as np
+
+from bitext.errors import InputError
 
 __all__ = [
     "CachedEncoder",
     "TextStore",
     "TextValues",
+    "check_cache_file",
     "default_cache_path",
     "per_text",
     "text_store_for",
@@ -41,6 +52,10 @@ __all__ = [
 DEFAULT_MAX_MB = 2048
 #: table -> its value column; both tables are keyed by a hash and evicted oldest first.
 _TABLES = {"vectors": "vector", "texts": "value"}
+
+#: SQLite's header field for "which program's file is this" (offset 68): "btxc".
+APPLICATION_ID = int.from_bytes(b"btxc", "big")
+_MAGIC = b"SQLite format 3\x00"
 
 _T = TypeVar("_T")
 
@@ -78,6 +93,7 @@ class CachedEncoder:
         # that key, and long texts sharing a prefix share one row.
         self.max_chars: int | None = getattr(encoder, "max_chars", None)
         self.path = Path(path) if path is not None else default_cache_path()
+        check_cache_file(self.path)  # a file that is not a cache: refused before any work
         self.max_bytes = max_mb * 2**20
         self.misses = 0
         self._con: sqlite3.Connection | None = None
@@ -122,27 +138,39 @@ class CachedEncoder:
         if self._disabled:
             return None
         if self._con is None:
-            for attempt in range(2):
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                    con.execute("PRAGMA journal_mode=WAL")
+            try:
+                self._con = self._open()
+            except (sqlite3.DatabaseError, OSError):
+                self._disabled = True  # cannot be made to work: run uncached
+        return self._con
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to the cache file, created if missing, rebuilt once if damaged."""
+        for attempt in range(2):
+            if not os.path.lexists(self.path):
+                _create(self.path)
+            owner = check_cache_file(self.path)  # InputError: not ours, never touched
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                if owner == "legacy":  # proven ours by its tables: stamp it, add `texts`
+                    con.execute(f"PRAGMA application_id={APPLICATION_ID}")
                     for table, column in _TABLES.items():
                         con.execute(
                             f"CREATE TABLE IF NOT EXISTS {table} "
                             f"(key BLOB PRIMARY KEY, {column} BLOB NOT NULL)"
                         )
-                    con.execute("SELECT COUNT(*) FROM vectors LIMIT 1").fetchone()
-                    self._con = con
-                    break
-                except (sqlite3.DatabaseError, OSError):
-                    # Not a cache or damaged: start it again once, then run without it.
-                    with contextlib.suppress(OSError):
-                        if attempt == 0 and self.path.is_file():
-                            self.path.unlink()
-            else:
-                self._disabled = True
-        return self._con
+                    con.execute("PRAGMA wal_checkpoint")  # the stamp into the header now
+                for table in _TABLES:
+                    con.execute(f"SELECT COUNT(*) FROM {table} LIMIT 1").fetchone()
+                return con
+            except sqlite3.DatabaseError:
+                con.close()
+                if attempt:
+                    raise
+                # Damaged, but its header says it is ours: rebuild it once.
+                _remove_cache(self.path)
+        raise AssertionError("unreachable")
 
     def _get(self, table: str, keys: list[bytes]) -> dict[bytes, bytes]:
         """The stored values of those `keys` that `table` holds ({} when the file is unusable)."""
@@ -201,6 +229,94 @@ class CachedEncoder:
             with contextlib.suppress(sqlite3.Error):
                 self._con.close()
         self._con, self._disabled = None, True
+
+
+def check_cache_file(path: str | os.PathLike[str]) -> Literal["ours", "legacy", "missing"]:
+    """Raise `InputError` unless `path` is missing or an embedding cache bitext wrote.
+
+    "ours": stamped with `APPLICATION_ID`; "legacy": an unstamped SQLite file
+    whose tables are exactly the cache's (as bitext wrote before the stamp).
+    A release, a translation memory, an empty file or a directory is refused:
+    the cache may create, rebuild or evict in its file, so it must be sure it is its own.
+    """
+    target = Path(path)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise InputError(f"{target}: cannot read the cache: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{target}: is a directory, not a bitext cache")
+    try:
+        with open(target, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot read the cache: {exc.strerror}") from None
+    if len(header) == 100 and header.startswith(_MAGIC):
+        stamp = int.from_bytes(header[68:72], "big")
+        if stamp == APPLICATION_ID:
+            return "ours"
+        if stamp == 0 and _cache_tables(target):
+            return "legacy"
+    raise InputError(f"{target}: not a bitext cache; refusing to replace it")
+
+
+def _cache_tables(path: Path) -> bool:
+    """Does the SQLite file at `path` hold exactly the cache's tables? (read-only look)"""
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return {name for (name,) in rows} in ({"vectors"}, set(_TABLES))
+
+
+def _create(path: Path) -> None:
+    """A new, empty, stamped cache at `path`, appearing there complete or not at all.
+
+    Built in a temporary file beside it and hard-linked into place, which fails
+    rather than replaces when a file appeared at `path` meanwhile (another
+    process's cache, which is then used, or anything else, which is then refused).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        umask = os.umask(0o022)  # mkstemp's 0600 would make the cache private to its user
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)
+        con = sqlite3.connect(name, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            for table, column in _TABLES.items():
+                con.execute(f"CREATE TABLE {table} (key BLOB PRIMARY KEY, {column} BLOB NOT NULL)")
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+        try:
+            os.link(name, path)
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links here: check, then move
+            if not os.path.lexists(path):
+                os.replace(name, path)
+    finally:
+        for leftover in (name, name + "-wal", name + "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+
+
+def _remove_cache(path: Path) -> None:
+    """Delete a damaged cache that `check_cache_file` proved ours, with its WAL files."""
+    check_cache_file(path)
+    for leftover in (f"{path}-wal", f"{path}-shm", path):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)
 
 
 class TextValues(Protocol):

@@ -44,13 +44,19 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
     )
     add_aligner_settings(parser)
+    # A flag and a separate option for the file: an optional value would take the
+    # next input path for the cache's name (`--cache a.txt b.txt`).
     parser.add_argument(
         "--cache",
-        nargs="?",
-        const="",
-        metavar="FILE",
-        help="keep embeddings on disk so a rerun embeds nothing again (default file: "
+        action="store_true",
+        help="keep embeddings on disk so a rerun embeds nothing again (file: "
         "$BITEXT_CACHE_DIR or ~/.cache/bitext, embeddings.sqlite)",
+    )
+    parser.add_argument(
+        "--cache-file",
+        metavar="FILE",
+        help="keep the embedding cache in this file (implies --cache); a file that is "
+        "not a bitext cache is refused, never replaced",
     )
 
 
@@ -91,16 +97,31 @@ def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
     return {key: getattr(config, key) for key in options}
 
 
+def cache_setting(args: argparse.Namespace) -> str | None:
+    """The cache file of `--cache`/`--cache-file` ("": the default one; None: no cache).
+
+    Checked now, before any work: a file there that is not a bitext cache is an
+    `InputError` (and is left alone).
+    """
+    if args.cache_file is None and not args.cache:
+        return None
+    from bitext.embed_cache import check_cache_file, default_cache_path
+
+    check_cache_file(args.cache_file or default_cache_path())
+    return args.cache_file or ""
+
+
 def pipeline_encoder(args: argparse.Namespace) -> Any:
-    """The encoder `--encoder` names, behind the on-disk cache when `--cache` is given."""
+    """The encoder `--encoder` names, behind the on-disk cache when one is asked for."""
     from bitext.embed import load_encoder
 
+    cache = cache_setting(args)
     encoder = load_encoder(args.encoder)
-    if args.cache is None:
+    if cache is None:
         return encoder
     from bitext.embed_cache import CachedEncoder
 
-    return CachedEncoder(encoder, args.cache or None)
+    return CachedEncoder(encoder, cache or None)
 
 
 def confidence(text: str) -> float:

@@ -11,7 +11,13 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from ._common import add_pipeline_options, aligner_settings, confidence, refuse_input_as_output
+from ._common import (
+    add_pipeline_options,
+    aligner_settings,
+    cache_setting,
+    confidence,
+    refuse_input_as_output,
+)
 
 
 def add_batch_command(sub: Any) -> None:
@@ -134,7 +140,7 @@ def _batch(args: argparse.Namespace) -> int:
         src_lang=args.src_lang,
         tgt_lang=args.tgt_lang,
         vectors=not args.no_vectors,
-        cache=args.cache,
+        cache=cache_setting(args),
         aligner=tuple(sorted(aligner_settings(args).items())),
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
