@@ -184,10 +184,11 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
                 if outcome.status == "failed":
                     bar.write(f"bitext: failed: {outcome.reason}", file=sys.stderr)
                 bar.update()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            # Ctrl-C or SIGTERM: the same exception, carrying what was stored, so the
+            # error is one line ("terminated; stored so far: ...") and a rerun resumes.
             report.seconds = time.perf_counter() - start
-            print(f"interrupted; stored so far: {report.summary()}", file=sys.stderr)
-            raise
+            raise type(exc)(f"stored so far: {report.summary()}") from None
         except EncoderError:
             raise
     report.seconds = time.perf_counter() - start
