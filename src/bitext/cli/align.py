@@ -75,7 +75,7 @@ def _align(args: argparse.Namespace) -> int:
     exporter = _exporter(args)
     # Everything knowable about the output is checked before any alignment work.
     refuse_input_as_output(args.output, args.inputs)
-    check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force, kind=exporter.name)
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     encoder = pipeline_encoder(args)
@@ -149,7 +149,7 @@ def _report(args: argparse.Namespace) -> int:
 
     # A refused output must cost nothing: checked before the slow alignment.
     refuse_input_as_output(args.output, [args.input])
-    check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force, kind="html")
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))

@@ -133,6 +133,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
     if args.output:
         refuse_input_as_output(args.output, [str(f) for f in files])
+        check_target(args.output, force=args.force, kind="tmx")  # --force: only over a TMX
     settings = BatchSettings(
         zh_script=args.zh_script,
         segmentation=args.srx or args.segmentation,

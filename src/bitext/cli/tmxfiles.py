@@ -42,7 +42,7 @@ def _tm_merge(args: argparse.Namespace) -> int:
     from bitext import tmx
     from bitext.atomic import atomic_write, check_target
 
-    check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force, kind="tmx")
     memories = [tmx.read(name) for name in args.inputs]  # one bad file: nothing is written
     merged, reports = tmx.merge(memories, names=args.inputs)
     atomic_write(args.output, tmx.to_bytes(merged), force=args.force)
