@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -113,9 +115,11 @@ def add_tm_commands(tm_sub: Any) -> None:
 
 
 def _open(path: str, *, create: bool = False) -> Any:
+    """The memory to add to (`create`), else opened read-only: search, export and
+    info write nothing, work in a read-only folder and never make a memory."""
     from bitext.tm import TranslationMemory
 
-    return TranslationMemory(path, create=create)
+    return TranslationMemory(path, create=create, read_only=not create)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -270,7 +274,9 @@ def _match_text(match: Any) -> str:
 def _import(args: argparse.Namespace) -> int:
     from bitext.tm import import_tmx
 
-    with _open(args.tm, create=True) as memory:
+    new = not os.path.lexists(args.tm)
+    memory = _open(args.tm, create=True)
+    try:
         for name in args.inputs:  # a refused file stops before anything of it is stored
             result = import_tmx(memory, name, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
             what = (
@@ -279,12 +285,25 @@ def _import(args: argparse.Namespace) -> int:
                 else (f"{result.occurrences} pairs, {result.units_added} new units")
             )
             print(f"{name}: {what}", file=sys.stderr)
+    except BaseException:
+        # A memory this run created and stored nothing in is removed again: a missing
+        # or bad first TMX must not leave an empty memory behind. Nothing else is.
+        empty = new and not memory.documents()
+        memory.close()
+        if empty:
+            for leftover in (f"{args.tm}-wal", f"{args.tm}-shm", args.tm):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(leftover)
+        raise
+    memory.close()
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bitext.atomic import check_target
     from bitext.tm import export_tmx
 
+    check_target(args.output, force=args.force, kind="tmx")
     with _open(args.tm) as memory:
         try:
             units = export_tmx(
