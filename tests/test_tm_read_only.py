@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -145,3 +146,23 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert "bitext: error" not in err
     assert proc.returncode == 141  # as a tool killed by SIGPIPE: `set -o pipefail` sees it
+
+
+def test_someone_elses_sqlite_file_as_memory_is_refused_unchanged(made: Path, tmp_path: Path):
+    # Rollback-journal mode, as most SQLite files are: switching it to WAL would
+    # rewrite its header before bitext found it is no memory.
+    other = tmp_path / "notes.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (text TEXT)")
+    con.execute("INSERT INTO notes VALUES ('mine')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    for args in (("tm", "import", made / "made.tmx"), ("batch", made / "made.tmx", "-q")):
+        run = run_cli(*args, "--tm", other, cwd=tmp_path)
+        assert (run.returncode, run.stderr) == (
+            2,
+            f"bitext: error: {other}: an SQLite file, but not a bitext translation memory\n",
+        )
+        assert other.read_bytes() == before
+    assert os.listdir(tmp_path) == ["notes.sqlite"]
