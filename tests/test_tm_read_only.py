@@ -166,3 +166,43 @@ def test_someone_elses_sqlite_file_as_memory_is_refused_unchanged(made: Path, tm
         )
         assert other.read_bytes() == before
     assert os.listdir(tmp_path) == ["notes.sqlite"]
+
+
+@pytest.mark.parametrize("with_shm", [True, False], ids=["wal_and_shm", "wal_only"])
+def test_a_memory_with_a_write_ahead_log_in_a_read_only_folder(
+    made: Path, tmp_path: Path, with_shm: bool
+):
+    # What a writer killed with -9 leaves: the last document only in tm.sqlite-wal.
+    live = tmp_path / "live"
+    live.mkdir()
+    shutil.copy(made / "tm.sqlite", live / "tm.sqlite")
+    writer = sqlite3.connect(live / "tm.sqlite")
+    writer.execute("DELETE FROM occurrences")
+    writer.execute("DELETE FROM units")
+    writer.commit()
+    locked = tmp_path / "shared"
+    locked.mkdir()
+    for suffix in ("", "-wal", "-shm") if with_shm else ("", "-wal"):
+        shutil.copy(live / f"tm.sqlite{suffix}", locked / f"tm.sqlite{suffix}")
+    writer.close()
+    prefix = unprivileged()
+    locked.chmod(0o555)
+    try:
+        run = subprocess.run(
+            [*prefix, *command("tm", "info", "--tm", "shared/tm.sqlite")],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        locked.chmod(0o755)
+    skip_if_setpriv_failed(prefix, run.stderr)
+    if with_shm:  # read as it is, the log included: the units are gone
+        assert (run.returncode, run.stderr) == (0, "")
+        assert "units: 0," in run.stdout
+    else:  # reading the file without its log would show a state that is not the memory's
+        assert (run.returncode, run.stderr) == (
+            2,
+            "bitext: error: shared/tm.sqlite: cannot read it in a read-only folder while its "
+            "log tm.sqlite-wal has no tm.sqlite-shm; open it once with write access\n",
+        )
