@@ -96,6 +96,9 @@ def _sigterm_raises() -> Iterator[None]:
         return
 
     def terminate(signum: int, frame: object) -> None:
+        # Once: the clean stop must not be cut short by a repeated SIGTERM raising
+        # inside its own cleanup; a second one now ends the process at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         raise Terminated
 
     previous = signal.signal(signal.SIGTERM, terminate)
