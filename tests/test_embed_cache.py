@@ -99,6 +99,10 @@ def test_a_file_that_is_not_a_cache_is_refused_and_kept(
     blocked.mkdir()
     with pytest.raises(InputError, match="is a directory, not a bitext cache"):
         CachedEncoder(use_encoder, blocked)
+    fifo = tmp_path / "fifo.sqlite"
+    os.mkfifo(fifo)  # reading it to check would wait forever
+    with pytest.raises(InputError, match="not a regular file, not a bitext cache"):
+        CachedEncoder(use_encoder, fifo)
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -25,17 +25,14 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-import stat
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
-from urllib.parse import quote
+from typing import Protocol, TypeVar
 
 import numpy as np
 
-from bitext.errors import InputError
+from ._cache_file import _TABLES, APPLICATION_ID, check_cache_file, create_cache, remove_cache
 
 __all__ = [
     "CachedEncoder",
@@ -50,12 +47,6 @@ __all__ = [
 
 #: Default size limit; the oldest rows go first when the file grows past it.
 DEFAULT_MAX_MB = 2048
-#: table -> its value column; both tables are keyed by a hash and evicted oldest first.
-_TABLES = {"vectors": "vector", "texts": "value"}
-
-#: SQLite's header field for "which program's file is this" (offset 68): "btxc".
-APPLICATION_ID = int.from_bytes(b"btxc", "big")
-_MAGIC = b"SQLite format 3\x00"
 
 _T = TypeVar("_T")
 
@@ -148,7 +139,7 @@ class CachedEncoder:
         """A connection to the cache file, created if missing, rebuilt once if damaged."""
         for attempt in range(2):
             if not os.path.lexists(self.path):
-                _create(self.path)
+                create_cache(self.path)
             owner = check_cache_file(self.path)  # InputError: not ours, never touched
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             try:
@@ -169,7 +160,7 @@ class CachedEncoder:
                 if attempt:
                     raise
                 # Damaged, but its header says it is ours: rebuild it once.
-                _remove_cache(self.path)
+                remove_cache(self.path)
         raise AssertionError("unreachable")
 
     def _get(self, table: str, keys: list[bytes]) -> dict[bytes, bytes]:
@@ -229,94 +220,6 @@ class CachedEncoder:
             with contextlib.suppress(sqlite3.Error):
                 self._con.close()
         self._con, self._disabled = None, True
-
-
-def check_cache_file(path: str | os.PathLike[str]) -> Literal["ours", "legacy", "missing"]:
-    """Raise `InputError` unless `path` is missing or an embedding cache bitext wrote.
-
-    "ours": stamped with `APPLICATION_ID`; "legacy": an unstamped SQLite file
-    whose tables are exactly the cache's (as bitext wrote before the stamp).
-    A release, a translation memory, an empty file or a directory is refused:
-    the cache may create, rebuild or evict in its file, so it must be sure it is its own.
-    """
-    target = Path(path)
-    try:
-        info = os.stat(target)
-    except FileNotFoundError:
-        return "missing"
-    except OSError as exc:
-        raise InputError(f"{target}: cannot read the cache: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{target}: is a directory, not a bitext cache")
-    try:
-        with open(target, "rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot read the cache: {exc.strerror}") from None
-    if len(header) == 100 and header.startswith(_MAGIC):
-        stamp = int.from_bytes(header[68:72], "big")
-        if stamp == APPLICATION_ID:
-            return "ours"
-        if stamp == 0 and _cache_tables(target):
-            return "legacy"
-    raise InputError(f"{target}: not a bitext cache; refusing to replace it")
-
-
-def _cache_tables(path: Path) -> bool:
-    """Does the SQLite file at `path` hold exactly the cache's tables? (read-only look)"""
-    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
-    try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            rows = con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return False
-    return {name for (name,) in rows} in ({"vectors"}, set(_TABLES))
-
-
-def _create(path: Path) -> None:
-    """A new, empty, stamped cache at `path`, appearing there complete or not at all.
-
-    Built in a temporary file beside it and hard-linked into place, which fails
-    rather than replaces when a file appeared at `path` meanwhile (another
-    process's cache, which is then used, or anything else, which is then refused).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        umask = os.umask(0o022)  # mkstemp's 0600 would make the cache private to its user
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)
-        con = sqlite3.connect(name, isolation_level=None)
-        try:
-            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            for table, column in _TABLES.items():
-                con.execute(f"CREATE TABLE {table} (key BLOB PRIMARY KEY, {column} BLOB NOT NULL)")
-            con.execute("PRAGMA journal_mode=WAL")
-        finally:
-            con.close()
-        try:
-            os.link(name, path)
-        except FileExistsError:
-            pass
-        except OSError:  # no hard links here: check, then move
-            if not os.path.lexists(path):
-                os.replace(name, path)
-    finally:
-        for leftover in (name, name + "-wal", name + "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
-
-
-def _remove_cache(path: Path) -> None:
-    """Delete a damaged cache that `check_cache_file` proved ours, with its WAL files."""
-    check_cache_file(path)
-    for leftover in (f"{path}-wal", f"{path}-shm", path):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(leftover)
 
 
 class TextValues(Protocol):
