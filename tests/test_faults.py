@@ -355,6 +355,12 @@ def test_parallel_batch_terminated_stops_cleanly_and_resumes(
             time.sleep(0.1)
             seen = stored_documents(tm_path) if tm_path.exists() else []
         assert proc.poll() is None, "the batch finished before it could be terminated"
+        workers = [
+            p
+            for p in session_processes(proc.pid)
+            if p != proc.pid and "resource_tracker" not in cmdline(p)
+        ]
+        assert len(workers) == 2
         if to_group:
             os.killpg(proc.pid, signal.SIGTERM)
         else:
@@ -362,8 +368,7 @@ def test_parallel_batch_terminated_stops_cleanly_and_resumes(
         _, err = proc.communicate(timeout=120)
         # The pool was shut down before the parent exited: no worker outlives it.
         # (multiprocessing's resource tracker ends by itself once its pipe closes.)
-        left = [cmdline(p) for p in session_processes(proc.pid) if p != proc.pid]
-        assert [c for c in left if "resource_tracker" not in c] == []
+        assert set(workers).isdisjoint(session_processes(proc.pid))
         deadline = time.monotonic() + 20
         while session_processes(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
