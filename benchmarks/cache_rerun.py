@@ -4,7 +4,7 @@
 
 Builds a temporary archive of the chosen gold sets in ``../shared/eval`` (each
 document written as a bilingual release by `batch_throughput.release_text`),
-then runs ``python -m bitext.cli batch ARCHIVE --tm TM --cache CACHE -q`` in
+then runs ``python -m bitext.cli batch ARCHIVE --tm TM --cache-file CACHE -q`` in
 fresh processes, as a user would: first with an empty cache file, then
 (`--repeat` times, the median counts) into a fresh memory with the cache the
 first run filled. Wall times include process start-up: a user waits for it too.
@@ -233,7 +233,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         warm = timed_run(bitext_cli("align", str(files[0]), "-o", str(work / "w.tmx")), env)
         print(f"warm-up (bitext align of one file, no --cache): {warm:.1f} s")
     cache = work / "cache" / "embeddings.sqlite"
-    batch = ("batch", str(archive), "--cache", str(cache), "-q", "--jobs", str(args.jobs))
+    batch = ("batch", str(archive), "--cache-file", str(cache), "-q", "--jobs", str(args.jobs))
     first = timed_run(bitext_cli(*batch, "--tm", str(work / "first.sqlite")), env)
     print(f"first run (empty cache):        {first:6.2f} s", flush=True)
     runs = [

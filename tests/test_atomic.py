@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bitext.atomic import atomic_open, atomic_write, check_target
+from bitext.atomic import atomic_open, atomic_write, check_target, file_kind
 from bitext.errors import OutputError
 
 TMX_LIKE = '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">重慶</tmx>\n'.encode()
@@ -45,10 +45,33 @@ def test_existing_file_is_kept_without_force(tmp_path: Path) -> None:
 
 def test_force_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "memory.tmx"
-    target.write_bytes(b"old")
+    target.write_bytes(b'\xef\xbb\xbf<?xml version="1.0"?>\n<tmx version="1.4"><body/></tmx>')
     atomic_write(target, TMX_LIKE, force=True)
     assert target.read_bytes() == TMX_LIKE
-    assert os.listdir(tmp_path) == ["memory.tmx"]
+    (tmp_path / "empty.tmx").touch()  # nothing in it to lose
+    atomic_write(tmp_path / "empty.tmx", TMX_LIKE, force=True)
+    assert (tmp_path / "empty.tmx").read_bytes() == TMX_LIKE
+    assert sorted(os.listdir(tmp_path)) == ["empty.tmx", "memory.tmx"]
+
+
+def test_force_never_replaces_a_file_of_another_kind(sample_path: Path, tmp_path: Path) -> None:
+    # --force is for an old output; a release named as -o by mistake is someone's work.
+    release = sample_path.read_bytes()
+    cases = [("out.tmx", release, TMX_LIKE, "TMX"), ("out.tsv", release, b"a\tb\n", "TSV"),
+             ("page.html", TMX_LIKE, b"<!DOCTYPE html>\n<html></html>", "HTML"),
+             ("out.tmx", b"a\tb\n", TMX_LIKE, "TMX")]  # fmt: skip
+    for name, old, new, label in cases:
+        target = tmp_path / name
+        target.write_bytes(old)
+        for kind in (file_kind(new), None):  # checked early (kind given) and at the move
+            with pytest.raises(OutputError) as info:
+                if kind:
+                    check_target(target, force=True, kind=kind)
+                else:
+                    atomic_write(target, new, force=True)
+            assert str(info.value) == f"{target} is not a {label} file; refusing to replace it"
+            assert target.read_bytes() == old
+    assert sorted(os.listdir(tmp_path)) == ["out.tmx", "out.tsv", "page.html"]
 
 
 def test_dangling_symlink_is_refused_even_with_force(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from bitext.export import validate_tmx
 from bitext.normalize import normalize
 from bitext.read import MAX_BYTES, read_text
 from bitext.tm import TranslationMemory
-from cli_helpers import command
+from cli_helpers import command, skip_if_setpriv_failed, unprivileged
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "press_release_chongqing.txt"
@@ -331,20 +331,13 @@ def test_read_only_output_directory(tmp_path: Path):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o555)
-    prefix: tuple[str, ...] = ()
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root and setpriv is not available to drop privileges")
-        drop = "-dac_override,-dac_read_search"
-        prefix = (setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}")
+    prefix = unprivileged()
     try:
         run = bitext(staged(tmp_path, "one_line_each.txt"), "align", "one_line_each.txt",
                      "-o", "locked/out.tmx", prefix=prefix)  # fmt: skip
     finally:
         locked.chmod(0o755)
-    if prefix and "setpriv" in run.err:
-        pytest.skip(f"cannot drop privileges here: {run.err.strip()}")
+    skip_if_setpriv_failed(prefix, run.err)
     assert (run.code, run.err) == (3, "bitext: error: locked/out.tmx: cannot write in locked\n")
     assert os.listdir(locked) == []
 

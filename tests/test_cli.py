@@ -78,10 +78,11 @@ def test_bad_input_one_line_error_and_no_output(bad_inputs, tmp_path, capsys, na
 
 def test_existing_output_is_kept_without_force(sample_path: Path, tmp_path: Path, capsys):
     out = tmp_path / "out.tmx"
-    out.write_text("precious", encoding="utf-8")
+    precious = '<?xml version="1.0"?>\n<tmx version="1.4"><!-- precious --></tmx>\n'
+    out.write_text(precious, encoding="utf-8")  # --force replaces an old TMX, nothing else
     assert main(["align", str(sample_path), "-o", str(out), "-q"]) == 3
     assert "exists; use --force" in capsys.readouterr().err
-    assert out.read_text(encoding="utf-8") == "precious"
+    assert out.read_text(encoding="utf-8") == precious
     assert main(["align", str(sample_path), "-o", str(out), "-q", "--force"]) == 0
     validate_tmx(out)
 

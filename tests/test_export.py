@@ -332,10 +332,11 @@ def test_validate_tmx_reports_errors(document: bytes, complaint: str, tmx_dtd: P
 
 def test_write_tmx_refuses_existing_file_unless_forced(tmp_path: Path, tmx_dtd: Path) -> None:
     target = tmp_path / "chongqing.tmx"
-    target.write_bytes(b"translator's curated memory")
+    curated = b'<?xml version="1.0"?>\n<tmx version="1.4"><!-- translator\'s curated --></tmx>'
+    target.write_bytes(curated)
     with pytest.raises(OutputError, match="--force"):
         write_tmx([press_release()], target)
-    assert target.read_bytes() == b"translator's curated memory"
+    assert target.read_bytes() == curated
     write_tmx([press_release()], target, force=True)
     assert len(assert_valid(target.read_bytes(), tmx_dtd).findall("body/tu")) == 4
     assert os.listdir(tmp_path) == ["chongqing.tmx"]

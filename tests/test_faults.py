@@ -88,6 +88,13 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> str:
+    try:
+        return Path("/proc", str(pid), "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def big_alignment(n: int) -> Alignment:
     src = tuple(Sentence(f"第{i}句：重庆日报报业集团发布新闻。", "zh", i, 0, 1) for i in range(n))
     tgt = tuple(Sentence(f"Sentence {i}: Chongqing Daily news.", "en", i, 0, 1) for i in range(n))
@@ -329,3 +336,57 @@ def test_batch_onto_a_full_disk_keeps_every_stored_document(
     with TranslationMemory(tm_path) as memory:
         assert {(u.src, u.tgt, u.count) for u in memory.units(document="old/*")} == old_units
         assert memory.stats()["documents"] == len(documents)
+
+
+# --- SIGTERM ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to_group", [False, True], ids=["parent", "process_group"])
+def test_parallel_batch_terminated_stops_cleanly_and_resumes(
+    shared_dir: Path, tmp_path: Path, to_group: bool
+):
+    # `kill PID` (the parent alone) and systemd / `timeout` / a terminal (the whole group).
+    files = small_archive(shared_dir, tmp_path / "archive", 12)
+    tm_path = tmp_path / "office.sqlite"
+    proc = bitext_cli(
+        "batch", "archive", "--tm", tm_path, "-j", "2", "-q", cwd=tmp_path, start_new_session=True
+    )
+    try:
+        deadline, seen = time.monotonic() + 120, []
+        while len(seen) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            seen = stored_documents(tm_path) if tm_path.exists() else []
+        assert proc.poll() is None, "the batch finished before it could be terminated"
+        workers = [
+            p
+            for p in session_processes(proc.pid)
+            if p != proc.pid and "resource_tracker" not in cmdline(p)
+        ]
+        assert len(workers) == 2
+        if to_group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        # The pool was shut down before the parent exited: no worker outlives it.
+        # (multiprocessing's resource tracker ends by itself once its pipe closes.)
+        assert set(workers).isdisjoint(session_processes(proc.pid))
+        deadline = time.monotonic() + 20
+        while session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert session_processes(proc.pid) == []
+    finally:
+        for pid in session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == 143
+    assert err.startswith("bitext: error: terminated; stored so far: ") and err.count("\n") == 1, (
+        err
+    )
+    assert "leaked semaphore" not in err
+    stored = assert_memory_whole(tm_path)
+    assert 2 <= len(stored) < len(files)
+    rerun = bitext_cli("batch", "archive", "--tm", tm_path, "-j", "2", cwd=tmp_path)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert f"{len(files) - len(stored)} documents added, {len(stored)} skipped" in err
+    assert len(assert_memory_whole(tm_path)) == len(files)

@@ -220,10 +220,11 @@ def test_unencodable_characters_still_make_a_valid_page(tmp_path: Path):
 
 def test_write_report_never_overwrites_without_force(tmp_path: Path):
     target = tmp_path / "review.html"
-    target.write_text("my notes")
+    notes = "<!DOCTYPE html>\n<html><body>my notes</body></html>\n"  # an older review page
+    target.write_text(notes)
     with pytest.raises(OutputError, match="exists"):
         write_report(hand_alignment(), target)
-    assert target.read_text() == "my notes"
+    assert target.read_text() == notes
     assert write_report(hand_alignment(), target, force=True, title="Second look") == target
     assert parse(target.read_bytes()).findtext("head/title") == "Second look"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html"]  # no temp file left

@@ -293,12 +293,12 @@ def test_links_at_the_output_are_refused_and_paths_are_taken_as_given(
 
 
 def test_force_over_a_hard_link_leaves_the_other_name_alone(tmp_path: Path):
-    (tmp_path / "keep.tmx").write_bytes(b"shared by two names")
+    (tmp_path / "keep.tmx").write_bytes(b"<tmx>shared by two names</tmx>")
     os.link(tmp_path / "keep.tmx", tmp_path / "out.tmx")
     src = (Sentence("重庆日报。", "zh", 0, 0, 5),)
     tgt = (Sentence("Chongqing Daily.", "en", 0, 0, 16),)
     write_tmx([Alignment(src, tgt, (Bead((0,), (0,), 0.9),))], tmp_path / "out.tmx", force=True)
-    assert (tmp_path / "keep.tmx").read_bytes() == b"shared by two names"
+    assert (tmp_path / "keep.tmx").read_bytes() == b"<tmx>shared by two names</tmx>"
     assert tmx.read(tmp_path / "out.tmx").units[0].variant("en").text == "Chongqing Daily."
 
 

@@ -179,9 +179,10 @@ def test_cli_writes_the_shipped_rules_and_never_overwrites(tmp_path: Path, capsy
     exported = read_srx(out)
     for lang in ("zh", "en"):
         assert exported.cuts(text, lang) == default_rules().cuts(text, lang)
-    out.write_text("mine", encoding="utf-8")
+    mine = '<?xml version="1.0"?>\n<srx version="2.0"><!-- mine --></srx>\n'
+    out.write_text(mine, encoding="utf-8")  # --force replaces an old SRX file, nothing else
     assert main(["srx", "-o", str(out)]) == 3
-    assert out.read_text(encoding="utf-8") == "mine"
+    assert out.read_text(encoding="utf-8") == mine
     assert "exists" in capsys.readouterr().err
     assert main(["srx", "-o", str(out), "--force"]) == 0
     assert out.read_bytes() == srx_bytes()

@@ -75,12 +75,12 @@ def test_a_cached_rerun_loads_neither_the_model_nor_jieba(tmp_path: Path):
     assert units(tmp_path / "second.sqlite") == units(tmp_path / "first.sqlite")
 
 
-# The same for `bitext align --cache`, through the command line's own entry point.
+# The same for `bitext align --cache-file`, through the command line's own entry point.
 ALIGN_RERUN = """
 import json, sys
 from bitext import embed
 from bitext.cli import main
-code = main(["align", sys.argv[1], "-o", sys.argv[2], "--cache", sys.argv[3], "-q"])
+code = main(["align", sys.argv[1], "-o", sys.argv[2], "--cache-file", sys.argv[3], "-q"])
 jieba = sys.modules.get("jieba")
 print(json.dumps({
     "code": code,

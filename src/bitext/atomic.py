@@ -5,7 +5,9 @@ tool in the chain, and an existing TMX is often hand-curated work, so every
 output goes to a temporary file beside the target and is moved into place only
 when it is complete. Without ``force`` an existing file is never replaced, even
 if it appears between our check and the final move; with it, only a regular
-file is: a directory, a symbolic link or a FIFO at the target is refused.
+file of the kind being written is (an old output: TMX over TMX, a report over a
+report, see `file_kind`): a release, a directory, a symbolic link or a FIFO at
+the target is refused, so ``--force`` with a mistyped ``-o`` loses nothing.
 
 A process killed outright (kill -9, the OOM killer, a power cut) cannot remove
 its temporary file: the target is still the old file (or absent), and a hidden
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -26,10 +29,37 @@ from typing import BinaryIO
 
 from bitext.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write", "check_target"]
+__all__ = ["atomic_open", "atomic_write", "check_target", "file_kind"]
+
+#: Bytes read from the start of a file to tell its kind.
+_HEAD = 4096
+_ROOT = re.compile(rb"<(?![?!])([A-Za-z][\w.:-]*)")
+_LABELS = {"tmx": "TMX", "html": "HTML", "srx": "SRX", "tsv": "TSV"}
 
 
-def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def file_kind(head: bytes) -> str | None:
+    """What a file starting with `head` is, as far as replacing it goes.
+
+    An XML or HTML file: its root element's name (``tmx``, ``html``, ``srx``);
+    a file whose first line has a tab: ``tsv``; anything else (a release, a
+    binary file): None, which matches nothing, so it is never replaced.
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        root = _ROOT.search(text)
+        return root.group(1).decode("ascii").lower() if root else None
+    first = text.split(b"\n", 1)[0]
+    return "tsv" if b"\t" in first and b"\0" not in head else None
+
+
+def _head(path: Path | str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(_HEAD)
+
+
+def check_target(
+    path: str | os.PathLike[str], *, force: bool = False, kind: str | None = None
+) -> Path:
     """Check that `path` can receive an output file; return it as a `Path`.
 
     Meant to be called before any expensive work, so that a refused output
@@ -38,7 +68,10 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     missing, not a directory or not writable, when it exists and `force` is
     false, and always when it is a directory, a symbolic link or another
     non-regular file: replacing a link would silently cut it from the file it
-    pointed at, and a FIFO or device is not somewhere a TMX belongs.
+    pointed at, and a FIFO or device is not somewhere a TMX belongs. With
+    `kind` (what will be written, as `file_kind` names it), a non-empty file of
+    another kind is refused even with `force`; `atomic_open` checks the kind
+    of what it wrote before it replaces anything in any case.
     """
     raw = os.fspath(path)
     if not raw:
@@ -47,6 +80,8 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     target = Path(raw)
     _check_directory(target)
     _check_existing(target, force)
+    if force and kind is not None:
+        _check_kind(target, kind)
     return target
 
 
@@ -103,6 +138,24 @@ def _check_existing(target: Path, force: bool) -> None:
     raise OutputError(f"{target} {kind}; refusing to replace it")
 
 
+def _check_kind(target: Path, kind: str | None) -> None:
+    """With --force: refuse to replace a non-empty file that is not of `kind`.
+
+    --force is for replacing an old output, and an old output is of the kind
+    being written; anything else there (a release passed as -o by mistake,
+    a memory, a spreadsheet) is someone's work that bitext did not make.
+    """
+    try:
+        head = _head(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot read it to check it: {exc.strerror}") from None
+    if head and (kind is None or file_kind(head) != kind):
+        label = _LABELS.get(kind, kind) if kind else "bitext output"
+        raise OutputError(f"{target} is not a {label} file; refusing to replace it")
+
+
 def _new_file_mode() -> int:
     """The mode an ordinary ``open(path, "w")`` would give a new file.
 
@@ -133,6 +186,7 @@ def _commit(tmp: Path, path: Path, force: bool) -> None:
     if force:
         # Again just before replacing: a link or directory may have appeared meanwhile.
         _check_existing(path, force)
+        _check_kind(path, file_kind(_head(tmp)))
         os.replace(tmp, path)
         return
     # A hard link fails if `path` exists, atomically, so a file created by

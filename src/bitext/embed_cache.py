@@ -9,8 +9,13 @@ sentence's word features for the aligner: inside `using_text_store`, `per_text`
 serves them from the file, so that a rerun does not load what computing them
 takes (jieba's dictionary, CC-CEDICT). A batch with a cache does this.
 
-The cache is a convenience, never a point of failure: a file that is not a
-cache (or is damaged) is replaced, a damaged value is computed again, and if
+The cache is a convenience, never a point of failure, but it is also never
+a reason to lose a file: a new cache is built beside its path and linked into
+place complete, stamped with bitext's SQLite application id, and only a file
+proven to be a cache that way (or an unstamped one holding exactly the cache's
+tables, as bitext wrote before the stamp) is ever used, repaired or replaced.
+Anything else at the path is refused with `InputError` before any work. A
+damaged cache of ours is rebuilt, a damaged value is computed again, and if
 the file still cannot be used everything simply runs uncached.
 """
 
@@ -27,10 +32,13 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
+from ._cache_file import _TABLES, APPLICATION_ID, check_cache_file, create_cache, remove_cache
+
 __all__ = [
     "CachedEncoder",
     "TextStore",
     "TextValues",
+    "check_cache_file",
     "default_cache_path",
     "per_text",
     "text_store_for",
@@ -39,8 +47,6 @@ __all__ = [
 
 #: Default size limit; the oldest rows go first when the file grows past it.
 DEFAULT_MAX_MB = 2048
-#: table -> its value column; both tables are keyed by a hash and evicted oldest first.
-_TABLES = {"vectors": "vector", "texts": "value"}
 
 _T = TypeVar("_T")
 
@@ -78,6 +84,7 @@ class CachedEncoder:
         # that key, and long texts sharing a prefix share one row.
         self.max_chars: int | None = getattr(encoder, "max_chars", None)
         self.path = Path(path) if path is not None else default_cache_path()
+        check_cache_file(self.path)  # a file that is not a cache: refused before any work
         self.max_bytes = max_mb * 2**20
         self.misses = 0
         self._con: sqlite3.Connection | None = None
@@ -122,27 +129,39 @@ class CachedEncoder:
         if self._disabled:
             return None
         if self._con is None:
-            for attempt in range(2):
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                    con.execute("PRAGMA journal_mode=WAL")
+            try:
+                self._con = self._open()
+            except (sqlite3.DatabaseError, OSError):
+                self._disabled = True  # cannot be made to work: run uncached
+        return self._con
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to the cache file, created if missing, rebuilt once if damaged."""
+        for attempt in range(2):
+            if not os.path.lexists(self.path):
+                create_cache(self.path)
+            owner = check_cache_file(self.path)  # InputError: not ours, never touched
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                if owner == "legacy":  # proven ours by its tables: stamp it, add `texts`
+                    con.execute(f"PRAGMA application_id={APPLICATION_ID}")
                     for table, column in _TABLES.items():
                         con.execute(
                             f"CREATE TABLE IF NOT EXISTS {table} "
                             f"(key BLOB PRIMARY KEY, {column} BLOB NOT NULL)"
                         )
-                    con.execute("SELECT COUNT(*) FROM vectors LIMIT 1").fetchone()
-                    self._con = con
-                    break
-                except (sqlite3.DatabaseError, OSError):
-                    # Not a cache or damaged: start it again once, then run without it.
-                    with contextlib.suppress(OSError):
-                        if attempt == 0 and self.path.is_file():
-                            self.path.unlink()
-            else:
-                self._disabled = True
-        return self._con
+                    con.execute("PRAGMA wal_checkpoint")  # the stamp into the header now
+                for table in _TABLES:
+                    con.execute(f"SELECT COUNT(*) FROM {table} LIMIT 1").fetchone()
+                return con
+            except sqlite3.DatabaseError:
+                con.close()
+                if attempt:
+                    raise
+                # Damaged, but its header says it is ours: rebuild it once.
+                remove_cache(self.path)
+        raise AssertionError("unreachable")
 
     def _get(self, table: str, keys: list[bytes]) -> dict[bytes, bytes]:
         """The stored values of those `keys` that `table` holds ({} when the file is unusable)."""

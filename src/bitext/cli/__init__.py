@@ -10,13 +10,21 @@
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
 
 Errors print one line, ``bitext: error: ...``, and exit non-zero: 2 bad input,
-3 unwritable output, 4 encoder unavailable, 1 when only some inputs failed.
+3 unwritable output, 4 encoder unavailable, 1 when only some inputs failed;
+130 after Ctrl-C, 143 after SIGTERM (both stop the same clean way: temporary
+files removed, a batch's workers ended and its memory left whole), 141 when the
+reader of standard output went away (``bitext tm search ... | head -n1``).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
 
 from bitext import __version__
 from bitext.errors import BitextError
@@ -27,7 +35,20 @@ from .evaluate import add_eval_command
 from .tm import add_batch_command, add_tm_commands
 from .tmxfiles import add_merge_command, add_srx_command, add_validate_command
 
-__all__ = ["build_parser", "main"]
+__all__ = ["Terminated", "build_parser", "main"]
+
+#: Exit statuses of a process ended by SIGPIPE / SIGTERM, as a shell reports them.
+EXIT_BROKEN_PIPE, EXIT_TERMINATED = 128 + signal.SIGPIPE, 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that it unwinds like Ctrl-C does.
+
+    A KeyboardInterrupt: every cleanup written for Ctrl-C (temporary files,
+    rolled-back transactions, a batch's pool shut down, its workers joined)
+    runs for it too; dying by the signal's default action would skip all of
+    that and leave multiprocessing's semaphores to the resource tracker.
+    """
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,10 +75,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        with _sigterm_raises():
+            return args.run(args)
     except BitextError as exc:
         error(str(exc))
         return exc.exit_code
-    except KeyboardInterrupt:
-        error("interrupted")
-        return 130
+    except BrokenPipeError:
+        return _stdout_gone()
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        error(f"{what}; {exc}" if str(exc) else what)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else 130
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Within the block SIGTERM raises `Terminated` (main thread only: signals go there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        # Once: the clean stop must not be cut short by a repeated SIGTERM raising
+        # inside its own cleanup; a second one now ends the process at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout closed it (`| head -n1`): stop quietly, as cat and grep do.
+
+    Exit 141, what a tool killed by SIGPIPE reports, so `set -o pipefail` sees
+    bitext like any other command; stdout is pointed at /dev/null so that
+    Python's final flush does not fail again with a traceback.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE

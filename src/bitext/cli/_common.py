@@ -54,13 +54,19 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "--srx", metavar="FILE", help="segment by the rules of this SRX file (your CAT tool's)"
     )
     add_aligner_settings(parser)
+    # A flag and a separate option for the file: an optional value would take the
+    # next input path for the cache's name (`--cache a.txt b.txt`).
     parser.add_argument(
         "--cache",
-        nargs="?",
-        const="",
-        metavar="FILE",
-        help="keep embeddings on disk so a rerun embeds nothing again (default file: "
+        action="store_true",
+        help="keep embeddings on disk so a rerun embeds nothing again (file: "
         "$BITEXT_CACHE_DIR or ~/.cache/bitext, embeddings.sqlite)",
+    )
+    parser.add_argument(
+        "--cache-file",
+        metavar="FILE",
+        help="keep the embedding cache in this file (implies --cache); a file that is "
+        "not a bitext cache is refused, never replaced",
     )
 
 
@@ -112,16 +118,31 @@ def check_zh_options(args: argparse.Namespace) -> None:
         raise InputError(str(exc)) from None
 
 
+def cache_setting(args: argparse.Namespace) -> str | None:
+    """The cache file of `--cache`/`--cache-file` ("": the default one; None: no cache).
+
+    Checked now, before any work: a file there that is not a bitext cache is an
+    `InputError` (and is left alone).
+    """
+    if args.cache_file is None and not args.cache:
+        return None
+    from bitext.embed_cache import check_cache_file, default_cache_path
+
+    check_cache_file(args.cache_file or default_cache_path())
+    return args.cache_file or ""
+
+
 def pipeline_encoder(args: argparse.Namespace) -> Any:
-    """The encoder `--encoder` names, behind the on-disk cache when `--cache` is given."""
+    """The encoder `--encoder` names, behind the on-disk cache when one is asked for."""
     from bitext.embed import load_encoder
 
+    cache = cache_setting(args)
     encoder = load_encoder(args.encoder)
-    if args.cache is None:
+    if cache is None:
         return encoder
     from bitext.embed_cache import CachedEncoder
 
-    return CachedEncoder(encoder, args.cache or None)
+    return CachedEncoder(encoder, cache or None)
 
 
 def confidence(text: str) -> float:
@@ -187,8 +208,11 @@ def output_name(path: str) -> str:
     return "standard output" if path == STDOUT else path
 
 
-def check_output(path: str, inputs: Sequence[str] = (), *, force: bool = False) -> None:
-    """Everything knowable about `path` before any work: not an input, writable, not there.
+def check_output(
+    path: str, inputs: Sequence[str] = (), *, force: bool = False, kind: str | None = None
+) -> None:
+    """Everything knowable about `path` before any work: not an input, writable, not there
+    (or, with `force`, an old output of `kind`: see `bitext.atomic.check_target`).
 
     Standard output (``-``) needs no check: it is neither an input nor a file to keep.
     """
@@ -197,7 +221,7 @@ def check_output(path: str, inputs: Sequence[str] = (), *, force: bool = False) 
     if path == STDOUT:
         return
     refuse_input_as_output(path, inputs)
-    check_target(path, force=force)
+    check_target(path, force=force, kind=kind)
 
 
 def write_output(path: str, data: bytes, *, force: bool = False) -> None:

@@ -112,7 +112,7 @@ def _align(args: argparse.Namespace) -> int:
         raise InputError("--name names one document; give one input, or leave --name out")
     inputs = _distinct(args.inputs, args.quiet)
     # Everything knowable about the output is checked before any alignment work.
-    check_output(args.output, inputs, force=args.force)
+    check_output(args.output, inputs, force=args.force, kind=exporter.name)
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     encoder = pipeline_encoder(args)
@@ -139,7 +139,7 @@ def _align(args: argparse.Namespace) -> int:
             "write to a file (one per tag) or give --src-lang"
         )
     for output in written:
-        check_output(output, inputs, force=args.force)
+        check_output(output, inputs, force=args.force, kind=exporter.name)
     long = 0 if args.max_chars else long_units(done, LONG_UNIT_CHARS, args.min_score)
     for output, group in written.items():
         write_output(output, exporter.dumps(group), force=args.force)
@@ -251,7 +251,7 @@ def _report(args: argparse.Namespace) -> int:
 
     # A refused output must cost nothing: checked before the slow alignment.
     check_zh_options(args)
-    check_output(args.output, [args.input], force=args.force)
+    check_output(args.output, [args.input], force=args.force, kind="html")
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))

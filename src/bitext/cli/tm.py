@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +18,7 @@ from ._common import (
     STDOUT,
     add_pipeline_options,
     aligner_settings,
+    cache_setting,
     check_output,
     check_zh_options,
     confidence,
@@ -134,9 +137,11 @@ def add_tm_commands(tm_sub: Any) -> None:
 
 
 def _open(path: str, *, create: bool = False) -> Any:
+    """The memory to add to (`create`), else opened read-only: search, export and
+    info write nothing, work in a read-only folder and never make a memory."""
     from bitext.tm import TranslationMemory
 
-    return TranslationMemory(path, create=create)
+    return TranslationMemory(path, create=create, read_only=not create)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -151,7 +156,7 @@ def _batch(args: argparse.Namespace) -> int:
     if not files:
         raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
     if args.output:
-        check_output(args.output, [str(f) for f in files], force=args.force)
+        check_output(args.output, [str(f) for f in files], force=args.force, kind="tmx")
     settings = BatchSettings(
         zh_script=args.zh_script,
         segmentation=args.srx or args.segmentation,
@@ -159,7 +164,7 @@ def _batch(args: argparse.Namespace) -> int:
         src_lang=args.src_lang,
         tgt_lang=args.tgt_lang,
         vectors=not args.no_vectors,
-        cache=args.cache,
+        cache=cache_setting(args),
         aligner=tuple(sorted(aligner_settings(args).items())),
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
@@ -204,10 +209,11 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
                 if outcome.status == "failed":
                     bar.write(printable(f"bitext: failed: {outcome.reason}"), file=sys.stderr)
                 bar.update()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            # Ctrl-C or SIGTERM: the same exception, carrying what was stored, so the
+            # error is one line ("terminated; stored so far: ...") and a rerun resumes.
             report.seconds = time.perf_counter() - start
-            print(f"interrupted; stored so far: {report.summary()}", file=sys.stderr)
-            raise
+            raise type(exc)(f"stored so far: {report.summary()}") from None
         except EncoderError:
             raise
     report.seconds = time.perf_counter() - start
@@ -288,7 +294,9 @@ def _match_text(match: Any) -> str:
 def _import(args: argparse.Namespace) -> int:
     from bitext.tm import import_tmx
 
-    with _open(args.tm, create=True) as memory:
+    new = not os.path.lexists(args.tm)
+    memory = _open(args.tm, create=True)
+    try:
         for name in args.inputs:  # a refused file stops before anything of it is stored
             result = import_tmx(memory, name, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
             what = (
@@ -297,11 +305,22 @@ def _import(args: argparse.Namespace) -> int:
                 else (f"{result.occurrences} pairs, {result.units_added} new units")
             )
             say(f"{name}: {what}")
+    except BaseException:
+        # A memory this run created and stored nothing in is removed again: a missing
+        # or bad first TMX must not leave an empty memory behind. Nothing else is.
+        empty = new and not memory.documents()
+        memory.close()
+        if empty:
+            for leftover in (f"{args.tm}-wal", f"{args.tm}-shm", args.tm):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(leftover)
+        raise
+    memory.close()
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    check_output(args.output, force=args.force)
+    check_output(args.output, force=args.force, kind="tmx")
     with _open(args.tm) as memory:
         try:
             written = _export_to(

@@ -48,7 +48,7 @@ def _tm_merge(args: argparse.Namespace) -> int:
     from bitext.errors import InputError
 
     # Not refused as an input: every input is read before the atomic write.
-    check_output(args.output, force=args.force)
+    check_output(args.output, force=args.force, kind="tmx")
     memories = [tmx.read(name) for name in args.inputs]  # one bad file: nothing is written
     merged, reports = tmx.merge(memories, names=args.inputs)
     if not merged.units:
@@ -68,7 +68,7 @@ def _tm_merge(args: argparse.Namespace) -> int:
 def _srx(args: argparse.Namespace) -> int:
     from bitext.segment.srx import srx_bytes
 
-    check_output(args.output, force=args.force)
+    check_output(args.output, force=args.force, kind="srx")
     write_output(args.output, srx_bytes(), force=args.force)
     say(f"wrote {output_name(args.output)}: bitext's SRX 2.0 segmentation rules")
     return 0

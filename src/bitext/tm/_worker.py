@@ -52,8 +52,11 @@ def _init_worker(settings: BatchSettings, quiet_sigint: bool, parent: int | None
     from bitext.segment import resolve_rules
 
     if quiet_sigint:
-        # Ctrl-C is the parent's to handle: it stops handing out work and reports.
+        # Ctrl-C and SIGTERM (to the whole group: a terminal, systemd, `timeout`) are
+        # the parent's to handle: it stops handing out work, shuts the pool down and
+        # reports. A worker dying of either first would break the pool under it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if parent is not None:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _STATE["settings"] = settings

@@ -230,6 +230,10 @@ def iter_batch(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     settings = settings or BatchSettings()
+    if settings.cache is not None:  # a file there that is not a cache: refused before any work
+        from bitext.embed_cache import check_cache_file, default_cache_path
+
+        check_cache_file(settings.cache or default_cache_path())
     identity = settings.identity()
     todo = _todo(find_named_inputs(inputs), memory, identity)
     if engine == "dask":

@@ -28,6 +28,7 @@ from bitext.errors import InputError, OutputError
 from bitext.lang import normalize_tag
 
 from ._migrate import migrate
+from ._readonly import connect_read_only
 from ._sql import (
     APPLICATION,
     SCHEMA,
@@ -68,22 +69,33 @@ class TranslationMemory(Lookups):
 
     Use as a context manager or call `close`. Lookups (`search`, `semantic`,
     `concordance`) come from `bitext.tm.lookup` and are methods here too.
+    `read_only` (implies not `create`) opens it for lookups and export only,
+    writing nothing at all, so a memory in a read-only folder can be used.
+    A file that is not a memory is refused before anything is written to it.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        if (read_only or not create) and not self.path.is_file():
             raise InputError(f"{self.path}: no such translation memory")
         if self.path.is_dir():
             raise InputError(f"{self.path} is a directory, not a translation memory")
-        self._writes = 0
+        self._writes, self.read_only = 0, read_only
         try:
-            self._con = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
-            self._enable_wal()
-            self._con.execute("PRAGMA foreign_keys=ON")
-            # With WAL, NORMAL survives any process crash (a kill -9 included).
-            self._con.execute("PRAGMA synchronous=NORMAL")
-            self._init_schema()
+            if read_only:
+                self._con = connect_read_only(self.path, _TIMEOUT)
+                self._check_schema()
+            else:
+                self._con = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+                if self._tables():  # someone else's SQLite file: refused before WAL changes it
+                    self._check_schema()
+                self._enable_wal()
+                self._con.execute("PRAGMA foreign_keys=ON")
+                # With WAL, NORMAL survives any process crash (a kill -9 included).
+                self._con.execute("PRAGMA synchronous=NORMAL")
+                self._init_schema()
         except sqlite3.DatabaseError as exc:
             if cannot_write(exc):  # a new memory on a full disk is not a bad input file
                 raise OutputError(f"{self.path}: cannot write ({exc})") from None
@@ -126,6 +138,11 @@ class TranslationMemory(Lookups):
                     con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
                     con.execute("INSERT INTO meta VALUES ('created', ?)", (tmx_date(),))
                     return
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Raise `InputError` unless the file holds a bitext memory this bitext can read."""
+        con = self._con
         if "meta" not in self._tables():
             raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
         meta = dict(con.execute("SELECT key, value FROM meta"))

@@ -203,7 +203,7 @@ def export_tmx_files(
     """
     targets = _targets(path, _selected(memory, zh_lang, filters))
     for target in targets:
-        check_target(target, force=force)
+        check_target(target, force=force, kind="tmx")
     for target, group in targets.items():
         atomic_write(Path(target), tmx.to_bytes(units_to_tmx(memory, group)), force=force)
     return {target: len(group) for target, group in targets.items()}
