@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bitext.atomic import atomic_open, atomic_write, check_target, file_kind
+from bitext.atomic import REPORT_MARK, atomic_open, atomic_write, check_target, file_kind
 from bitext.errors import OutputError
 
 TMX_LIKE = '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">重慶</tmx>\n'.encode()
@@ -59,6 +59,9 @@ def test_force_never_replaces_a_file_of_another_kind(sample_path: Path, tmp_path
     release = sample_path.read_bytes()
     cases = [("out.tmx", release, TMX_LIKE, "TMX"), ("out.tsv", release, b"a\tb\n", "TSV"),
              ("page.html", TMX_LIKE, b"<!DOCTYPE html>\n<html></html>", "HTML"),
+             # A release saved as HTML is no old review page, though both are HTML.
+             ("page.html", b"<!DOCTYPE html>\n<html><p>\xe5\x8f\x91\xe5\xb8\x83</p></html>",
+              f"<html><head>{REPORT_MARK}</head></html>".encode(), "bitext report"),
              ("out.tmx", b"a\tb\n", TMX_LIKE, "TMX")]  # fmt: skip
     for name, old, new, label in cases:
         target = tmp_path / name
@@ -72,6 +75,16 @@ def test_force_never_replaces_a_file_of_another_kind(sample_path: Path, tmp_path
             assert str(info.value) == f"{target} is not a {label} file; refusing to replace it"
             assert target.read_bytes() == old
     assert sorted(os.listdir(tmp_path)) == ["out.tmx", "out.tsv", "page.html"]
+
+
+def test_a_review_page_replaces_an_old_one_with_force(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text(f"<!DOCTYPE html>\n<html><head>{REPORT_MARK}</head></html>")
+    check_target(target, force=True, kind="report")
+    atomic_write(
+        target, f"<html><head>{REPORT_MARK}<title>new</title></head></html>".encode(), force=True
+    )
+    assert "new" in target.read_text()
 
 
 def test_dangling_symlink_is_refused_even_with_force(tmp_path: Path) -> None:

@@ -220,14 +220,25 @@ def test_unencodable_characters_still_make_a_valid_page(tmp_path: Path):
 
 def test_write_report_never_overwrites_without_force(tmp_path: Path):
     target = tmp_path / "review.html"
-    notes = "<!DOCTYPE html>\n<html><body>my notes</body></html>\n"  # an older review page
-    target.write_text(notes)
+    write_report(hand_alignment(), target, title="First look")  # an older review page
+    notes = target.read_text()
     with pytest.raises(OutputError, match="exists"):
         write_report(hand_alignment(), target)
     assert target.read_text() == notes
     assert write_report(hand_alignment(), target, force=True, title="Second look") == target
     assert parse(target.read_bytes()).findtext("head/title") == "Second look"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html"]  # no temp file left
+
+
+def test_force_never_replaces_a_release_saved_as_html(sample_path: Path, tmp_path: Path):
+    # Releases come as HTML too: --force replaces bitext's own review page, not them.
+    release = tmp_path / "release.html"
+    text = sample_path.read_text(encoding="utf-8").splitlines()
+    release.write_text("<!DOCTYPE html>\n<html><body>" + "".join(f"<p>{t}</p>" for t in text))
+    before = release.read_bytes()
+    with pytest.raises(OutputError, match="is not a bitext report file"):
+        write_report(hand_alignment(), release, force=True)
+    assert release.read_bytes() == before
 
 
 def test_cli_refuses_existing_output_and_missing_input(sample_path: Path, tmp_path: Path, capsys):

@@ -29,25 +29,30 @@ from typing import BinaryIO
 
 from bitext.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write", "check_target", "file_kind"]
+__all__ = ["REPORT_MARK", "atomic_open", "atomic_write", "check_target", "file_kind"]
 
 #: Bytes read from the start of a file to tell its kind.
 _HEAD = 4096
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z][\w.:-]*)")
-_LABELS = {"tmx": "TMX", "html": "HTML", "srx": "SRX", "tsv": "TSV"}
+_LABELS = {"tmx": "TMX", "html": "HTML", "srx": "SRX", "tsv": "TSV", "report": "bitext report"}
+#: The line bitext's review pages carry in their head (see `bitext.report`).
+REPORT_MARK = '<meta name="generator" content="bitext">'
 
 
 def file_kind(head: bytes) -> str | None:
     """What a file starting with `head` is, as far as replacing it goes.
 
-    An XML or HTML file: its root element's name (``tmx``, ``html``, ``srx``);
+    An XML or HTML file: its root element's name (``tmx``, ``html``, ``srx``),
+    ``report`` for a review page bitext wrote (`REPORT_MARK` in its head);
     a file whose first line has a tab: ``tsv``; anything else (a release, a
     binary file): None, which matches nothing, so it is never replaced.
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         root = _ROOT.search(text)
-        return root.group(1).decode("ascii").lower() if root else None
+        kind = root.group(1).decode("ascii").lower() if root else None
+        # HTML is also what releases come as: only a page bitext wrote is an old report.
+        return "report" if kind == "html" and REPORT_MARK.encode() in text else kind
     first = text.split(b"\n", 1)[0]
     return "tsv" if b"\t" in first and b"\0" not in head else None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bitext._names import file_label
-from bitext.atomic import atomic_write
+from bitext.atomic import REPORT_MARK, atomic_write
 from bitext.errors import BitextError
 from bitext.langsplit import split_languages
 from bitext.model import (
@@ -112,6 +112,9 @@ def render_report(alignment: Alignment, *, title: str | None = None, low_score: 
     rows = "\n".join(_rows(alignment, low_score))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        # Marks the page as bitext's own: --force replaces an old review page, never a
+        # release saved as HTML (bitext.atomic.file_kind).
+        f"{REPORT_MARK}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"{_summary(alignment, title, name, low_score)}\n<main>\n<table>\n"

@@ -251,7 +251,7 @@ def _report(args: argparse.Namespace) -> int:
 
     # A refused output must cost nothing: checked before the slow alignment.
     check_zh_options(args)
-    check_output(args.output, [args.input], force=args.force, kind="html")
+    check_output(args.output, [args.input], force=args.force, kind="report")
     args.rules = resolve_rules(args.srx or args.segmentation)
     args.aligner = aligner_settings(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))
