@@ -382,6 +382,14 @@ def test_a_side_of_one_line_pairs_its_translation(
 JUNK = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\ufffe", "\uffff", "\ud800", "&#"]
 
 
+def assert_three_units(run: Run, pairs: list[tuple[str, str]]) -> str:
+    """`run` aligned its input into exactly `pairs`; the TMX's text, for more checks."""
+    assert run.code == 0, run.err
+    assert run.err.endswith("\nwrote out.tmx: 3 translation units from 1 file(s)\n")
+    assert run.units() == pairs  # validated against the TMX DTD on the way
+    return (run.folder / "out.tmx").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("key", "pairs"),
     [
@@ -404,10 +412,7 @@ def test_junk_characters_are_cleaned_and_the_rest_kept(
     background: Background, key: str, pairs: list[tuple[str, str]]
 ):
     run = background.result(key)
-    assert run.code == 0, run.err
-    assert run.err.endswith("\nwrote out.tmx: 3 translation units from 1 file(s)\n")
-    assert run.units() == pairs  # validated against the TMX DTD on the way
-    written = (run.folder / "out.tmx").read_text(encoding="utf-8")
+    written = assert_three_units(run, pairs)
     assert not [c for c in JUNK if c in written]
     assert len(run.listing()) == 2  # the input and out.tmx: no temporary file left
 
@@ -436,10 +441,7 @@ def test_structures_and_encodings_are_read_whole(
     background: Background, key: str, pairs: list[tuple[str, str]]
 ):
     run = background.result(key)
-    assert run.code == 0, run.err
-    assert run.err.endswith("\nwrote out.tmx: 3 translation units from 1 file(s)\n")
-    assert run.units() == pairs  # validated against the TMX DTD on the way
-    written = (run.folder / "out.tmx").read_text(encoding="utf-8")
+    written = assert_three_units(run, pairs)
     assert not set(BIDI_CONTROLS) & set(written)
     if key == "bidi_emoji":  # the one unit whose sentences held controls says so
         flagged = [tu for tu in written.split("<tu ")[1:] if "bidi-control" in tu]

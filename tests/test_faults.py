@@ -141,29 +141,43 @@ def _size(path: Path) -> int:
         return 0
 
 
+def start_parallel_batch(tm_path: Path, folder: Path) -> subprocess.Popen:
+    """`bitext batch archive -j 2` in a session of its own (so its workers can be found)."""
+    return bitext_cli(
+        "batch", "archive", "--tm", tm_path, "-j", "2", "-q", cwd=folder, start_new_session=True
+    )
+
+
+def assert_session_ends(proc: subprocess.Popen) -> None:
+    """Every process of `proc`'s session is gone within 20 s (no orphaned worker)."""
+    deadline = time.monotonic() + 20
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == []
+
+
+def wait_until_stored(proc: subprocess.Popen, tm_path: Path, count: int) -> None:
+    """Until `count` documents are stored; the batch must still be running then."""
+    deadline, seen = time.monotonic() + 120, []
+    while len(seen) < count and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        seen = stored_documents(tm_path) if tm_path.exists() else []
+    assert proc.poll() is None, "the batch finished before it could be stopped"
+
+
 def test_parallel_batch_killed_keeps_finished_documents_and_its_workers_exit(
     shared_dir: Path, tmp_path: Path
 ):
-    files = small_archive(shared_dir, tmp_path / "archive", 12)
-    tm_path = tmp_path / "office.sqlite"
-    proc = bitext_cli(
-        "batch", "archive", "--tm", tm_path, "-j", "2", "-q", cwd=tmp_path, start_new_session=True
-    )
+    files, tm_path = small_archive(shared_dir, tmp_path / "archive", 12), tmp_path / "office.sqlite"
+    proc = start_parallel_batch(tm_path, tmp_path)
     try:
-        deadline, seen = time.monotonic() + 120, []
-        while len(seen) < 3 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-            seen = stored_documents(tm_path) if tm_path.exists() else []
-        assert proc.poll() is None, "the batch finished before it could be killed"
+        wait_until_stored(proc, tm_path, 3)
         workers = [p for p in session_processes(proc.pid) if p != proc.pid]
         assert len(workers) >= 2  # two workers (and multiprocessing's resource tracker)
         proc.send_signal(signal.SIGKILL)  # the parent, the only writer
         proc.wait(timeout=30)
         # Orphaned workers would wait for work forever, each holding a model in memory.
-        deadline = time.monotonic() + 20
-        while session_processes(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert session_processes(proc.pid) == []
+        assert_session_ends(proc)
     finally:
         for pid in session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)
@@ -346,17 +360,10 @@ def test_parallel_batch_terminated_stops_cleanly_and_resumes(
     shared_dir: Path, tmp_path: Path, to_group: bool
 ):
     # `kill PID` (the parent alone) and systemd / `timeout` / a terminal (the whole group).
-    files = small_archive(shared_dir, tmp_path / "archive", 12)
-    tm_path = tmp_path / "office.sqlite"
-    proc = bitext_cli(
-        "batch", "archive", "--tm", tm_path, "-j", "2", "-q", cwd=tmp_path, start_new_session=True
-    )
+    files, tm_path = small_archive(shared_dir, tmp_path / "archive", 12), tmp_path / "office.sqlite"
+    proc = start_parallel_batch(tm_path, tmp_path)
     try:
-        deadline, seen = time.monotonic() + 120, []
-        while len(seen) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-            seen = stored_documents(tm_path) if tm_path.exists() else []
-        assert proc.poll() is None, "the batch finished before it could be terminated"
+        wait_until_stored(proc, tm_path, 2)
         workers = [
             p
             for p in session_processes(proc.pid)
@@ -371,10 +378,7 @@ def test_parallel_batch_terminated_stops_cleanly_and_resumes(
         # The pool was shut down before the parent exited: no worker outlives it.
         # (multiprocessing's resource tracker ends by itself once its pipe closes.)
         assert set(workers).isdisjoint(session_processes(proc.pid))
-        deadline = time.monotonic() + 20
-        while session_processes(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert session_processes(proc.pid) == []
+        assert_session_ends(proc)
     finally:
         for pid in session_processes(proc.pid):
             os.kill(pid, signal.SIGKILL)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from lxml import etree
 import bitext
 from bitext.errors import InputError
 from bitext.read import decode, read, read_bytes, read_text
-from cli_helpers import command
+from cli_helpers import run_cli
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -380,12 +379,7 @@ def test_macro_enabled_file_aligns_from_the_command_line(lines, tmp_path: Path) 
     zh, en = lines
     data = retyped(saved(word_file([*zh[:3], *en[:3]])), MAIN_TYPES[".docm"])
     (tmp_path / "release.docm").write_bytes(data)
-    run = subprocess.run(
-        [*command(), "align", "release.docm", "-o", "out.tmx"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    run = run_cli("align", "release.docm", "-o", "out.tmx", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     tmx = (tmp_path / "out.tmx").read_text(encoding="utf-8")
     assert tmx.count("<tu ") >= 3 and "object at 0x" not in run.stderr
@@ -473,12 +467,7 @@ def test_tmx_segments_keep_emoji_sequences_and_no_bidi_control(lines, tmp_path: 
     zh_lines = [f"{zh[0][:30]}{FAMILY}{zh[0][30:]}", f"{zh[1][:20]}\u202e{zh[1][20:]}", *zh[2:5]]
     en_lines = [f"{en[0][:40]} {FAMILY} {en[0][40:]}", f"\u2067{en[1]}\u2069", *en[2:5]]
     (tmp_path / "odd.txt").write_text("\n".join([*zh_lines, "", *en_lines]), encoding="utf-8")
-    run = subprocess.run(
-        [*command(), "align", "odd.txt", "-o", "odd.tmx"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    run = run_cli("align", "odd.txt", "-o", "odd.tmx", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     tmx = etree.parse(str(tmp_path / "odd.tmx"))
     segs = ["".join(seg.itertext()) for seg in tmx.iter("seg")]
