@@ -103,7 +103,6 @@ def _exporter(args: argparse.Namespace) -> Any:
 
 
 def _align(args: argparse.Namespace) -> int:
-    from bitext.export import LONG_UNIT_CHARS, long_units
     from bitext.segment import resolve_rules
 
     check_zh_options(args)
@@ -127,6 +126,14 @@ def _align(args: argparse.Namespace) -> int:
             say(_summary(alignment))
     if not done:
         return InputError.exit_code
+    _write(exporter, done, args, inputs)
+    return 1 if failures else 0
+
+
+def _write(exporter: Any, done: list[Any], args: argparse.Namespace, inputs: list[str]) -> None:
+    """The TMX (one per Chinese tag) or TSV of `done`, then what was written, on stderr."""
+    from bitext.export import LONG_UNIT_CHARS, long_units
+
     written = _outputs(exporter, done, args.output)
     units = sum(exporter.count(group) for group in written.values())
     if not units:
@@ -140,21 +147,21 @@ def _align(args: argparse.Namespace) -> int:
         )
     for output in written:
         check_output(output, inputs, force=args.force, kind=exporter.name)
-    long = 0 if args.max_chars else long_units(done, LONG_UNIT_CHARS, args.min_score)
     for output, group in written.items():
         write_output(output, exporter.dumps(group), force=args.force)
-        if not args.quiet:
-            say(
-                f"wrote {output_name(output)}: {exporter.count(group)} translation units "
-                f"from {len(group)} file(s)"
-            )
+    long = 0 if args.max_chars else long_units(done, LONG_UNIT_CHARS, args.min_score)
     if long:
         say(
             f"bitext: warning: {long} translation unit{_s(long)} with a side over "
             f"{LONG_UNIT_CHARS:,} characters, more than Trados Cloud takes; "
             f"--max-chars {LONG_UNIT_CHARS} leaves them out"
         )
-    return 1 if failures else 0
+    if not args.quiet:
+        for output, group in written.items():
+            say(
+                f"wrote {output_name(output)}: {exporter.count(group)} translation units "
+                f"from {len(group)} file(s)"
+            )
 
 
 def _tags(done: list[Any]) -> list[str]:
