@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,15 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from bitext.errors import InputError, OutputError
+from bitext.errors import OutputError
 from bitext.lang import normalize_tag
 
-from ._migrate import migrate
-from ._readonly import connect_read_only
+from ._open import connect, immediate
 from ._sql import (
-    APPLICATION,
-    SCHEMA,
-    SCHEMA_VERSION,
     UNIT_SELECT,
     cannot_write,
     end_of_day,
@@ -45,9 +40,6 @@ from .lookup import Lookups
 from .model import DocumentRecord, Origin, StoredDocument, Unit
 
 __all__ = ["AddResult", "TranslationMemory", "fingerprint", "tmx_date"]
-
-#: Seconds a writer waits for another process's transaction before giving up.
-_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,90 +70,10 @@ class TranslationMemory(Lookups):
         self, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
     ) -> None:
         self.path = Path(path)
-        if (read_only or not create) and not self.path.is_file():
-            raise InputError(f"{self.path}: no such translation memory")
-        if self.path.is_dir():
-            raise InputError(f"{self.path} is a directory, not a translation memory")
         self._writes, self.read_only = 0, read_only
-        try:
-            if read_only:
-                self._con = connect_read_only(self.path, _TIMEOUT)
-                self._check_schema()
-            else:
-                self._con = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
-                if self._tables():  # someone else's SQLite file: refused before WAL changes it
-                    self._check_schema()
-                self._enable_wal()
-                self._con.execute("PRAGMA foreign_keys=ON")
-                # With WAL, NORMAL survives any process crash (a kill -9 included).
-                self._con.execute("PRAGMA synchronous=NORMAL")
-                self._init_schema()
-        except sqlite3.DatabaseError as exc:
-            if cannot_write(exc):  # a new memory on a full disk is not a bad input file
-                raise OutputError(f"{self.path}: cannot write ({exc})") from None
-            raise InputError(f"{self.path}: not a translation memory ({exc})") from None
+        self._con = connect(self.path, create=create, read_only=read_only)
         self._index: Any = None
         self._index_key: tuple[int, int] | None = None
-
-    def _enable_wal(self) -> None:
-        """Switch to WAL, waiting like any other statement would.
-
-        SQLite returns "database is locked" for this pragma at once, without its
-        busy handler, while another process is creating the same new memory.
-        """
-        deadline = time.monotonic() + _TIMEOUT
-        while True:
-            try:
-                self._con.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
-                if not busy or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def _tables(self) -> set[str]:
-        rows = self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        return {row[0] for row in rows}
-
-    def _init_schema(self) -> None:
-        con = self._con
-        if not self._tables():
-            with self._transaction():
-                # Again under the write lock: two batches started together on a new
-                # memory both see it empty, and only the first may create it.
-                if not self._tables():
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            con.execute(statement)
-                    con.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
-                    con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                    con.execute("INSERT INTO meta VALUES ('created', ?)", (tmx_date(),))
-                    return
-        self._check_schema()
-
-    def _check_schema(self) -> None:
-        """Raise `InputError` unless the file holds a bitext memory this bitext can read."""
-        con = self._con
-        if "meta" not in self._tables():
-            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
-        meta = dict(con.execute("SELECT key, value FROM meta"))
-        if meta.get("application") != APPLICATION:
-            raise InputError(f"{self.path}: an SQLite file, but not a bitext translation memory")
-        if int(meta.get("schema", 0)) > SCHEMA_VERSION:
-            raise InputError(
-                f"{self.path}: made by a newer bitext (schema {meta['schema']}); upgrade bitext"
-            )
-        if int(meta.get("schema", 0)) < SCHEMA_VERSION:
-            # Under the write lock (`migrate` reads the version again); a memory that
-            # cannot be written now is used as it is, lookups comparing Chinese in
-            # either script whatever its tags, and migrated at a writable opening.
-            try:
-                with self._transaction() as con:
-                    migrate(con)
-            except sqlite3.OperationalError as exc:
-                if not cannot_write(exc):
-                    raise
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -176,18 +88,9 @@ class TranslationMemory(Lookups):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (IMMEDIATE) so two writers queue, not fail."""
-        self._con.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._con
-            self._con.execute("COMMIT")
-        except BaseException:
-            # A full disk makes SQLite roll back by itself (at a statement or at COMMIT);
-            # a second ROLLBACK would then fail and hide the real cause.
-            if self._con.in_transaction:
-                with suppress(sqlite3.Error):
-                    self._con.execute("ROLLBACK")
-            raise
+        """One write transaction (`immediate`), counted so that lookup caches see it."""
+        with immediate(self._con) as con:
+            yield con
         self._writes += 1
 
     def version(self) -> tuple[int, int]:
