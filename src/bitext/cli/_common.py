@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bitext._names import printable
-from bitext.segment import SEGMENTATIONS
+
+#: `bitext.segment.SEGMENTATIONS`, spelled out: importing bitext.segment to build the
+#: parser would load numpy and lxml for `bitext --version` (tests check they agree).
+SEGMENTATIONS = ("bitext", "srx")
 
 ZH_SCRIPTS = ("simplified", "traditional", "hongkong", "taiwan", "taiwan-phrases", "keep")
 
