@@ -296,7 +296,7 @@ def test_batch_identity_names_the_effective_script_and_tag() -> None:
     ]
     assert old_traditional not in identities
     assert len({json.dumps(i, sort_keys=True) for i in identities}) == len(identities)
-    with pytest.raises(ValueError, match="--src-lang zh-CN is Simplified"):
+    with pytest.raises(ValueError, match=r"src_lang='zh-CN' is Simplified"):
         BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()
 
 

@@ -117,8 +117,8 @@ def check_zh_options(args: argparse.Namespace) -> None:
 
     try:
         check_variant_options(args.zh_script, args.src_lang)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    except ValueError as exc:  # OptionConflict: said with the flags
+        raise InputError(getattr(exc, "cli", str(exc))) from None
 
 
 def cache_setting(args: argparse.Namespace) -> str | None:
