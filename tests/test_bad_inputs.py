@@ -35,6 +35,10 @@ from bitext.read import MAX_BYTES, read_text
 from bitext.tm import TranslationMemory
 from cli_helpers import command, skip_if_setpriv_failed, unprivileged
 
+# Not in the quick subset (-m "not slow"):
+# the whole table of bad inputs, each through the command line.
+pytestmark = pytest.mark.slow
+
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "press_release_chongqing.txt"
 # The clean release most bad_inputs files are made from (README.md there).

@@ -55,6 +55,7 @@ def test_the_readme_has_examples_with_output():
 
 
 @pytest.mark.parametrize(("command", "output"), sessions(), ids=lambda v: str(v)[:40])
+@pytest.mark.slow
 def test_a_readme_session_prints_what_the_readme_shows(command, output, tmp_path: Path):
     # In a scratch copy of what the command names, so the checkout gets no output file.
     for word in shlex.split(command):

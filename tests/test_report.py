@@ -269,6 +269,7 @@ def test_chromium_renders_the_hostile_text_as_text(chromium: Path, tmp_path: Pat
     assert sentence_texts(rows[0][1]) == [HOSTILE]
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_sample_page(chromium: Path, sample_page: Path, tmp_path: Path):
     dom = run_chromium(chromium, tmp_path, "--dump-dom", sample_page.as_uri()).decode()
     assert len(bead_rows(parse(dom, strict=False))) == 23

@@ -147,6 +147,7 @@ def _langs(path: Path) -> tuple[str, set[str]]:
     return tree.find("header").get("srclang"), langs
 
 
+@pytest.mark.slow
 def test_tmx_tags_match_the_script(hk_path: Path, tw_path: Path, tmp_path: Path) -> None:
     done = run_cli(
         "align", hk_path, tw_path, "-o", "out.tmx", "--zh-script", "traditional", cwd=tmp_path
