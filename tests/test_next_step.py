@@ -5,7 +5,9 @@ to `align_document` is for `align_text`; library errors name Python arguments
 
 from __future__ import annotations
 
+import ast
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,30 @@ def test_contradicting_script_and_tag_speak_python_in_the_library(tmp_path: Path
     assert one_error_line(done).startswith(
         "bitext: error: --zh-script simplified writes Simplified Chinese, but --src-lang zh-TW"
     )
+
+
+def raised_messages(path: Path) -> list[tuple[int, str]]:
+    """The literal text of every message a module passes to an exception it raises
+    (positional arguments only: ``cli=`` is the command line's own wording)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+            continue
+        for arg in node.exc.args:
+            for part in ast.walk(arg):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    found.append((node.lineno, part.value))
+    return found
+
+
+def test_no_library_error_names_a_command_line_flag():
+    library = [
+        p for p in (ROOT / "src" / "bitext").rglob("*.py") if "cli" not in p.relative_to(ROOT).parts
+    ]
+    flags = [
+        f"{path.relative_to(ROOT)}:{line}: {text!r}"
+        for path in library
+        for line, text in raised_messages(path)
+        if re.search(r"(^|\s)--[a-z]", text)
+    ]
+    assert not flags
