@@ -40,6 +40,7 @@ def news_docs(shared_dir: Path) -> list:
     return load_gold_set(shared_dir / "eval" / "wmt22-news")[:6]
 
 
+@pytest.mark.slow
 def test_merged_english_gives_two_to_one_beads(news_docs, use_encoder):
     found = tried = 0
     for doc in news_docs:
@@ -53,6 +54,7 @@ def test_merged_english_gives_two_to_one_beads(news_docs, use_encoder):
     assert found / tried >= 0.85
 
 
+@pytest.mark.slow
 def test_missing_translation_leaves_the_sentence_alone(news_docs, use_encoder):
     found = tried = 0
     for doc in news_docs:
@@ -245,6 +247,7 @@ def planted_document(n: int) -> tuple[list[str], list[str], list[tuple]]:
     return zh, en, gold
 
 
+@pytest.mark.slow
 def test_twenty_thousand_sentences_align_in_a_band():
     # 20,000 x 19,383 sentences: 388 million lattice nodes, 27 GB for the old full
     # search (which check_size refused). The coarse-to-fine guide must find the planted
@@ -260,6 +263,7 @@ def test_twenty_thousand_sentences_align_in_a_band():
     assert encoder.texts < len(zh) + len(en) + 2_000
 
 
+@pytest.mark.slow
 def test_windows_are_embedded_only_where_a_bead_may_use_them(shared_dir: Path, use_encoder):
     doc = json.loads((shared_dir / "eval" / "mac-dev" / "docs" / "003.json").read_text("utf-8"))
     zh, en = doc["zh"][:40], doc["en"][:57]
@@ -283,6 +287,7 @@ def test_windows_are_embedded_only_where_a_bead_may_use_them(shared_dir: Path, u
             assert " ".join(en[j] for j in b.tgt) in lazy.texts
 
 
+@pytest.mark.slow
 def test_precomputed_windows_give_the_same_alignment(news_docs, use_encoder):
     # align_windows (every window given) and the lazy path agree: same search, same scores.
     for doc in news_docs[:2]:

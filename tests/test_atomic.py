@@ -38,7 +38,7 @@ def test_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     target.write_bytes(b"curated by hand")
     with pytest.raises(OutputError) as info:
         atomic_write(target, TMX_LIKE)
-    assert str(info.value) == f"{target} exists; use --force to overwrite"
+    assert str(info.value) == f"{target} exists; pass force=True to overwrite"
     assert target.read_bytes() == b"curated by hand"
     assert os.listdir(tmp_path) == ["memory.tmx"]
 
@@ -142,7 +142,7 @@ def test_check_target_accepts_and_refuses_without_writing(tmp_path: Path) -> Non
     old.write_bytes(b"previous run")
     with pytest.raises(OutputError) as info:
         check_target(old)
-    assert str(info.value) == f"{old} exists; use --force to overwrite"
+    assert str(info.value) == f"{old} exists; pass force=True to overwrite"
     assert check_target(old, force=True) == old
     assert old.read_bytes() == b"previous run"
     assert sorted(os.listdir(tmp_path)) == ["old.tmx"]

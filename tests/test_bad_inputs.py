@@ -35,6 +35,10 @@ from bitext.read import MAX_BYTES, read_text
 from bitext.tm import TranslationMemory
 from cli_helpers import command, skip_if_setpriv_failed, unprivileged
 
+# Not in the quick subset (-m "not slow"):
+# the whole table of bad inputs, each through the command line.
+pytestmark = pytest.mark.slow
+
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "press_release_chongqing.txt"
 # The clean release most bad_inputs files are made from (README.md there).
@@ -231,7 +235,11 @@ ERRORS = [
     ("empty.txt", "file is empty"),
     ("whitespace_only.txt", "file is empty"),
     ("image.png", "binary file (PNG image), not text"),
-    ("document.pdf", "binary file (PDF document), not text"),
+    (
+        "document.pdf",
+        "binary file (PDF document), not text; bitext does not read PDF: save it as "
+        ".docx, .txt or .html and align that",
+    ),
     ("archive.zip", "binary file (ZIP archive), not text"),
     ("not_a_zip.docx", "not a valid .docx (not a zip archive)"),
     ("no_text.docx", "no text found in the docx file"),

@@ -16,6 +16,10 @@ from bitext.tm import BatchSettings, TranslationMemory, batch_align, find_inputs
 from cli_helpers import start_cli
 from tm_helpers import stored_documents, write_archive
 
+# Not in the quick subset (-m "not slow"):
+# parallel batches over archives, one killed midway (4-10 s each).
+pytestmark = pytest.mark.slow
+
 
 def test_batch_killed_midway_and_rerun_has_every_document_exactly_once(
     shared_dir: Path, tmp_path: Path

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
 
+@pytest.mark.slow
 def test_readme_command_writes_a_valid_tmx(tmp_path: Path, tmx_dtd: Path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
     result = run_cli(

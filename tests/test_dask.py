@@ -12,6 +12,9 @@ import pytest
 from bitext.tm import TranslationMemory, batch_align, iter_batch
 from tm_helpers import write_archive
 
+# Not in the quick subset (-m "not slow"): a local Dask cluster per test (5-23 s).
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 

@@ -156,6 +156,7 @@ print(loaded, peak_mb(), vectors.shape[0], float((vectors ** 2).sum()))
 """
 
 
+@pytest.mark.slow
 def test_a_100000_character_line_is_embedded_in_bounded_memory(real_chinese: str) -> None:
     line = real_chinese[:100_000]
     assert "\n" not in line
@@ -173,6 +174,7 @@ def test_a_100000_character_line_is_embedded_in_bounded_memory(real_chinese: str
     assert peak - loaded < 400, (loaded, peak)
 
 
+@pytest.mark.slow
 def test_a_text_longer_than_the_bound_is_embedded_by_its_prefix(
     use_encoder: USEEncoder, real_chinese: str
 ) -> None:
@@ -291,6 +293,7 @@ def network_events() -> Iterator[list[tuple[str, object]]]:
         _SPY = None
 
 
+@pytest.mark.slow
 def test_minilm_returns_normalized_rows_and_ranks_paraphrases(
     minilm: SentenceTransformerEncoder,
 ) -> None:
@@ -316,6 +319,7 @@ def test_minilm_duplicates_get_identical_rows(minilm: SentenceTransformerEncoder
     assert not np.allclose(vectors[0], vectors[1])
 
 
+@pytest.mark.slow
 def test_minilm_is_given_at_most_the_bound(
     minilm: SentenceTransformerEncoder, real_chinese: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,6 +336,7 @@ def test_minilm_is_given_at_most_the_bound(
     np.testing.assert_array_equal(vectors[0], vectors[2])
 
 
+@pytest.mark.slow
 def test_load_encoder_sbert_path_and_bare_directory(
     minilm_path: Path, minilm: SentenceTransformerEncoder
 ) -> None:

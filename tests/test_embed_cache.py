@@ -127,6 +127,7 @@ def test_the_cache_stays_under_its_size_limit(use_encoder, tmp_path: Path):
     assert stamp(path) == APPLICATION_ID  # VACUUM keeps the file bitext's
 
 
+@pytest.mark.slow
 def test_cache_is_a_flag_and_never_takes_an_input(sample_path: Path, tmp_path: Path):
     # `--cache a.txt b.txt` once made a.txt the cache file and replaced the release.
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -140,6 +141,7 @@ def test_cache_is_a_flag_and_never_takes_an_input(sample_path: Path, tmp_path: P
     assert (tmp_path / "o.tmx").read_bytes().count(b"<tu ") > 0
 
 
+@pytest.mark.slow
 def test_cache_file_that_is_not_a_cache_is_one_line_exit_2(sample_path: Path, tmp_path: Path):
     for name, path in foreign_files(tmp_path, sample_path).items():
         before = path.read_bytes()

@@ -334,7 +334,7 @@ def test_write_tmx_refuses_existing_file_unless_forced(tmp_path: Path, tmx_dtd: 
     target = tmp_path / "chongqing.tmx"
     curated = b'<?xml version="1.0"?>\n<tmx version="1.4"><!-- translator\'s curated --></tmx>'
     target.write_bytes(curated)
-    with pytest.raises(OutputError, match="--force"):
+    with pytest.raises(OutputError, match="pass force=True"):
         write_tmx([press_release()], target)
     assert target.read_bytes() == curated
     write_tmx([press_release()], target, force=True)

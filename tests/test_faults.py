@@ -30,6 +30,10 @@ from bitext.tm.model import DocumentRecord, StoredPair
 from cli_helpers import start_cli
 from tm_helpers import stored_documents
 
+# Not in the quick subset (-m "not slow"):
+# parallel batches killed, terminated, on a full disk (4-17 s each).
+pytestmark = pytest.mark.slow
+
 # --- helpers (stored_documents and bitext_cli as in test_batch.py) -------------------------
 
 

@@ -56,6 +56,7 @@ def sample_tmx(tmp_path_factory, sample_path: Path) -> Path:
 # -- `-o -` --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_align_to_standard_output_writes_exactly_the_tmx(
     sample_path: Path, sample_tmx: Path, tmp_path: Path, tmx_dtd: Path
 ):
@@ -67,6 +68,7 @@ def test_align_to_standard_output_writes_exactly_the_tmx(
     assert not (tmp_path / "-").exists()  # the old behaviour: a file named "-"
 
 
+@pytest.mark.slow
 def test_tsv_and_report_to_standard_output(sample_path: Path, tmp_path: Path):
     tsv = run_cli("align", sample_path, "-o", "-", "--format", "tsv", "-q", cwd=tmp_path)
     assert tsv.returncode == 0, tsv.stderr
@@ -78,6 +80,7 @@ def test_tsv_and_report_to_standard_output(sample_path: Path, tmp_path: Path):
     assert not (tmp_path / "-").exists()
 
 
+@pytest.mark.slow
 def test_every_output_option_takes_a_dash(sample_tmx: Path, tmp_path: Path, tmx_dtd: Path):
     merged = _run_bytes("tm", "merge", sample_tmx, "-o", "-", cwd=tmp_path)
     assert merged.returncode == 0, merged.stderr
@@ -124,6 +127,7 @@ def _bomb(path: Path, size: int) -> None:
         handle.write(b"</body></tmx>")
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_refused_in_one_line(tmp_path: Path, capsys):
     bomb = tmp_path / "bomb.tmx.gz"
     _bomb(bomb, MAX_BYTES)
@@ -278,6 +282,7 @@ def test_the_same_file_named_three_ways_is_aligned_once(
     assert counts == single
 
 
+@pytest.mark.slow
 def test_batch_counts_a_file_given_twice_once(sample_path: Path, tmp_path: Path):
     folder = tmp_path / "in"
     folder.mkdir()

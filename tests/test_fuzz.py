@@ -46,6 +46,9 @@ from bitext.errors import InputError
 from bitext.model import FLAG_DAMAGED, Document
 from bitext.pipeline import sentence_sides
 
+# Not in the quick subset (-m "not slow"): fuzzing the readers.
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "fuzz_corpus"
 NAME = "fuzz-input"
 

@@ -127,6 +127,7 @@ def novels(shared_dir: Path) -> list:
     return load_gold_set(shared_dir / "eval" / "mac-dev")
 
 
+@pytest.mark.slow
 def test_novels_keep_lone_sentences_in_beads(novels, use_encoder):
     # mac-dev's six gold nulls are all lone Chinese sentences; its translators
     # split sentences freely, so a lone English sentence scoring poorly is
@@ -167,6 +168,7 @@ def test_an_untranslated_passage_stays_out(shared_dir: Path, use_encoder):
     assert found / total >= 0.85
 
 
+@pytest.mark.slow
 def test_gold_sets_gain_from_null_runs(novels, use_encoder):
     fixed = AlignConfig(skip_extend=None, skip_scale=None)
     scores = {}

@@ -20,6 +20,9 @@ from bitext.cli import main
 from bitext.pipeline import align_document
 from cli_helpers import run_cli
 
+# Not in the quick subset (-m "not slow"): every output of every command on real releases (5-21 s).
+pytestmark = pytest.mark.slow
+
 
 def _documents(tmx: Path) -> set[str]:
     root = etree.parse(str(tmx))

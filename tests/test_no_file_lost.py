@@ -19,6 +19,10 @@ import pytest
 
 from bitext.cli import build_parser, main
 
+# Not in the quick subset (-m "not slow"):
+# every command against every kind of existing output, in subprocesses.
+pytestmark = pytest.mark.slow
+
 #: (command, dest) -> (name the release gets, the command line; "R" stands for its path).
 #: The other files: IN a release to align, TMX a TMX bitext wrote, TM a memory, GOLD a gold file.
 PATH_OPTIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {

@@ -31,6 +31,9 @@ from bitext.segment import resolve_rules
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import omegat_harness as omegat
 
+# Not in the quick subset (-m "not slow"): a real OmegaT project run headless.
+pytestmark = pytest.mark.slow
+
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -249,6 +249,7 @@ def test_a_long_document_in_one_language_is_a_language_error(
         bitext.align_document(path, encoder=None)
 
 
+@pytest.mark.slow
 def test_library_calls_print_nothing(sample_path: Path):
     code = (
         f"import bitext\na = bitext.align_document({str(sample_path)!r})\nbitext.tmx_bytes([a])\n"

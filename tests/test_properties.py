@@ -62,6 +62,9 @@ from bitext.pipeline import sentence_sides
 from bitext.segment.srx import default_rules
 from bitext.tmx import TMXDocument, TranslationUnit, Variant
 
+# Not in the quick subset (-m "not slow"): property-based tests (hypothesis).
+pytestmark = pytest.mark.slow
+
 FAST = settings(
     max_examples=300,
     deadline=None,

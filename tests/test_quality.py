@@ -14,6 +14,9 @@ import pytest
 from bitext import align_sentences, evaluate
 from bitext.evaluate import load_gold_set
 
+# Not in the quick subset (-m "not slow"): the aligner on the gold sets.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     ("name", "strict", "lax"), [("mac-dev", 0.935, 0.997), ("paramed", 0.992, 0.999)]

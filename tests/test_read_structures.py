@@ -375,6 +375,7 @@ def test_macro_enabled_and_template_word_files_are_read(
     assert read_bytes(data).format == "docx"  # sniffed without a suffix too
 
 
+@pytest.mark.slow
 def test_macro_enabled_file_aligns_from_the_command_line(lines, tmp_path: Path) -> None:
     zh, en = lines
     data = retyped(saved(word_file([*zh[:3], *en[:3]])), MAIN_TYPES[".docm"])
@@ -462,6 +463,7 @@ FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
+@pytest.mark.slow
 def test_tmx_segments_keep_emoji_sequences_and_no_bidi_control(lines, tmp_path: Path) -> None:
     zh, en = lines
     zh_lines = [f"{zh[0][:30]}{FAMILY}{zh[0][30:]}", f"{zh[1][:20]}\u202e{zh[1][20:]}", *zh[2:5]]

@@ -84,6 +84,7 @@ def test_a_two_sentence_bead_beside_a_one_sentence_bead_is_regrouped(shared_dir,
 
 
 @pytest.mark.parametrize(("name", "gain"), [("mac-dev", 0.015), ("wmt22-news", 0.0)])
+@pytest.mark.slow
 def test_refinement_gains_on_the_novels_and_costs_nothing_on_news(
     shared_dir: Path, memo_encoder, name: str, gain: float
 ):

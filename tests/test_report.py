@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -267,6 +269,7 @@ def test_chromium_renders_the_hostile_text_as_text(chromium: Path, tmp_path: Pat
     assert sentence_texts(rows[0][1]) == [HOSTILE]
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_sample_page(chromium: Path, sample_page: Path, tmp_path: Path):
     dom = run_chromium(chromium, tmp_path, "--dump-dom", sample_page.as_uri()).decode()
     assert len(bead_rows(parse(dom, strict=False))) == 23
@@ -284,3 +287,99 @@ def test_chromium_renders_the_sample_page(chromium: Path, sample_page: Path, tmp
     # The flagged rows' red marker (#c53030) is drawn: highlights really render.
     red = (abs(pixels - (197 / 255, 48 / 255, 48 / 255)).max(axis=-1) < 0.05).sum()
     assert red > 500
+
+
+# Appended to a copy of a page: draws the first distinct Han characters of the page's
+# Chinese cells, in the font their CSS gives, on a canvas; characters drawn as the
+# same picture are boxes (tofu), the one glyph a font-less machine has for all of them.
+GLYPH_PROBE = """<script>
+const cells = [...document.querySelectorAll('td[lang^="zh"]')];
+const family = getComputedStyle(cells[0]).fontFamily;
+const text = cells.map((cell) => cell.textContent).join("");
+const chars = [...new Set(text.match(/\\p{Script=Han}/gu))].slice(0, 12);
+function draw(ch) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext("2d");
+  context.font = "48px " + family;
+  context.fillText(ch, 4, 52);
+  return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
+}
+const probe = document.createElement("pre");
+probe.id = "glyph-probe";
+probe.textContent = JSON.stringify({
+  family: family, chars: chars.length, shapes: new Set(chars.map(draw)).size,
+});
+document.body.append(probe);
+</script>"""
+
+# Fonts for Latin text only: the page's Chinese has nothing to render with.
+LATIN_ONLY_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def glyph_probe(exe: Path, page: Path, work: Path, **env: str) -> dict:
+    """How many distinct pictures Chromium draws for the page's Han characters."""
+    probed = work / f"probe-{len(list(work.iterdir()))}.html"
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", GLYPH_PROBE + "</body>"))
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        dom = run_chromium(exe, work, "--dump-dom", probed.as_uri()).decode()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    found = re.search(r'<pre id="glyph-probe">([^<]*)</pre>', dom)
+    assert found, "the probe did not run"
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_chromium_draws_the_page_s_chinese_as_glyphs_not_boxes(
+    chromium: Path, sample_page: Path, tmp_path: Path
+):
+    probe = glyph_probe(chromium, sample_page, tmp_path)
+    # The fonts of Linux (Noto), Windows (YaHei, SimSun) and macOS (PingFang) are named.
+    for font in ("Noto Sans CJK SC", "Microsoft YaHei", "SimSun", "PingFang SC"):
+        assert font in probe["family"]
+    assert probe["chars"] >= 10
+    # Every character its own picture: a CJK font is installed and the page's CSS reaches it.
+    assert probe["shapes"] == probe["chars"], f"Chinese renders as boxes: {probe}"
+
+
+def test_the_glyph_check_sees_boxes_on_a_machine_without_cjk_fonts(
+    chromium: Path, sample_page: Path, tmp_path: Path
+):
+    config = tmp_path / "fonts.conf"
+    config.write_text(LATIN_ONLY_FONTCONFIG.format(cache=tmp_path / "fontcache"))
+    probe = glyph_probe(chromium, sample_page, tmp_path, FONTCONFIG_FILE=str(config))
+    assert probe["chars"] >= 10
+    assert probe["shapes"] == 1  # the one box every missing glyph is drawn as
+
+
+def test_the_summary_line_and_the_page_count_the_same_flagged_beads(
+    sample_path: Path, sample_alignment: Alignment, tmp_path: Path, capsys
+):
+    page = tmp_path / "report.html"
+    assert main(["report", str(sample_path), "-o", str(page)]) == 0
+    report_line = capsys.readouterr().err.splitlines()[0]
+    assert main(["align", str(sample_path), "-o", str(tmp_path / "out.tmx")]) == 0
+    align_line = capsys.readouterr().err.splitlines()[0]
+    on_page = int(summary_counts(parse(page.read_bytes()))["Flagged"])
+    # Every bead holding a sentence with a flag, paired or not.
+    sentences = [
+        [sample_alignment.src[i] for i in b.src] + [sample_alignment.tgt[j] for j in b.tgt]
+        for b in sample_alignment.beads
+    ]
+    expected = sum(1 for side in sentences if any(s.flags for s in side))
+    lonely = [
+        side for b, side in zip(sample_alignment.beads, sentences, strict=True) if not b.is_pair
+    ]
+    assert any(s.flags for side in lonely for s in side)  # the case the two counts disagreed on
+    assert on_page == expected
+    assert f"; {expected} flagged;" in report_line
+    assert f"; {expected} flagged;" in align_line

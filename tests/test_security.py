@@ -151,6 +151,7 @@ def test_docx_external_targets_and_entities_are_never_fetched(
     assert server.connections == []
 
 
+@pytest.mark.slow
 def test_align_of_hostile_html_and_docx_fetches_nothing(
     server: CountingServer, shared_dir: Path, tmp_path: Path
 ):
@@ -313,6 +314,7 @@ ODD_NAMES = (
 )
 
 
+@pytest.mark.slow
 def test_batch_over_odd_file_names_writes_only_the_memory_and_the_tmx(
     shared_dir: Path, tmp_path: Path
 ):

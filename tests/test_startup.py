@@ -16,6 +16,9 @@ import pytest
 from bitext.align import lexicon
 from bitext.tm import BatchSettings, TranslationMemory, batch_align
 
+# Not in the quick subset (-m "not slow"): fresh processes with cold and warm caches (4 s each).
+pytestmark = pytest.mark.slow
+
 # Two short releases with no encoding damage (repairing damage consults jieba's dictionary).
 RELEASES = {
     "a.txt": "双方签署了合作协议。代表团参观了博物馆。\n\n"

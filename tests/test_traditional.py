@@ -147,6 +147,7 @@ def _langs(path: Path) -> tuple[str, set[str]]:
     return tree.find("header").get("srclang"), langs
 
 
+@pytest.mark.slow
 def test_tmx_tags_match_the_script(hk_path: Path, tw_path: Path, tmp_path: Path) -> None:
     done = run_cli(
         "align", hk_path, tw_path, "-o", "out.tmx", "--zh-script", "traditional", cwd=tmp_path
@@ -296,7 +297,7 @@ def test_batch_identity_names_the_effective_script_and_tag() -> None:
     ]
     assert old_traditional not in identities
     assert len({json.dumps(i, sort_keys=True) for i in identities}) == len(identities)
-    with pytest.raises(ValueError, match="--src-lang zh-CN is Simplified"):
+    with pytest.raises(ValueError, match=r"src_lang='zh-CN' is Simplified"):
         BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()
 
 

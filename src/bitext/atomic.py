@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from bitext.errors import OutputError
+from bitext.errors import OutputError, exists_error
 
 __all__ = ["REPORT_MARK", "atomic_open", "atomic_write", "check_target", "file_kind"]
 
@@ -139,7 +139,7 @@ def _check_existing(target: Path, force: bool) -> None:
     elif force:
         return
     else:
-        raise OutputError(f"{target} exists; use --force to overwrite")
+        raise exists_error(target)
     raise OutputError(f"{target} {kind}; refusing to replace it")
 
 
@@ -199,11 +199,11 @@ def _commit(tmp: Path, path: Path, force: bool) -> None:
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise OutputError(f"{path} exists; use --force to overwrite") from None
+        raise exists_error(path) from None
     except OSError:
         # File systems without hard links: fall back to check-then-replace.
         if os.path.lexists(path):
-            raise OutputError(f"{path} exists; use --force to overwrite") from None
+            raise exists_error(path) from None
         os.replace(tmp, path)
     else:
         tmp.unlink()

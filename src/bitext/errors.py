@@ -8,9 +8,38 @@ from __future__ import annotations
 
 
 class BitextError(Exception):
-    """Base class: a problem the user can act on (not a bug in bitext)."""
+    """Base class: a problem the user can act on (not a bug in bitext).
+
+    The message speaks Python (``force=True``), the words of whoever called
+    the library; `cli` is the same message in the command line's words
+    (``--force``) where they differ, which `bitext.cli` prints instead.
+    """
 
     exit_code = 1
+
+    def __init__(self, *args: object, cli: str | None = None) -> None:
+        super().__init__(*args)
+        self.cli = cli
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Kept across processes (a batch's workers): pickling passes args only.
+        return (_rebuild, (type(self), self.args, self.cli))
+
+    def cli_message(self) -> str:
+        """What the command line prints: `cli` when given, else the message."""
+        return self.cli or str(self)
+
+
+def _rebuild(cls: type[BitextError], args: tuple[object, ...], cli: str | None) -> BitextError:
+    return cls(*args, cli=cli)
+
+
+def exists_error(path: object) -> OutputError:
+    """An output that is there already: the library's words and the command line's."""
+    return OutputError(
+        f"{path} exists; pass force=True to overwrite",
+        cli=f"{path} exists; use --force to overwrite",
+    )
 
 
 class InputError(BitextError):
@@ -24,7 +53,7 @@ class LanguageError(InputError):
 
 
 class OutputError(BitextError):
-    """The output cannot be written (exists without --force, missing directory, ...)."""
+    """The output cannot be written (exists and not `force`, missing directory, ...)."""
 
     exit_code = 3
 

@@ -204,16 +204,30 @@ class Alignment:
                 continue
             src = tuple(self.src[i] for i in bead.src)
             tgt = tuple(self.tgt[j] for j in bead.tgt)
-            flags = tuple(dict.fromkeys(f for s in src + tgt for f in s.flags))
             yield Pair(
                 src=join_sentences(src),
                 tgt=join_sentences(tgt),
                 score=bead.score,
                 kind=bead.kind,
-                flags=flags,
+                flags=self.bead_flags(bead),
                 src_sentences=src,
                 tgt_sentences=tgt,
             )
+
+    def bead_flags(self, bead: Bead) -> tuple[str, ...]:
+        """The flags of `bead`'s sentences, both sides, each once, in order."""
+        sentences = [self.src[i] for i in bead.src] + [self.tgt[j] for j in bead.tgt]
+        return tuple(dict.fromkeys(f for s in sentences for f in s.flags))
+
+    def flagged(self) -> list[Bead]:
+        """The beads to review for a flag (encoding damage, a bidi control...): every
+        bead holding a flagged sentence, paired or not.
+
+        The one definition of "flagged" that every count uses (the command line's
+        summary, the review page): a damaged sentence left without counterpart
+        needs review as much as a damaged pair, often it is why it found none.
+        """
+        return [bead for bead in self.beads if self.bead_flags(bead)]
 
     def to_pandas(self) -> Any:
         """One row per bead as a pandas DataFrame (needs ``bitext[analysis]``).

@@ -79,19 +79,44 @@ def align_document(
     # With an on-disk cache, what the steps derive from texts (word features,
     # English sentence cuts) is kept beside the vectors: a rerun recomputes nothing.
     with using_text_store(text_store_for(encoder)):
-        doc = source if isinstance(source, Document) else read(source)
+        doc = source if isinstance(source, Document) else _read_path(source)
         refuse_if_too_long(doc)
         try:
             text = "\n".join(p.text for p in doc.paragraphs)
             variant = decide_variant(zh_script, src_lang, text)
         except ValueError as exc:
-            raise InputError(f"{doc.source or 'input'}: {exc}") from None
+            where = doc.source or "input"
+            cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
+            raise InputError(f"{where}: {exc}", cli=cli and f"{where}: {cli}") from None
         doc = normalize(doc, zh_script=variant.zh_script)
         split = split_languages(doc)
         raise_if_not_bilingual(split, doc.source)
         found = _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options)
     # Outputs are sent to others: they name the file, not where it sat on this machine.
     return replace(found, source=file_label(doc.source) if name is None else name)
+
+
+def _read_path(path: str | os.PathLike[str]) -> Document:
+    """`read(path)`, or, for a string that is text rather than a missing file's name,
+    an error that points to `align_text` instead of "no such file"."""
+    if isinstance(path, str) and _reads_like_text(path) and not os.path.lexists(path):
+        flat = " ".join(path.split())  # the error stays one line
+        shown = flat if len(flat) <= 24 else flat[:20] + "…"
+        raise InputError(
+            f"{shown}: no such file; this reads like text, and align_document takes a "
+            "path: to align text in memory, call align_text(text)"
+        )
+    return read(path)
+
+
+#: Chinese sentence punctuation: no file name carries it, every Chinese paragraph does.
+_TEXT_MARKS_RE = re.compile(r"[。！？；，]")
+
+
+def _reads_like_text(value: str) -> bool:
+    # Longer than a file name may be (255 bytes), or Chinese prose. Not a newline
+    # alone: a file name may hold one, and its error must still be "no such file".
+    return len(value.encode("utf-8", "surrogatepass")) > 255 or bool(_TEXT_MARKS_RE.search(value))
 
 
 def _align_split(

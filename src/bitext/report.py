@@ -51,9 +51,9 @@ _CSS = """
 body{margin:0;padding:28px 36px 48px;color:var(--ink);background:#fff;
 font:15px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 :lang(zh){font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",
-"Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;line-height:1.85;line-break:strict}
+"Source Han Sans SC","WenQuanYi Micro Hei",SimSun,sans-serif;line-height:1.85;line-break:strict}
 :lang(zh-TW),:lang(zh-HK),:lang(zh-Hant){font-family:"PingFang TC","Microsoft JhengHei",
-"Noto Sans CJK TC","Source Han Sans TC",sans-serif}
+"Noto Sans CJK TC","Source Han Sans TC",PMingLiU,sans-serif}
 h1{font-size:22px;font-weight:600;margin:0 0 2px}
 .meta{color:var(--muted);margin:0 0 18px}
 .stats{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 14px;padding:0}
@@ -159,16 +159,13 @@ def _is_low(bead: Bead, low_score: float) -> bool:
     return bead.is_pair and bead.score < low_score
 
 
-def _flags(alignment: Alignment, bead: Bead) -> tuple[str, ...]:
-    sentences = [alignment.src[i] for i in bead.src] + [alignment.tgt[j] for j in bead.tgt]
-    return tuple(dict.fromkeys(f for s in sentences for f in s.flags))
-
-
 def _summary(alignment: Alignment, title: str, name: str | None, low_score: float) -> str:
     """The page header: what was aligned, the counts, links to what needs review."""
     beads = alignment.beads
     pair_scores = [b.score for b in beads if b.is_pair]
-    flagged = [n for n, b in enumerate(beads, 1) if _flags(alignment, b)]
+    # Numbered as on the page; which beads count as flagged is the model's one definition.
+    flagged_beads = set(alignment.flagged())
+    flagged = [n for n, b in enumerate(beads, 1) if b in flagged_beads]
     low = [n for n, b in enumerate(beads, 1) if _is_low(b, low_score)]
     mean = f"{sum(pair_scores) / len(pair_scores):.2f}" if pair_scores else "–"
     stats = (
@@ -241,7 +238,7 @@ def _rows(alignment: Alignment, low_score: float) -> Iterator[str]:
     for n, bead in enumerate(alignment.beads, 1):
         src = [alignment.src[i] for i in bead.src]
         tgt = [alignment.tgt[j] for j in bead.tgt]
-        flags = _flags(alignment, bead)
+        flags = alignment.bead_flags(bead)
         classes = ["bead", "pair" if bead.is_pair else "unaligned"]
         if _is_low(bead, low_score):
             classes.append("low")

@@ -62,23 +62,65 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(sub)
     add_batch_command(sub)
     add_eval_command(sub)
-    tm = sub.add_parser("tm", help="translation memory tools")
+    tm = sub.add_parser(
+        "tm",
+        help="translation memory tools",
+        description="Use a SQLite translation memory (search, import, export, info), or "
+        "merge TMX files into one.",
+    )
     tm_sub = tm.add_subparsers(dest="tm_command", required=True, metavar="COMMAND")
     add_merge_command(tm_sub)
     add_tm_commands(tm_sub)
     add_srx_command(sub)
     add_validate_command(sub)
+    for command in _subcommands(parser):
+        # Each (sub)command's help shows its defaults; each knows its own parser,
+        # so that a wrong option is reported with the usage of the command it was given to.
+        command.formatter_class = DefaultsHelpFormatter
+        command.set_defaults(command_parser=command)
     return parser
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Help that ends each option with its default, unless the help already tells it.
+
+    Unlike argparse's ArgumentDefaultsHelpFormatter it leaves out the defaults that
+    say nothing (None, False, an empty list): "(default: None)" on every option is noise.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (
+            not action.option_strings
+            or default in (None, False, [], argparse.SUPPRESS)
+            or "default" in text
+        ):
+            return text
+        return f"{text} (default: %(default)s)" if text else "default: %(default)s"
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser below `parser`, depth first (bitext align, bitext tm, bitext tm search...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in dict.fromkeys(action.choices.values()):
+                yield command
+                yield from _subcommands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # parse_args would report them with the top-level usage, which lists the
+        # commands, not the options of the command the user was typing.
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         with _sigterm_raises():
             return args.run(args)
     except BitextError as exc:
-        error(str(exc))
+        error(exc.cli_message())
         return exc.exit_code
     except BrokenPipeError:
         return _stdout_gone()

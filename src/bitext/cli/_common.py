@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bitext._names import printable
-from bitext.segment import SEGMENTATIONS
+
+#: `bitext.segment.SEGMENTATIONS`, spelled out: importing bitext.segment to build the
+#: parser would load numpy and lxml for `bitext --version` (tests check they agree).
+SEGMENTATIONS = ("bitext", "srx")
 
 ZH_SCRIPTS = ("simplified", "traditional", "hongkong", "taiwan", "taiwan-phrases", "keep")
 
@@ -114,8 +117,8 @@ def check_zh_options(args: argparse.Namespace) -> None:
 
     try:
         check_variant_options(args.zh_script, args.src_lang)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    except ValueError as exc:  # OptionConflict: said with the flags
+        raise InputError(getattr(exc, "cli", str(exc))) from None
 
 
 def cache_setting(args: argparse.Namespace) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 from typing import Any
 
 from bitext._names import same_file_key
@@ -25,7 +27,13 @@ from ._common import (
 
 
 def add_align_command(sub: Any) -> None:
-    align = sub.add_parser("align", help="align bilingual files into a TMX or TSV file")
+    align = sub.add_parser(
+        "align",
+        help="align bilingual files into a TMX or TSV file",
+        description="Align bilingual Chinese/English files (.txt, .docx, .html) sentence by "
+        "sentence into one TMX 1.4 file (one per Chinese tag) or a TSV file. A file that "
+        "fails is reported in one line and skipped; for folders, see `bitext batch`.",
+    )
     align.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .docx or .html files")
     align.add_argument(
         "-o", "--output", required=True, help="output file (.tmx or .tsv); - for standard output"
@@ -208,6 +216,13 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
     """One input's alignment, or None after a one-line error: the batch goes on."""
     from bitext.pipeline import align_document
 
+    if os.path.isdir(path):
+        # The library says "is a directory, not a file"; here the command for one is known.
+        error(
+            f"{path}: is a directory; `bitext {args.command}` takes files: to align every "
+            f"file in a folder into a memory, run bitext batch {shlex.quote(path)} --tm TM.sqlite"
+        )
+        return None
     try:
         return align_document(
             path,
@@ -222,7 +237,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
     except EncoderError:
         raise  # the encoder is shared: every other file would fail the same way
     except BitextError as exc:
-        error(str(exc))
+        error(exc.cli_message())
     except MemoryError:
         error(f"{path}: out of memory while aligning; split the document")
     except OSError as exc:
@@ -234,15 +249,17 @@ def _summary(alignment: Any) -> str:
     pairs = list(alignment.pairs())
     lonely_src = sum(len(b.src) for b in alignment.beads if not b.tgt)
     lonely_tgt = sum(len(b.tgt) for b in alignment.beads if not b.src)
-    flagged = sum(1 for p in pairs if p.flags)
+    flagged = len(alignment.flagged())  # as the review page counts them
     many = sum(1 for p in pairs if p.kind != "1-1")
     # The path as typed (this line is for the person at the terminal), not the output's name.
     where = alignment.document.source if alignment.document else alignment.source
     return (
         f"{where}: {len(pairs)} pair{_s(len(pairs))} "
-        f"({many} not 1-1, {flagged} flagged) from "
+        f"({many} not 1-1) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart; "
+        # Beads, paired or not: a damaged sentence without counterpart needs review too.
+        f"{flagged} flagged; "
         # The script and tag may have been decided from the text or --src-lang: say which.
         f"Chinese tagged {alignment.src_lang}"
     )

@@ -100,7 +100,12 @@ def add_tm_commands(tm_sub: Any) -> None:
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=_search)
 
-    imp = tm_sub.add_parser("import", help="add TMX files to a translation memory")
+    imp = tm_sub.add_parser(
+        "import",
+        help="add TMX files to a translation memory",
+        description="Add the units of TMX files (1.1-1.4, or .tmx.gz) to a translation "
+        "memory, created if missing; identical pairs are counted once.",
+    )
     imp.add_argument("inputs", nargs="+", metavar="TMX")
     imp.add_argument("--tm", required=True, metavar="TM.sqlite")
     imp.add_argument(
@@ -111,7 +116,12 @@ def add_tm_commands(tm_sub: Any) -> None:
     imp.add_argument("--tgt-lang", default="en-US", help="target language (default en-US)")
     imp.set_defaults(run=_import)
 
-    exp = tm_sub.add_parser("export", help="write (part of) a translation memory as TMX")
+    exp = tm_sub.add_parser(
+        "export",
+        help="write (part of) a translation memory as TMX",
+        description="Write a translation memory's units as TMX 1.4 (one file per Chinese "
+        "tag), filtered by confidence, date, document or flag; the memory is only read.",
+    )
     exp.add_argument("--tm", required=True, metavar="TM.sqlite")
     exp.add_argument(
         "-o", "--output", required=True, metavar="OUT.tmx", help="- for standard output"
@@ -131,7 +141,12 @@ def add_tm_commands(tm_sub: Any) -> None:
     )
     exp.set_defaults(run=_export)
 
-    info = tm_sub.add_parser("info", help="counts of documents and units in a memory")
+    info = tm_sub.add_parser(
+        "info",
+        help="counts of documents and units in a memory",
+        description="Print how many documents and units a translation memory holds; "
+        "the memory is only read.",
+    )
     info.add_argument("--tm", required=True, metavar="TM.sqlite")
     info.set_defaults(run=_info)
 

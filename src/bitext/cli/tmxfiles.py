@@ -14,6 +14,9 @@ def add_merge_command(tm_sub: Any) -> None:
     merge = tm_sub.add_parser(
         "merge",
         help="merge TMX files into one; identical pairs become one unit (newest kept)",
+        description="Merge CAT tools' TMX files into one TMX 1.4: the same source and target "
+        "become one unit (the newest changedate wins, notes and props kept), language "
+        "variants mapped consistently; a report per file of units read, kept and merged.",
     )
     merge.add_argument("inputs", nargs="+", metavar="TMX", help="TMX 1.1-1.4 files (or .tmx.gz)")
     merge.add_argument(
@@ -38,7 +41,12 @@ def add_srx_command(sub: Any) -> None:
 
 
 def add_validate_command(sub: Any) -> None:
-    validate = sub.add_parser("validate", help="validate TMX files against the TMX 1.4 DTD")
+    validate = sub.add_parser(
+        "validate",
+        help="validate TMX files against the TMX 1.4 DTD",
+        description="Check TMX files (or .tmx.gz) against the TMX 1.4 DTD; one line per "
+        "invalid file, exit 2 if any is.",
+    )
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=_validate)
 

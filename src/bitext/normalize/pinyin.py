@@ -12,8 +12,6 @@ import re
 import unicodedata
 from functools import cache
 
-from pypinyin.pinyin_dict import pinyin_dict
-
 from bitext.normalize._text import Edit
 from bitext.script import HAN_CLASS
 
@@ -30,9 +28,21 @@ _NEXT_ANNOTATION_RE = re.compile(rf" *[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[
 
 
 @cache
+def _pinyin_dict() -> dict[int, str]:
+    """pypinyin's readings of every character, imported when first needed.
+
+    Importing pypinyin loads its phrase dictionary too (0.1-0.6 s), which bitext
+    never uses; paying that on `import bitext` made every command start slowly.
+    """
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return pinyin_dict
+
+
+@cache
 def syllable_inventory() -> frozenset[str]:
     """Every toneless pinyin syllable Mandarin uses (``ü`` kept), from pypinyin's data."""
-    readings = (r for joined in pinyin_dict.values() for r in joined.split(","))
+    readings = (r for joined in _pinyin_dict().values() for r in joined.split(","))
     return frozenset(split_tone(reading)[0] for reading in readings)
 
 
@@ -125,7 +135,7 @@ def reading_key(syllable: str) -> str:
 @cache
 def _chars_by_reading() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
-    for code, readings in pinyin_dict.items():
+    for code, readings in _pinyin_dict().items():
         for reading in readings.split(","):
             index.setdefault(reading_key(reading), []).append(chr(code))
     return {reading: tuple(chars) for reading, chars in index.items()}

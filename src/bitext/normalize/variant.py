@@ -98,20 +98,42 @@ def check_variant_options(zh_script: str | None, src_lang: str | None) -> None:
     want = tag_script(src_lang)
     written = "Hans" if zh_script == "simplified" else "Hant"
     if want is not None and want != written:
-        raise ValueError(
-            f"--zh-script {zh_script} writes {_NAMES[written]} Chinese, "
-            f"but --src-lang {src_lang} is {_NAMES[want]}: give one or make them agree"
+        raise _conflict(
+            f"{{zh_script}} writes {_NAMES[written]} Chinese, "
+            f"but {{src_lang}} is {_NAMES[want]}: give one or make them agree",
+            zh_script=zh_script,
+            src_lang=src_lang,
         )
     region, named = tag_region(src_lang), _REGION_OF.get(zh_script)
     # Macao writes as Hong Kong does: hongkong serves zh-MO.
     if region and named and {"MO": "HK"}.get(region, region) != named:
-        raise ValueError(
-            f"--zh-script {zh_script} writes {named} forms, but --src-lang {src_lang} "
-            "is another region: give one or make them agree"
+        raise _conflict(
+            f"{{zh_script}} writes {named} forms, but {{src_lang}} "
+            "is another region: give one or make them agree",
+            zh_script=zh_script,
+            src_lang=src_lang,
         )
 
 
 _NAMES = {"Hans": "Simplified", "Hant": "Traditional"}
+
+
+class OptionConflict(ValueError):
+    """Options that contradict each other. The message names them as Python
+    arguments (``zh_script='simplified'``), `cli` as command-line flags."""
+
+    def __init__(self, message: str, cli: str) -> None:
+        super().__init__(message)
+        self.cli = cli
+
+
+def _conflict(template: str, **options: str | None) -> OptionConflict:
+    """`template` with each {option} spelt both ways; a None value names the option alone."""
+    python = {k: k if v is None else f"{k}={v!r}" for k, v in options.items()}
+    flags = {
+        k: f"--{k.replace('_', '-')}" + ("" if v is None else f" {v}") for k, v in options.items()
+    }
+    return OptionConflict(template.format(**python), template.format(**flags))
 
 
 def decide_variant(zh_script: str | None, src_lang: str | None, text: str) -> ZhVariant:
@@ -149,9 +171,11 @@ def _keep(tag: str | None, text: str) -> ZhVariant:
     if tag is not None:
         want = tag_script(tag)
         if want is not None and found is not None and want != found:
-            raise ValueError(
-                f"the Chinese is {_NAMES[found]} but --src-lang {tag} is {_NAMES[want]}; "
-                "convert it with --zh-script, or give a matching tag"
+            raise _conflict(
+                f"the Chinese is {_NAMES[found]} but {{src_lang}} is {_NAMES[want]}; "
+                "convert it with {zh_script}, or give a matching tag",
+                zh_script=None,
+                src_lang=tag,
             )
         return ZhVariant("keep", tag, f"--src-lang {tag}")
     if found == "Hant":

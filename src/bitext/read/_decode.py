@@ -37,6 +37,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "RAR archive"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document (.doc/.xls)"),
 )
+# Documents whose text bitext cannot read but their program can save in a form it
+# reads: the error says so, rather than leave the user with "binary file".
+_SAVE_AS = {
+    "PDF document": "bitext does not read PDF: save it as .docx, .txt or .html and align that",
+    "legacy Office document (.doc/.xls)": "save it as .docx (Word: File > Save As) and align that",
+}
 
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -100,7 +106,10 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
             return _strict(data, encoding, name), encoding
     kind = binary_kind(data)
     if kind is not None:
-        raise InputError(f"{name}: binary file ({kind}), not text")
+        advice = _SAVE_AS.get(kind)
+        raise InputError(
+            f"{name}: binary file ({kind}), not text" + (f"; {advice}" if advice else "")
+        )
     if b"\x00" in data:
         encoding = _utf32_without_bom(data) or _utf16_without_bom(data)
         if encoding is not None:

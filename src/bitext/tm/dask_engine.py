@@ -37,7 +37,8 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(
-            "--engine dask needs dask.distributed: pip install 'bitext[dask]'"
+            "engine='dask' needs dask.distributed: pip install 'bitext[dask]'",
+            cli="--engine dask needs dask.distributed: pip install 'bitext[dask]'",
         ) from None
     if scheduler:
         try:
