@@ -131,7 +131,7 @@ class AlignConfig:
     absolute_shift: float = 1.0
     absolute_cap: float = 10.0
     absolute_chars: float = 45.0
-    absolute_member_share: float = 0.5
+    absolute_member_share: float = 0.6
     absolute_square: bool = True
     absolute_true: tuple[float, float] | None = None
     null_threshold: float = 0.0

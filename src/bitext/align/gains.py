@@ -211,20 +211,35 @@ class BandScorer:
         if config.absolute_true is None:
             return np.zeros(len(s), dtype=np.float32)
         ls, lt = s - origin[0], tt - origin[1]
-        odds = unrelated_odds(raw[t][ls, lt], config.absolute_true)
+        src_chars, tgt_chars = self.src.chars[0], self.tgt.chars[0] * self.ratio
+        cost = self._odds_cost(
+            raw[t][ls, lt],
+            config.absolute_true,
+            np.minimum(self.src.chars[a - 1][s], self.tgt.chars[b - 1][tt] * self.ratio),
+        )
         if config.absolute_member_share and ((a > 1 and b > 1) or not config.absolute_square):
-            low = np.full(len(ls), np.inf, dtype=np.float32)
-            for k in range(1, a + 1 if a > 1 else 1):
-                np.minimum(low, raw[1, b][ls + k - 1, lt], out=low)
-            for k in range(1, b + 1 if b > 1 else 1):
-                np.minimum(low, raw[a, 1][ls, lt + k - 1], out=low)
             mu, sd = config.absolute_true
-            share = config.absolute_member_share
-            np.maximum(odds, unrelated_odds(low, (mu * share, sd)), out=odds)
-        cost = np.clip(odds - config.absolute_shift, 0, config.absolute_cap)
-        if config.absolute_chars:
-            # A short sentence's embedding is a weak witness either way: a literary
-            # "Fine." and its translation often score 0.2 (mac-dev).
-            chars = np.minimum(self.src.chars[a - 1][s], self.tgt.chars[b - 1][tt] * self.ratio)
-            cost *= np.minimum(chars / config.absolute_chars, 1.0)
+            member_true = (mu * config.absolute_member_share, sd)
+            for k in range(a if a > 1 else 0):
+                odds = self._odds_cost(raw[1, b][ls + k, lt], member_true, src_chars[s + k])
+                np.maximum(cost, odds, out=cost)
+            for k in range(b if b > 1 else 0):
+                odds = self._odds_cost(raw[a, 1][ls, lt + k], member_true, tgt_chars[tt + k])
+                np.maximum(cost, odds, out=cost)
         return config.absolute_weight * cost
+
+    def _odds_cost(
+        self, cosines: np.ndarray, true: tuple[float, float], chars: np.ndarray
+    ) -> np.ndarray:
+        """The capped log-likelihood ratio past `absolute_shift`, discounted for short text.
+
+        A short sentence's embedding is a weak witness either way: a literary
+        "Fine." and its translation often score 0.2 (mac-dev).
+        """
+        config = self.config
+        cost = np.clip(
+            unrelated_odds(cosines, true) - config.absolute_shift, 0, config.absolute_cap
+        )
+        if config.absolute_chars:
+            cost *= np.minimum(chars / config.absolute_chars, 1.0)
+        return cost

@@ -7,6 +7,7 @@ from typing import Any
 
 from bitext._names import same_file_key
 from bitext.errors import BitextError, EncoderError, InputError
+from bitext.model import EXPORT_MIN_SCORE
 
 from ._common import (
     STDOUT,
@@ -41,8 +42,10 @@ def add_align_command(sub: Any) -> None:
     align.add_argument(
         "--min-score",
         type=confidence,
-        default=None,
-        help="leave out pairs whose confidence is below this (0 to 1)",
+        default=EXPORT_MIN_SCORE,
+        help="hold back pairs whose confidence (the probability that the pair is exactly "
+        f"right) is below this, for review in `bitext report` (default {EXPORT_MIN_SCORE:g}: "
+        "98%% of the pairs exported from the gold sets are exactly right; 0 exports every pair)",
     )
     align.add_argument(
         "--max-chars",
@@ -71,8 +74,9 @@ def add_report_command(sub: Any) -> None:
     report.add_argument(
         "--low-score",
         type=confidence,
-        default=0.5,
-        help="highlight pairs whose confidence is below this (0 to 1, default 0.5)",
+        default=EXPORT_MIN_SCORE,
+        help="highlight pairs whose confidence is below this (0 to 1, default "
+        f"{EXPORT_MIN_SCORE:g}: the pairs `bitext align` holds back)",
     )
     report.add_argument("--title", help="the page title (default: from the file name)")
     report.add_argument("--name", help="the document's name on the page (default: file name)")
@@ -124,7 +128,7 @@ def _align(args: argparse.Namespace) -> int:
             continue
         done.append(alignment)
         if not args.quiet:
-            say(_summary(alignment))
+            say(_summary(alignment, args.min_score))
     if not done:
         return InputError.exit_code
     written = _outputs(exporter, done, args.output)
@@ -223,17 +227,20 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
     return None
 
 
-def _summary(alignment: Any) -> str:
+def _summary(alignment: Any, min_score: float | None) -> str:
     pairs = list(alignment.pairs())
+    held = sum(1 for p in pairs if min_score is not None and p.score < min_score)
     lonely_src = sum(len(b.src) for b in alignment.beads if not b.tgt)
     lonely_tgt = sum(len(b.tgt) for b in alignment.beads if not b.src)
     flagged = sum(1 for p in pairs if p.flags)
     many = sum(1 for p in pairs if p.kind != "1-1")
     # The path as typed (this line is for the person at the terminal), not the output's name.
     where = alignment.document.source if alignment.document else alignment.source
+    # Held-back pairs are named, never silently dropped: `bitext report` lists them.
+    held_back = f", {held} held back (confidence < {min_score:g})" if held else ""
     return (
         f"{where}: {len(pairs)} pair{_s(len(pairs))} "
-        f"({many} not 1-1, {flagged} flagged) from "
+        f"({many} not 1-1, {flagged} flagged{held_back}) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart; "
         # The script and tag may have been decided from the text or --src-lang: say which.
