@@ -1,8 +1,8 @@
 """Alignment accuracy on whole gold sets with the default offline encoder: regression guards.
 
 The measured numbers and the command that produced them are in docs/benchmarks.md
-(mac-dev 0.940 strict F1 / 0.999 lax, paramed 0.996, news-noisy 0.949 / 0.991); these bounds sit just below them so
-that a change that costs accuracy fails here before it lands.
+(mac-dev 0.940 strict F1 / 0.999 lax, paramed 0.996, news-noisy 0.949 / 0.991); these
+bounds sit just below them so that a change that costs accuracy fails here before it lands.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from bitext.atomic import atomic_write
 from bitext.errors import BitextError
 from bitext.langsplit import split_languages
 from bitext.model import (
+    EXPORT_MIN_SCORE,
     FLAG_DAMAGED,
     FLAG_REPAIRED,
     Alignment,
@@ -93,11 +94,14 @@ tr{break-inside:avoid}a{color:inherit}*{-webkit-print-color-adjust:exact;print-c
 """
 
 
-def render_report(alignment: Alignment, *, title: str | None = None, low_score: float = 0.5) -> str:
+def render_report(
+    alignment: Alignment, *, title: str | None = None, low_score: float = EXPORT_MIN_SCORE
+) -> str:
     """The review page of `alignment` as one self-contained HTML5 document.
 
     One table row per bead, in document order, anchored ``id="b1"``, ``"b2"``…
-    (numbered from 1, as shown). Pairs scoring below `low_score` are marked
+    (numbered from 1, as shown). Pairs scoring below `low_score` (by default what
+    `bitext align` holds back from export) are marked
     low-confidence; beads holding a flagged sentence (encoding damage) are
     marked flagged; sentences without a counterpart sit in place with the other
     side empty. Every text is escaped. Raises `ValueError` if `low_score` is

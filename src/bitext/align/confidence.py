@@ -43,7 +43,7 @@ PAIR_FEATURES = (
 )  # fmt: skip
 NULL_FEATURES = ("margin", "odds")
 #: Intercept then one weight per feature; refit with tools/fit_confidence.py.
-PAIR_WEIGHTS = (-2.862, 14.646, -0.5, -0.298, -0.649, 2.837, -1.098, -9.954, 5.032)
+PAIR_WEIGHTS = (-2.99, 14.859, -0.506, -0.297, -0.674, 2.954, -1.052, -10.266, 5.149)
 #: Every predicted null of the dev sets was right (81 of 81): the null model is its
 #: rate with one pseudo-count each way, (81 + 1) / (81 + 2), until data says more.
 NULL_WEIGHTS = (4.4, 0.0, 0.0)

@@ -267,6 +267,6 @@ def _report(args: argparse.Namespace) -> int:
     page = render_report(alignment, title=args.title, low_score=args.low_score)
     write_output(args.output, page.encode("utf-8"), force=args.force)
     if not args.quiet:
-        say(_summary(alignment))
+        say(_summary(alignment, args.low_score))
         say(f"wrote {output_name(args.output)}: review page of {len(alignment.beads)} beads")
     return 0
