@@ -160,7 +160,7 @@ class Bead:
 
 #: The confidence a pair needs to be exported by default (`bitext align --min-score`):
 #: `Bead.score` is the probability that the bead is exactly right, and of the pairs
-#: scoring at least 0.9 on the four gold sets 98.3% are (mac-dev 96.5%, paramed 99.7%,
+#: scoring at least 0.9 on the four gold sets 98.3% are (mac-dev 96.6%, paramed 99.7%,
 #: news-noisy 97.0%, wmt22-news 99.8%), at the cost of holding back 11% of the right
 #: ones (mac-dev's literary pairs 26%, the news and biomedical sets 0.4-2%).
 #: docs/benchmarks.md has the table for other thresholds.

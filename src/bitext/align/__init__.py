@@ -95,7 +95,10 @@ class AlignConfig:
       poorly); each sentence of a bead with several on both sides (where an
       unrelated pair hides next to a true one) is judged likewise against
       `absolute_member_share` of the typical cosine (`absolute_square` False:
-      in every many-sentence bead). 0 switches it off. `absolute_true` is set
+      in every many-sentence bead). `absolute_per_sentence`: the cost counts
+      once per two sentences of the bead, so that one unrelated 2-2 bead is
+      no cheaper than two unrelated 1-1 ones. 0 switches it off. These were
+      fit on news-noisy, mac-dev and paramed together. `absolute_true` is set
       per document from its first path (leave it None).
     - `pair_weights`, `null_weights`: the logistic regressions that turn a
       pairing bead's evidence, and a null's, into the probability that the
@@ -127,12 +130,13 @@ class AlignConfig:
     merge_penalty: float = 0.0
     member_floor: float = 0.0
     member_weight: float = 0.5
-    absolute_weight: float = 0.05
+    absolute_weight: float = 0.07
     absolute_shift: float = 1.0
     absolute_cap: float = 10.0
     absolute_chars: float = 45.0
     absolute_member_share: float = 0.6
     absolute_square: bool = True
+    absolute_per_sentence: bool = True
     absolute_true: tuple[float, float] | None = None
     null_threshold: float = 0.0
     length_factor: bool = True

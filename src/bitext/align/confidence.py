@@ -43,7 +43,7 @@ PAIR_FEATURES = (
 )  # fmt: skip
 NULL_FEATURES = ("margin", "odds")
 #: Intercept then one weight per feature; refit with tools/fit_confidence.py.
-PAIR_WEIGHTS = (-2.99, 14.859, -0.506, -0.297, -0.674, 2.954, -1.052, -10.266, 5.149)
+PAIR_WEIGHTS = (-2.888, 15.441, -0.482, -0.311, -0.557, 2.881, -1.374, -9.759, 5.258)
 #: Every predicted null of the dev sets was right (81 of 81): the null model is its
 #: rate with one pseudo-count each way, (81 + 1) / (81 + 2), until data says more.
 NULL_WEIGHTS = (4.4, 0.0, 0.0)

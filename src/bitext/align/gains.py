@@ -226,7 +226,11 @@ class BandScorer:
             for k in range(b if b > 1 else 0):
                 odds = self._odds_cost(raw[a, 1][ls, lt + k], member_true, tgt_chars[tt + k])
                 np.maximum(cost, odds, out=cost)
-        return config.absolute_weight * cost
+        return config.absolute_weight * cost * self._per_sentence(a, b)
+
+    def _per_sentence(self, a: int, b: int) -> float:
+        """How many pairs' worth of evidence a bead of a + b sentences carries."""
+        return (a + b) / 2 if self.config.absolute_per_sentence else 1.0
 
     def _odds_cost(
         self, cosines: np.ndarray, true: tuple[float, float], chars: np.ndarray
