@@ -94,6 +94,19 @@ def test_confidence_says_how_often_a_pair_is_right(shared_dir: Path, use_encoder
     assert "expected calibration error" in report.format()
 
 
+def test_expected_calibration_error_is_the_weighted_gap():
+    from bitext.evaluate import reliability
+    from bitext.model import Bead
+
+    gold = [[((0,), (0,)), ((1,), (1,)), ((2,), (2,))]]
+    # Three pairs scored 0.9: two right, one wrong -> gap |0.9 - 2/3| in the one bin.
+    predicted = [[Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9), Bead((2,), (3,), 0.9)]]
+    found = reliability(gold, predicted)
+    assert found is not None and found.ece == pytest.approx(0.9 - 2 / 3)
+    assert found.bins == ((0.9, 1.0, 3, 0.9, round(2 / 3, 4)),)
+    assert reliability(gold, [[((0,), (0,))]]) is None  # no scores, no calibration
+
+
 def test_documents_that_are_not_translations_export_almost_nothing(wmt, use_encoder):
     scores = []
     for k, d in enumerate(wmt):

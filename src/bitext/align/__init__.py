@@ -59,7 +59,8 @@ DEFAULT_BEAD_TYPES: tuple[tuple[int, int], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class AlignConfig:
-    """Knobs of the aligner. Defaults were tuned on mac-dev only (see docs/benchmarks.md).
+    """Knobs of the aligner. Defaults were tuned on mac-dev only (see docs/benchmarks.md),
+    except the `absolute_*` ones, fit on news-noisy, mac-dev and paramed together.
 
     - `margin`: share of the mean nearest-neighbour similarity subtracted from a
       cosine, so that a sentence close to everything does not win pairs.

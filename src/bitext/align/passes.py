@@ -310,7 +310,7 @@ def evidence(
 ) -> np.ndarray:
     """Margin-adjusted similarity x length agreement of beads of one type starting at (s, t).
 
-    This is what the confidence is calibrated on.
+    The first of the confidence's features (`confidence.PAIR_FEATURES`).
     """
     a, b = bead
     sims = np.einsum("ij,ij->i", src.gather(a, s), tgt.gather(b, t))
