@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from bitext.align import align_sentences
 from bitext.cli import main
@@ -148,3 +149,10 @@ def test_editors_note_and_about_paragraph_stay_out_of_the_tmx(
     summary = next(line for line in err.splitlines() if line.startswith(str(release)))
     assert "held back (confidence < 0.9)" in summary
     assert "wrote" in err and ": 13 translation units" in err
+    # The review page lists what was held back, each pair with why it is doubted.
+    page = tmp_path / "release.html"
+    assert main(["report", str(release), "-o", str(page), "-q"]) == 0
+    root = etree.fromstring(page.read_bytes(), etree.HTMLParser())
+    low = root.xpath("//tr[contains(@class, 'low')]")
+    assert any(NOTE in "".join(row.itertext()) for row in low)
+    assert all(row.xpath(".//small[@class='doubt']/text()") for row in low)

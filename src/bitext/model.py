@@ -139,13 +139,16 @@ class Bead:
     """A minimal aligned unit: source and target sentence indices (0-based).
 
     Either side may be empty (a sentence with no counterpart). `score` is the
-    aligner's confidence in [0, 1]; for an empty side it is the confidence that
-    the sentence really has no counterpart.
+    probability that the bead is exactly right; for an empty side, that the
+    sentence really has no counterpart. `doubt` says why the aligner doubts a
+    pair scoring below `EXPORT_MIN_SCORE` ("" otherwise); it is not part of
+    the bead's identity.
     """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     score: float = 0.0
+    doubt: str = field(default="", compare=False)
 
     @property
     def kind(self) -> str:

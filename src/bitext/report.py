@@ -80,6 +80,7 @@ tr.low td.n{box-shadow:inset 4px 0 0 var(--low)}
 tr.flagged td.n{box-shadow:inset 4px 0 0 var(--flag)}
 tr.low.flagged td.n{box-shadow:inset 4px 0 0 var(--flag),inset 8px 0 0 var(--low)}
 tr.low td.score span{background:#fbe7c0;color:#7b4f00;border-radius:4px;padding:1px 5px}
+small.doubt{display:block;color:var(--muted);font-size:11px;margin-top:4px}
 td.empty{background:repeating-linear-gradient(135deg,#f7f8fa 0 6px,#eff1f4 6px 12px)}
 .none{color:var(--muted);font-style:italic;font-size:13px}
 mark{background:#fde2e2;color:inherit;border-bottom:2px solid var(--flag);padding:0 1px}
@@ -263,9 +264,16 @@ def _rows(alignment: Alignment, low_score: float) -> Iterator[str]:
             f'<td class="n"><a href="#b{n}">{n}</a></td>'
             f"{_cell(src, alignment.src_lang, paragraphs)}"
             f"{_cell(tgt, alignment.tgt_lang, paragraphs)}"
-            f'<td class="score"><span>{bead.score:.2f}</span></td>'
+            f'<td class="score"><span>{bead.score:.2f}</span>{_doubt(bead, low_score)}</td>'
             f'<td class="kind">{bead.kind}</td><td class="flags">{chips}</td></tr>'
         )
+
+
+def _doubt(bead: Bead, low_score: float) -> str:
+    """Why the aligner doubts a low-confidence pair, under its score."""
+    if not (_is_low(bead, low_score) and bead.doubt):
+        return ""
+    return f'<small class="doubt">{_esc(bead.doubt)}</small>'
 
 
 def _cell(sentences: Sequence[Sentence], lang: str, paragraphs: dict[int, Paragraph]) -> str:

@@ -99,3 +99,24 @@ def probability(features: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
     w = np.asarray(weights, dtype=np.float64)
     z = w[0] + np.asarray(features, dtype=np.float64) @ w[1:]
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def doubts(row: np.ndarray, length_agreement: float) -> str:
+    """Why a pair's confidence is low, in words, from its `PAIR_FEATURES` row.
+
+    `length_agreement` is the bead's `scoring.length_agreement` (1: as long as
+    a translation usually is).
+    """
+    margin, odds, member, many, short = (float(v) for v in row[:5])
+    reasons = []
+    if odds > 0:
+        reasons.append("low translation evidence: the two sides score like unrelated sentences")
+    if many and member > 2:
+        reasons.append("a sentence of the bead looks unrelated to the other side")
+    if length_agreement < 0.7:
+        reasons.append("length mismatch")
+    if margin < 0.1 and odds <= 0:
+        reasons.append("hardly better than its neighbours: the boundary may be elsewhere")
+    if short > 0.5:
+        reasons.append("short sentences: little to go on")
+    return "; ".join(reasons) or "low confidence"

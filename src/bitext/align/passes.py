@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import Bead
+from ..model import EXPORT_MIN_SCORE, Bead
 from . import confidence
 from .dp import NEG, Band, Path
 from .evidence import true_pairs
@@ -253,7 +253,13 @@ def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) 
     for (i, a, j, b), row in zip(path, rows, strict=True):
         weights = config.pair_weights if a and b else config.null_weights
         conf = float(confidence.probability(row[None], weights)[0])
-        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4)))
+        doubt = ""
+        if a and b and conf < EXPORT_MIN_SCORE:
+            agree = length_agreement(
+                src.chars[a - 1][i : i + 1], tgt.chars[b - 1][j : j + 1] * ratio
+            )
+            doubt = confidence.doubts(row, float(agree[0]))
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4), doubt))
     return beads
 
 
