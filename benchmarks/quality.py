@@ -21,10 +21,10 @@ from bitext.align import AlignConfig, align_sentences, check_options
 from bitext.cli._common import add_aligner_settings, aligner_settings
 from bitext.embed import load_encoder
 from bitext.errors import InputError
-from bitext.evaluate import evaluate, load_gold_set
+from bitext.evaluate import evaluate, load_gold_set, reliability
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("mac-dev", "paramed", "wmt22-news")
+SETS = ("mac-dev", "paramed", "wmt22-news", "news-noisy")
 
 
 class TimedEncoder:
@@ -51,13 +51,22 @@ def run_set(name: str, shared: Path, encoder, config: AlignConfig) -> dict:
     total = time.perf_counter() - t0
     scores = evaluate([d.gold for d in docs], predicted)
     kinds = Counter(b.kind for doc in predicted for b in doc)
+    calibration = reliability([d.gold for d in docs], predicted)
+    nulls = [{b for b in map(_key, d.gold) if not (b[0] and b[1])} for d in docs]
+    found = sum(len(n & {(b.src, b.tgt) for b in p}) for n, p in zip(nulls, predicted, strict=True))
     return {
         "set": name,
         "scores": scores,
+        "ece": calibration.pairs_ece if calibration else float("nan"),
+        "nulls": (found, sum(map(len, nulls))),
         "embed_s": timed.seconds,
         "align_s": total - timed.seconds,
         "kinds": kinds,
     }
+
+
+def _key(bead) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return tuple(bead[0]), tuple(bead[1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,13 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         ap.error(str(exc))
     encoder = load_encoder(args.encoder)
-    print("| set | strict P | strict R | strict F1 | lax F1 | embed s | align s |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| set | strict P | strict R | strict F1 | lax F1 | no counterpart found | pair ECE "
+        "| embed s | align s |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in args.sets:
         r = run_set(name, args.shared, encoder, config)
         s = r["scores"]
         print(
             f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.lax_f1:.3f} "
+            f"| {r['nulls'][0]} / {r['nulls'][1]} | {r['ece']:.3f} "
             f"| {r['embed_s']:.1f} | {r['align_s']:.1f} |",
             flush=True,
         )

@@ -15,7 +15,7 @@ def test_values_become_their_fields_type():
             "knn": 4.0,
             "bead_types": [[1, 1], [1, 2]],
             "length_factor": 1,
-            "calibration": [5, 0],
+            "pair_weights": [5, 0],
             "skip_scale": None,
             "margin": 1,
         }
@@ -23,7 +23,7 @@ def test_values_become_their_fields_type():
     assert config.knn == 4 and isinstance(config.knn, int)
     assert config.bead_types == ((1, 1), (1, 2))
     assert config.length_factor is True
-    assert config.calibration == (5.0, 0.0)
+    assert config.pair_weights == (5.0, 0.0)
     assert config.skip_scale is None
     assert config.margin == 1.0 and isinstance(config.margin, float)
     # An equal value of another type makes an equal config (a batch's settings identity).
@@ -38,7 +38,7 @@ def test_values_become_their_fields_type():
         ({"margin": "x"}, "margin must be a number, not 'x'"),
         ({"refine_threshold": None}, "refine_threshold must be a number, not None"),
         ({"length_factor": 2}, "length_factor must be True or False"),
-        ({"calibration": 5}, "calibration must be two numbers"),
+        ({"pair_weights": 5}, "pair_weights must be a list of numbers"),
         ({"bead_types": 5}, "bead_types must include (1, 1)"),
         ({"bead_types": [(1, 1), (1, 0)]}, "bead_types must include (1, 1)"),
         ({"bead_types": [(1, 1), (1, 2.5)]}, "bead_types must include (1, 1)"),

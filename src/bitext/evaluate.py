@@ -144,6 +144,8 @@ class Report:
     #: (gold category, category of the predicted bead holding its first sentence) -> count,
     #: for gold beads that were not found exactly
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: how well the predicted beads' scores match how often they are right (None: no scores)
+    reliability: Reliability | None = None
 
     def format(self) -> str:
         """A plain-text summary, as `bitext eval` prints it."""
@@ -162,6 +164,8 @@ class Report:
             lines.append("missed gold beads, by the type predicted in their place:")
             for (gold, pred), count in sorted(self.confusion.items(), key=lambda kv: -kv[1]):
                 lines.append(f"  gold {gold:>5} -> predicted {pred:<5} {count}")
+        if self.reliability is not None:
+            lines.extend(self.reliability.format())
         return "\n".join(lines)
 
     def as_dict(self) -> dict:
@@ -170,6 +174,7 @@ class Report:
             **self.scores.as_dict(),
             "recall_by_type": {k: list(v) for k, v in self.recall_by_type.items()},
             "confusion": [[g, p, n] for (g, p), n in self.confusion.items()],
+            **({"calibration": self.reliability.as_dict()} if self.reliability else {}),
         }
 
 
@@ -197,7 +202,78 @@ def compare(
             other = holder.get(first)
             confusion[cat, f"{len(other[0])}-{len(other[1])}" if other else "none"] += 1
     by_type = {cat: (found[cat], total[cat]) for cat in CATEGORIES if total[cat]}
-    return Report(scores, len(gold), by_type, dict(confusion))
+    return Report(scores, len(gold), by_type, dict(confusion), reliability(gold, predicted))
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """Predicted confidence against how often beads are exactly right, in score bins.
+
+    `bins` holds (low, high, beads, mean score, share exactly right) per
+    non-empty bin; `ece` is the expected calibration error, the bead-weighted
+    mean gap between the two (0 when a score of 0.8 means right 80% of the
+    time). `pairs_ece` is the same over pairing beads only, what an export keeps.
+    """
+
+    bins: tuple[tuple[float, float, int, float, float], ...]
+    ece: float
+    pairs_ece: float
+    beads: int
+
+    def format(self) -> list[str]:
+        """The lines `Report.format` prints."""
+        lines = [
+            f"calibration: expected calibration error {self.ece:.3f} over {self.beads} beads "
+            f"({self.pairs_ece:.3f} over pairs)",
+            "  score bin    beads  mean score  exactly right",
+        ]
+        for lo, hi, n, mean, right in self.bins:
+            lines.append(f"  {lo:.1f}-{hi:.1f}  {n:7d}  {mean:10.3f}  {right:13.3f}")
+        return lines
+
+    def as_dict(self) -> dict:
+        return {"ece": self.ece, "pairs_ece": self.pairs_ece, "bins": [list(b) for b in self.bins]}
+
+
+def reliability(
+    gold: Sequence[Sequence[Bead | BeadLike]],
+    predicted: Sequence[Sequence[Bead | BeadLike]],
+    bins: int = 10,
+) -> Reliability | None:
+    """Calibration of the predicted beads' scores; None unless they are `Bead`s with scores."""
+    scored: list[tuple[float, bool, bool]] = []
+    for g, t in zip(gold, predicted, strict=True):
+        gold_set = set(_as_tuples(g))
+        for bead in t:
+            if not isinstance(bead, Bead):
+                return None
+            scored.append((bead.score, (bead.src, bead.tgt) in gold_set, bead.is_pair))
+    if not scored:
+        return None
+    rows = []
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        inside = [(p, ok) for p, ok, _ in scored if lo <= p < hi or (k == bins - 1 and p == 1.0)]
+        if inside:
+            mean = sum(p for p, _ in inside) / len(inside)
+            right = sum(ok for _, ok in inside) / len(inside)
+            rows.append((lo, hi, len(inside), round(mean, 4), round(right, 4)))
+    pairs = [(p, ok, True) for p, ok, pair in scored if pair]
+    return Reliability(tuple(rows), _ece(scored, bins), _ece(pairs, bins), len(scored))
+
+
+def _ece(scored: Sequence[tuple[float, bool, bool]], bins: int) -> float:
+    """Expected calibration error of (score, right) pairs in `bins` equal-width bins."""
+    if not scored:
+        return 0.0
+    total = 0.0
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        inside = [(p, ok) for p, ok, _ in scored if lo <= p < hi or (k == bins - 1 and p == 1.0)]
+        if inside:
+            gap = sum(p for p, _ in inside) - sum(ok for _, ok in inside)
+            total += abs(gap)
+    return total / len(scored)
 
 
 _TEXT_BEAD = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]")

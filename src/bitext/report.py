@@ -23,6 +23,7 @@ from bitext.atomic import REPORT_MARK, atomic_write
 from bitext.errors import BitextError
 from bitext.langsplit import split_languages
 from bitext.model import (
+    EXPORT_MIN_SCORE,
     FLAG_DAMAGED,
     FLAG_REPAIRED,
     Alignment,
@@ -79,6 +80,7 @@ tr.low td.n{box-shadow:inset 4px 0 0 var(--low)}
 tr.flagged td.n{box-shadow:inset 4px 0 0 var(--flag)}
 tr.low.flagged td.n{box-shadow:inset 4px 0 0 var(--flag),inset 8px 0 0 var(--low)}
 tr.low td.score span{background:#fbe7c0;color:#7b4f00;border-radius:4px;padding:1px 5px}
+small.doubt{display:block;color:var(--muted);font-size:11px;margin-top:4px}
 td.empty{background:repeating-linear-gradient(135deg,#f7f8fa 0 6px,#eff1f4 6px 12px)}
 .none{color:var(--muted);font-style:italic;font-size:13px}
 mark{background:#fde2e2;color:inherit;border-bottom:2px solid var(--flag);padding:0 1px}
@@ -93,11 +95,14 @@ tr{break-inside:avoid}a{color:inherit}*{-webkit-print-color-adjust:exact;print-c
 """
 
 
-def render_report(alignment: Alignment, *, title: str | None = None, low_score: float = 0.5) -> str:
+def render_report(
+    alignment: Alignment, *, title: str | None = None, low_score: float = EXPORT_MIN_SCORE
+) -> str:
     """The review page of `alignment` as one self-contained HTML5 document.
 
     One table row per bead, in document order, anchored ``id="b1"``, ``"b2"``…
-    (numbered from 1, as shown). Pairs scoring below `low_score` are marked
+    (numbered from 1, as shown). Pairs scoring below `low_score` (by default what
+    `bitext align` holds back from export) are marked
     low-confidence; beads holding a flagged sentence (encoding damage) are
     marked flagged; sentences without a counterpart sit in place with the other
     side empty. Every text is escaped. Raises `ValueError` if `low_score` is
@@ -259,9 +264,16 @@ def _rows(alignment: Alignment, low_score: float) -> Iterator[str]:
             f'<td class="n"><a href="#b{n}">{n}</a></td>'
             f"{_cell(src, alignment.src_lang, paragraphs)}"
             f"{_cell(tgt, alignment.tgt_lang, paragraphs)}"
-            f'<td class="score"><span>{bead.score:.2f}</span></td>'
+            f'<td class="score"><span>{bead.score:.2f}</span>{_doubt(bead, low_score)}</td>'
             f'<td class="kind">{bead.kind}</td><td class="flags">{chips}</td></tr>'
         )
+
+
+def _doubt(bead: Bead, low_score: float) -> str:
+    """Why the aligner doubts a low-confidence pair, under its score."""
+    if not (_is_low(bead, low_score) and bead.doubt):
+        return ""
+    return f'<small class="doubt">{_esc(bead.doubt)}</small>'
 
 
 def _cell(sentences: Sequence[Sentence], lang: str, paragraphs: dict[int, Paragraph]) -> str:

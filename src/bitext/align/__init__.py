@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import InputError
 from ..lang import joiner
 from ..model import Bead
+from .confidence import NULL_WEIGHTS, PAIR_WEIGHTS
 from .lexical import LexicalFeatures, lexical_features
 from .options import coerce
 from .passes import align_sides
@@ -58,7 +59,8 @@ DEFAULT_BEAD_TYPES: tuple[tuple[int, int], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class AlignConfig:
-    """Knobs of the aligner. Defaults were tuned on mac-dev only (see docs/benchmarks.md).
+    """Knobs of the aligner. Defaults were tuned on mac-dev only (see docs/benchmarks.md),
+    except the `absolute_*` ones, fit on news-noisy, mac-dev and paramed together.
 
     - `margin`: share of the mean nearest-neighbour similarity subtracted from a
       cosine, so that a sentence close to everything does not win pairs.
@@ -86,8 +88,22 @@ class AlignConfig:
       (numbers and Latin tokens always count); `lexical_names` adds names matched
       by their pinyin, off by default: it gained nothing on mac-dev, whose
       translators render names freely (docs/benchmarks.md).
-    - `calibration`: (slope, midpoint) of the logistic that turns a bead's
-      evidence into the probability that it is right (fit on mac-dev).
+    - `absolute_weight`: weight of the absolute translation evidence (see
+      `evidence`): a bead whose raw cosine is likelier for two unrelated
+      sentences than for one of this document's pairs pays the log-likelihood
+      ratio, less `absolute_shift`, at most `absolute_cap`, scaled down for
+      sides shorter than `absolute_chars` characters (short sentences embed
+      poorly); each sentence of a bead with several on both sides (where an
+      unrelated pair hides next to a true one) is judged likewise against
+      `absolute_member_share` of the typical cosine (`absolute_square` False:
+      in every many-sentence bead). `absolute_per_sentence`: the cost counts
+      once per two sentences of the bead, so that one unrelated 2-2 bead is
+      no cheaper than two unrelated 1-1 ones. 0 switches it off. These were
+      fit on news-noisy, mac-dev and paramed together. `absolute_true` is set
+      per document from its first path (leave it None).
+    - `pair_weights`, `null_weights`: the logistic regressions that turn a
+      pairing bead's evidence, and a null's, into the probability that the
+      bead is exactly right (see `confidence`).
     - `band_width`: sentences on either side of the first, 1-1 path that the
       full search may move (see `passes`), doubled where the best path runs
       along the band's edge; 2 to 6 give the same mac-dev result.
@@ -115,6 +131,14 @@ class AlignConfig:
     merge_penalty: float = 0.0
     member_floor: float = 0.0
     member_weight: float = 0.5
+    absolute_weight: float = 0.07
+    absolute_shift: float = 1.0
+    absolute_cap: float = 10.0
+    absolute_chars: float = 45.0
+    absolute_member_share: float = 0.6
+    absolute_square: bool = True
+    absolute_per_sentence: bool = True
+    absolute_true: tuple[float, float] | None = None
     null_threshold: float = 0.0
     length_factor: bool = True
     paragraph_bonus: float = 0.05
@@ -124,7 +148,8 @@ class AlignConfig:
     lexical_weight: float = 0.1
     lexical_dictionary: bool = True
     lexical_names: bool = False
-    calibration: tuple[float, float] = (6.0, -0.06)
+    pair_weights: tuple[float, ...] = PAIR_WEIGHTS
+    null_weights: tuple[float, ...] = NULL_WEIGHTS
     band_width: int = 4
     embed_margin: float | None = 0.1
     refine_weight: float = 0.5

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dp import Band
+from .evidence import unrelated_odds
 from .scoring import crosses_paragraph, length_agreement, paragraph_starts
 from .side import Side
 
@@ -51,7 +52,7 @@ class BandScorer:
         self._fixed_parts: list[tuple[np.ndarray, np.ndarray]] | None = None
         # Similarity pairs a block needs: the bead types and their member checks.
         pairs = set(self.types)
-        if config.member_weight:
+        if config.member_weight or config.absolute_weight:
             for a, b in self.types:
                 pairs.update([(1, b)] if a > 1 else [])
                 pairs.update([(a, 1)] if b > 1 else [])
@@ -70,7 +71,7 @@ class BandScorer:
         for r0 in range(0, self.band.n, _BLOCK_ROWS):
             r1 = min(r0 + _BLOCK_ROWS, self.band.n)
             c0, c1 = int(self.band.lo[r0]), int(self.band.hi[r1 - 1])
-            sims = self._block_sims(r0, r1, c0, c1)
+            sims, raw = self._block_sims(r0, r1, c0, c1)
             words = None
             if fresh and self.lexical is not None:
                 words = self.lexical.blocks(self.types, r0, r1, c0, c1)
@@ -83,6 +84,8 @@ class BandScorer:
                     lexical = None if words is None else words[t][s - r0, tt - c0]
                     scale[at], base[at] = self._fixed(t, s, tt, lexical)
                 out[k, at] = self._score(t, s - r0, tt - c0, sims, scale[at], base[at])
+                if self.config.absolute_weight:
+                    out[k, at] -= self._unrelated(t, s, tt, (r0, c0), raw)
         return out
 
     def _cells(self, t: Type, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -96,8 +99,10 @@ class BandScorer:
         ok[ok] = band.contains(s[ok], tt[ok])
         return np.flatnonzero(ok) + e0, s[ok], tt[ok]
 
-    def _block_sims(self, r0: int, r1: int, c0: int, c1: int) -> dict[Type, np.ndarray]:
-        """Margin-adjusted similarity of every needed window pair starting in the block."""
+    def _block_sims(
+        self, r0: int, r1: int, c0: int, c1: int
+    ) -> tuple[dict[Type, np.ndarray], dict[Type, np.ndarray]]:
+        """Margin-adjusted and raw similarity of every needed window pair starting in the block."""
         src, tgt = self.src, self.tgt
         top_r = min(r1 + 2 * src.width - 2, src.n)
         top_c = min(c1 + 2 * tgt.width - 2, tgt.n)
@@ -105,7 +110,7 @@ class BandScorer:
         box = np.zeros((top_r - r0 + 1, top_c - c0 + 1))
         np.cumsum(np.cumsum(singles, axis=0, dtype=np.float64), axis=1, out=box[1:, 1:])
         half = np.float32(self.config.margin * 0.5)
-        out = {}
+        out, raw = {}, {}
         for a, b in self.pairs:
             nr = min(r1 + src.width - 1, src.n - a + 1) - r0
             nc = min(c1 + tgt.width - 1, tgt.n - b + 1) - c0
@@ -116,10 +121,12 @@ class BandScorer:
             sim /= src.norm[a - 1][r0 : r0 + nr, None] * tgt.norm[b - 1][None, c0 : c0 + nc]
             sim = sim.astype(np.float32)
             self._patch(sim, a, b, r0, nr, c0, nc)
+            if self.config.absolute_weight:
+                raw[a, b] = sim.copy()
             sim -= half * src.nn[a - 1][r0 : r0 + nr, None]
             sim -= half * tgt.nn[b - 1][None, c0 : c0 + nc]
             out[a, b] = sim
-        return out
+        return out, raw
 
     def _patch(self, sim: np.ndarray, a: int, b: int, r0: int, nr: int, c0: int, nc: int) -> None:
         """Overwrite the stand-in similarities of windows that have a real embedding."""
@@ -179,3 +186,64 @@ class BandScorer:
                 np.minimum(low, sims[a, 1][ls, lt + k - 1], out=low)
             score -= config.member_weight * np.maximum(config.member_floor - low, 0)
         return score
+
+    def _unrelated(
+        self,
+        t: Type,
+        s: np.ndarray,
+        tt: np.ndarray,
+        origin: tuple[int, int],
+        raw: dict[Type, np.ndarray],
+    ) -> np.ndarray:
+        """Cost of beads whose sides do not translate each other, whatever their neighbours.
+
+        The margin scores a pair against each sentence's neighbours, so two
+        leftover sentences that are each other's only candidates look like a
+        fine pair; their raw cosine does not (see `evidence`). The cost is the
+        log-likelihood ratio "unrelated" over "one of this document's pairs",
+        less `absolute_shift`, capped. In a bead with several sentences on both
+        sides (where an unrelated pair hides next to a true one, a 2-2 bead),
+        each sentence must also belong to the other side's window, judged
+        against `absolute_member_share` of the document's typical cosine.
+        """
+        a, b = t
+        config = self.config
+        if config.absolute_true is None:
+            return np.zeros(len(s), dtype=np.float32)
+        ls, lt = s - origin[0], tt - origin[1]
+        src_chars, tgt_chars = self.src.chars[0], self.tgt.chars[0] * self.ratio
+        cost = self._odds_cost(
+            raw[t][ls, lt],
+            config.absolute_true,
+            np.minimum(self.src.chars[a - 1][s], self.tgt.chars[b - 1][tt] * self.ratio),
+        )
+        if config.absolute_member_share and ((a > 1 and b > 1) or not config.absolute_square):
+            mu, sd = config.absolute_true
+            member_true = (mu * config.absolute_member_share, sd)
+            for k in range(a if a > 1 else 0):
+                odds = self._odds_cost(raw[1, b][ls + k, lt], member_true, src_chars[s + k])
+                np.maximum(cost, odds, out=cost)
+            for k in range(b if b > 1 else 0):
+                odds = self._odds_cost(raw[a, 1][ls, lt + k], member_true, tgt_chars[tt + k])
+                np.maximum(cost, odds, out=cost)
+        return config.absolute_weight * cost * self._per_sentence(a, b)
+
+    def _per_sentence(self, a: int, b: int) -> float:
+        """How many pairs' worth of evidence a bead of a + b sentences carries."""
+        return (a + b) / 2 if self.config.absolute_per_sentence else 1.0
+
+    def _odds_cost(
+        self, cosines: np.ndarray, true: tuple[float, float], chars: np.ndarray
+    ) -> np.ndarray:
+        """The capped log-likelihood ratio past `absolute_shift`, discounted for short text.
+
+        A short sentence's embedding is a weak witness either way: a literary
+        "Fine." and its translation often score 0.2 (mac-dev).
+        """
+        config = self.config
+        cost = np.clip(
+            unrelated_odds(cosines, true) - config.absolute_shift, 0, config.absolute_cap
+        )
+        if config.absolute_chars:
+            cost *= np.minimum(chars / config.absolute_chars, 1.0)
+        return cost

@@ -35,6 +35,10 @@ def coerce(name: str, kind: str, value: Any) -> Any:
         if _sequence(value) and len(value) == 2 and all(_number(v) for v in value):
             return (float(value[0]), float(value[1]))
         raise ValueError(f"{name} must be two numbers, not {value!r}")
+    if kind == "tuple[float, ...]":
+        if _sequence(value) and len(value) and all(_number(v) for v in value):
+            return tuple(float(v) for v in value)
+        raise ValueError(f"{name} must be a list of numbers, not {value!r}")
     if kind == "tuple[tuple[int, int], ...]":
         return _bead_types(name, value)
     raise TypeError(f"{name}: no check for values of type {kind}")  # a new field's type

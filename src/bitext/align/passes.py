@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import Bead
+from ..model import EXPORT_MIN_SCORE, Bead
+from . import confidence
 from .dp import NEG, Band, Path
+from .evidence import true_pairs
 from .gains import BandScorer
 from .gaps import calibrated_cost, completions, search_band
 from .guide import GUIDE_WIDTH, coarse_guide, path_nodes
@@ -102,7 +104,7 @@ def _align(
         if guide is None or not _on_edge(path, wide):
             break
         width *= 2
-    config = _calibrated_nulls(config, path, gains, wide)
+    config = _calibrated_nulls(config, path, gains, wide, src, tgt)
     width = config.band_width
     for _ in range(_MAX_WIDENINGS + 1):
         band = Band.around(path_nodes(path), n, m, width)
@@ -126,12 +128,19 @@ def _align(
 
 
 def _calibrated_nulls(
-    config: AlignConfig, path: Path, gains: np.ndarray, band: Band
+    config: AlignConfig, path: Path, gains: np.ndarray, band: Band, src: Side, tgt: Side
 ) -> AlignConfig:
-    """The config with its null costs set from the first path's 1-1 bead scores (see `gaps`)."""
+    """The config with its null costs and translation floor set from the first path's
+    1-1 beads (see `gaps` and `evidence`)."""
+    pairs = [(i, j) for i, a, j, b in path if a and b]
+    if config.absolute_weight and config.absolute_true is None and pairs:
+        rows, cols = np.array([p[0] for p in pairs], int), np.array([p[1] for p in pairs], int)
+        cosines = np.einsum("ij,ij->i", src.x[rows], tgt.x[cols])
+        cosines /= src.norm[0][rows] * tgt.norm[0][cols]
+        config = replace(config, absolute_true=true_pairs(cosines))
     if config.skip_scale is None:
         return config
-    scores = gains[0, [band.index(i + 1, j + 1) for i, a, j, b in path if a and b]]
+    scores = gains[0, [band.index(i + 1, j + 1) for i, j in pairs]]
     skip = calibrated_cost(scores, config.skip_scale, config.skip, config.skip_prior)
     extend = None if config.skip_extend is None else min(config.skip_extend, skip)
     return replace(config, skip=skip, skip_extend=extend, skip_scale=None)
@@ -238,14 +247,36 @@ def _embed(windows: WindowSet, margins: Margins, encoder: Encoder) -> int:
 
 
 def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) -> list[Bead]:
-    """The path as beads with calibrated confidences."""
-    slope, mid = config.calibration
-    evidence_of = np.zeros(len(path))
+    """The path as beads with calibrated confidences (see `confidence`)."""
+    rows = bead_evidence(path, src, tgt, config, ratio)
+    beads = []
+    for (i, a, j, b), row in zip(path, rows, strict=True):
+        weights = config.pair_weights if a and b else config.null_weights
+        conf = float(confidence.probability(row[None], weights)[0])
+        doubt = ""
+        if a and b and conf < EXPORT_MIN_SCORE:
+            agree = length_agreement(
+                src.chars[a - 1][i : i + 1], tgt.chars[b - 1][j : j + 1] * ratio
+            )
+            doubt = confidence.doubts(row, float(agree[0]))
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4), doubt))
+    return beads
+
+
+def bead_evidence(
+    path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float
+) -> list[np.ndarray]:
+    """Per bead of the path, its `confidence.PAIR_FEATURES` (or `NULL_FEATURES` for a null)."""
+    true = confidence.document_true(src, tgt, [(i, j) for i, a, j, b in path if a == b == 1])
+    rows: list[np.ndarray] = [np.zeros(0)] * len(path)
     for a, b in {(a, b) for _, a, _, b in path if a and b}:
         at = [k for k, (_, ka, _, kb) in enumerate(path) if (ka, kb) == (a, b)]
         s = np.array([path[k][0] for k in at])
         t = np.array([path[k][2] for k in at])
-        evidence_of[at] = evidence(src, tgt, config, ratio, (a, b), s, t)
+        margin = evidence(src, tgt, config, ratio, (a, b), s, t)
+        found = confidence.pair_features(src, tgt, (a, b), s, t, margin, true, ratio)
+        for k, row in zip(at, found, strict=True):
+            rows[k] = row
     # Confidence that a sentence has no counterpart: that its best partner would
     # be wrong. Only partners next to the gap count: the search could not have
     # paired it elsewhere without crossing beads.
@@ -260,17 +291,18 @@ def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) 
             owner.extend([k] * len(near))
             s.extend([i] * len(near) if a else near)
             t.extend(near if a else [j] * len(near))
-    best = np.full(len(path), -np.inf)
     if owner:
-        near_evidence = evidence(src, tgt, config, ratio, (1, 1), np.array(s), np.array(t))
-        np.maximum.at(best, np.array(owner), near_evidence)
-    beads = []
-    for k, (i, a, j, b) in enumerate(path):
-        conf = _sigmoid(slope * (evidence_of[k] - mid))
-        if not (a and b):
-            conf = 1.0 - _sigmoid(slope * (best[k] - mid))
-        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4)))
-    return beads
+        si, ti = np.array(s, dtype=np.int64), np.array(t, dtype=np.int64)
+        margin = evidence(src, tgt, config, ratio, (1, 1), si, ti)
+        raw = confidence.raw_cosine(src, tgt, (1, 1), si, ti)
+        odds = np.clip(confidence.unrelated_odds(raw, true), *confidence.ODDS_CLIP)
+        best = np.full(len(path), -np.inf)
+        least = np.full(len(path), np.inf)
+        np.maximum.at(best, np.array(owner), margin)
+        np.minimum.at(least, np.array(owner), odds)
+        for k in np.unique(owner):
+            rows[k] = np.array([best[k], least[k]])
+    return rows
 
 
 def evidence(
@@ -284,7 +316,7 @@ def evidence(
 ) -> np.ndarray:
     """Margin-adjusted similarity x length agreement of beads of one type starting at (s, t).
 
-    This is what the confidence is calibrated on.
+    The first of the confidence's features (`confidence.PAIR_FEATURES`).
     """
     a, b = bead
     sims = np.einsum("ij,ij->i", src.gather(a, s), tgt.gather(b, t))
@@ -292,7 +324,3 @@ def evidence(
     if config.length_factor:
         sims *= length_agreement(src.chars[a - 1][s], tgt.chars[b - 1][t] * ratio)
     return sims
-
-
-def _sigmoid(x: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-np.clip(x, -50, 50))))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bitext._names import same_file_key
 from bitext.errors import BitextError, EncoderError, InputError
+from bitext.model import EXPORT_MIN_SCORE
 
 from ._common import (
     STDOUT,
@@ -49,8 +50,10 @@ def add_align_command(sub: Any) -> None:
     align.add_argument(
         "--min-score",
         type=confidence,
-        default=None,
-        help="leave out pairs whose confidence is below this (0 to 1)",
+        default=EXPORT_MIN_SCORE,
+        help="hold back pairs whose confidence (the probability that the pair is exactly "
+        f"right) is below this, for review in `bitext report` (default {EXPORT_MIN_SCORE:g}: "
+        "98%% of the pairs exported from the gold sets are exactly right; 0 exports every pair)",
     )
     align.add_argument(
         "--max-chars",
@@ -79,8 +82,9 @@ def add_report_command(sub: Any) -> None:
     report.add_argument(
         "--low-score",
         type=confidence,
-        default=0.5,
-        help="highlight pairs whose confidence is below this (0 to 1, default 0.5)",
+        default=EXPORT_MIN_SCORE,
+        help="highlight pairs whose confidence is below this (0 to 1, default "
+        f"{EXPORT_MIN_SCORE:g}: the pairs `bitext align` holds back)",
     )
     report.add_argument("--title", help="the page title (default: from the file name)")
     report.add_argument("--name", help="the document's name on the page (default: file name)")
@@ -131,7 +135,7 @@ def _align(args: argparse.Namespace) -> int:
             continue
         done.append(alignment)
         if not args.quiet:
-            say(_summary(alignment))
+            say(_summary(alignment, args.min_score))
     if not done:
         return InputError.exit_code
     _write(exporter, done, args, inputs)
@@ -245,17 +249,20 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
     return None
 
 
-def _summary(alignment: Any) -> str:
+def _summary(alignment: Any, min_score: float | None) -> str:
     pairs = list(alignment.pairs())
+    held = sum(1 for p in pairs if min_score is not None and p.score < min_score)
     lonely_src = sum(len(b.src) for b in alignment.beads if not b.tgt)
     lonely_tgt = sum(len(b.tgt) for b in alignment.beads if not b.src)
     flagged = len(alignment.flagged())  # as the review page counts them
     many = sum(1 for p in pairs if p.kind != "1-1")
     # The path as typed (this line is for the person at the terminal), not the output's name.
     where = alignment.document.source if alignment.document else alignment.source
+    # Held-back pairs are named, never silently dropped: `bitext report` lists them.
+    held_back = f", {held} held back (confidence < {min_score:g})" if held else ""
     return (
         f"{where}: {len(pairs)} pair{_s(len(pairs))} "
-        f"({many} not 1-1) from "
+        f"({many} not 1-1{held_back}) from "
         f"{len(alignment.src)} zh / {len(alignment.tgt)} en sentences; "
         f"{lonely_src} zh and {lonely_tgt} en without counterpart; "
         # Beads, paired or not: a damaged sentence without counterpart needs review too.
@@ -284,6 +291,6 @@ def _report(args: argparse.Namespace) -> int:
     page = render_report(alignment, title=args.title, low_score=args.low_score)
     write_output(args.output, page.encode("utf-8"), force=args.force)
     if not args.quiet:
-        say(_summary(alignment))
+        say(_summary(alignment, args.low_score))
         say(f"wrote {output_name(args.output)}: review page of {len(alignment.beads)} beads")
     return 0

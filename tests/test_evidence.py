@@ -1,0 +1,158 @@
+"""What was not translated stays out of the memory (issue 17).
+
+Material of other stories on both sides of a document (an editor's note against
+an "About" paragraph, a caption against a caption) used to be paired 1-1 with
+confident scores. The documents here are real: the wmt22 news gold set, with
+sentences of two *other* documents of the set put on either side, as a release
+carries them; and the bundled sample release with the editor's note and
+"About"/media-contact lines of the issue.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bitext.align import align_sentences
+from bitext.cli import main
+from bitext.evaluate import compare, load_gold_set
+from bitext.model import EXPORT_MIN_SCORE
+
+PLACES = ("end", "start", "mid")
+
+
+@pytest.fixture(scope="module")
+def wmt(shared_dir: Path) -> list:
+    return load_gold_set(shared_dir / "eval" / "wmt22-news")
+
+
+def _with_foreign(docs: list, k: int, place: str) -> tuple[list, list, set, set]:
+    """Document k with a sentence (two at the end) of two other documents on each side.
+
+    The Chinese comes from one other story and the English from another, so the
+    added sentences translate nothing on the other side.
+    """
+    d, zh_from, en_from = docs[k], docs[(k + 7) % len(docs)], docs[(k + 13) % len(docs)]
+    zh, en = list(d.zh), list(d.en)
+    if place == "end":
+        zi, ei = {len(zh), len(zh) + 1}, {len(en), len(en) + 1}
+        return zh + list(zh_from.zh[-2:]), en + list(en_from.en[-2:]), zi, ei
+    if place == "start":
+        return [zh_from.zh[0], *zh], [en_from.en[0], *en], {0}, {0}
+    m = len(zh) // 2  # mid-text, as a caption on each side
+    return [*zh[:m], zh_from.zh[1], *zh[m:]], [*en[:m], en_from.en[1], *en[m:]], {m}, {m}
+
+
+@pytest.fixture(scope="module")
+def foreign(wmt, use_encoder) -> dict[str, dict[str, int]]:
+    """Per place: where the added sentences went, and how many true pairs were held back."""
+    out = {}
+    for place in PLACES:
+        counts = dict.fromkeys(("alone", "held", "exported", "added", "good_held", "good"), 0)
+        for k in range(len(wmt)):
+            zh, en, zi, ei = _with_foreign(wmt, k, place)
+            counts["added"] += len(zi) + len(ei)
+            for bead in align_sentences(zh, en, encoder=use_encoder):
+                added = len(set(bead.src) & zi) + len(set(bead.tgt) & ei)
+                if not added:
+                    counts["good"] += bead.is_pair
+                    counts["good_held"] += bead.is_pair and bead.score < EXPORT_MIN_SCORE
+                elif not bead.is_pair:
+                    counts["alone"] += added
+                elif bead.score < EXPORT_MIN_SCORE:
+                    counts["held"] += added
+                else:
+                    counts["exported"] += added
+        out[place] = counts
+    return out
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_other_stories_on_both_sides_do_not_reach_a_unit(foreign, place):
+    counts = foreign[place]
+    # Before issue 17 nearly every added sentence was paired and exported (95 of 124
+    # at the end); now at most one pair per 31 documents gets past the default.
+    assert counts["exported"] <= 2, counts
+    # ...and holding them back does not cost the true pairs around them.
+    assert counts["good_held"] <= 0.01 * counts["good"], counts
+
+
+def test_other_stories_at_the_end_are_left_without_counterpart(foreign):
+    counts = foreign["end"]
+    assert counts["alone"] >= 0.8 * counts["added"], counts  # 2 of 124 before
+
+
+@pytest.mark.parametrize("name", ["news-noisy", "mac-dev"])
+def test_confidence_says_how_often_a_pair_is_right(shared_dir: Path, use_encoder, name):
+    docs = load_gold_set(shared_dir / "eval" / name)
+    beads = [align_sentences(d.zh, d.en, encoder=use_encoder) for d in docs]
+    report = compare([d.gold for d in docs], beads)
+    assert report.reliability is not None
+    assert report.reliability.pairs_ece <= 0.05, report.format()
+    assert "expected calibration error" in report.format()
+
+
+def test_expected_calibration_error_is_the_weighted_gap():
+    from bitext.evaluate import reliability
+    from bitext.model import Bead
+
+    gold = [[((0,), (0,)), ((1,), (1,)), ((2,), (2,))]]
+    # Three pairs scored 0.9: two right, one wrong -> gap |0.9 - 2/3| in the one bin.
+    predicted = [[Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.9), Bead((2,), (3,), 0.9)]]
+    found = reliability(gold, predicted)
+    assert found is not None and found.ece == pytest.approx(0.9 - 2 / 3)
+    assert found.bins == ((0.9, 1.0, 3, 0.9, round(2 / 3, 4)),)
+    assert reliability(gold, [[((0,), (0,))]]) is None  # no scores, no calibration
+
+
+def test_documents_that_are_not_translations_export_almost_nothing(wmt, use_encoder):
+    scores = []
+    for k, d in enumerate(wmt):
+        other = wmt[(k + 1) % len(wmt)]
+        beads = align_sentences(d.zh, other.en, encoder=use_encoder)
+        scores += [b.score for b in beads if b.is_pair]
+    below = sum(s < EXPORT_MIN_SCORE for s in scores)
+    assert below >= 0.95 * len(scores), sorted(scores)[-10:]
+
+
+NOTE = "本文由重庆市人民政府外事办公室供稿。如需转载，请注明出处。"
+ABOUT = (
+    "About Chongqing: Chongqing is a municipality in southwest China with a population of "
+    "more than 32 million people and is one of the country's major manufacturing and "
+    "transport centres."
+)
+CONTACT = (
+    "Media contact: Foreign Affairs Office of Chongqing Municipal People's Government, "
+    "+86 23 6388 0000, media@example.org"
+)
+
+
+def test_editors_note_and_about_paragraph_stay_out_of_the_tmx(
+    sample_path: Path, tmp_path: Path, capsys
+):
+    lines = sample_path.read_text(encoding="utf-8").split("\n")
+    first_en = next(i for i, line in enumerate(lines) if re.match(r"[A-Za-z]", line.strip()))
+    chinese = "\n".join(lines[:first_en]).rstrip("\n")
+    english = "\n".join(lines[first_en:]).rstrip("\n")
+    release = tmp_path / "release.txt"
+    release.write_text(f"{chinese}\n{NOTE}\n\n{english}\n{ABOUT}\n{CONTACT}\n", encoding="utf-8")
+    out = tmp_path / "release.tmx"
+    assert main(["align", str(release), "-o", str(out)]) == 0
+    tmx = out.read_text(encoding="utf-8")
+    for text in (NOTE, ABOUT[:40], CONTACT[:40]):
+        assert text not in tmx
+    # The sample's own 13 units all still go in, and the summary says what was held back.
+    err = capsys.readouterr().err
+    summary = next(line for line in err.splitlines() if line.startswith(str(release)))
+    assert "held back (confidence < 0.9)" in summary
+    assert "wrote" in err and ": 13 translation units" in err
+    # The review page lists what was held back, each pair with why it is doubted.
+    page = tmp_path / "release.html"
+    assert main(["report", str(release), "-o", str(page), "-q"]) == 0
+    root = etree.fromstring(page.read_bytes(), etree.HTMLParser())
+    low = root.xpath("//tr[contains(@class, 'low')]")
+    assert any(NOTE in "".join(row.itertext()) for row in low)
+    assert all(row.xpath(".//small[@class='doubt']/text()") for row in low)
