@@ -186,7 +186,10 @@ def test_a_sentence_of_a_thousand_clauses_is_not_cut(use_encoder):
     # A list joined by 、 with no full stop: its clause alignment would take gigabytes.
     listing = "、".join(f"第{i}项内容" for i in range(1000)) + "。"
     zh = ["会议在北京举行。", listing, "会议结束了。"]
-    en = ["The meeting was held in Beijing.", "Items were listed.", "The meeting ended."]
+    # Its translation item by item: "Items were listed." is no translation of it, and since
+    # pairs must earn their place (absolute evidence) that one was left unpaired.
+    items = ", ".join(f"item {i}" for i in range(1000)) + "."
+    en = ["The meeting was held in Beijing.", items, "The meeting ended."]
     counting = CountingEncoder(use_encoder)
     beads = align_sentences(zh, en, encoder=counting)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
