@@ -13,6 +13,7 @@ from typing import Any
 
 from bitext._names import printable
 from bitext.errors import EncoderError, InputError
+from bitext.model import EXPORT_MIN_SCORE
 
 from ._common import (
     STDOUT,
@@ -127,7 +128,21 @@ def add_tm_commands(tm_sub: Any) -> None:
         "-o", "--output", required=True, metavar="OUT.tmx", help="- for standard output"
     )
     exp.add_argument("--force", action="store_true", help="overwrite an existing output")
-    exp.add_argument("--min-score", type=confidence, help="best confidence at least this")
+    exp.add_argument(
+        "--min-score",
+        type=confidence,
+        default=EXPORT_MIN_SCORE,
+        help="export the units whose best confidence (the probability that the pair is "
+        f"exactly right) is at least this (default {EXPORT_MIN_SCORE:g}: 98%% of such pairs "
+        "are right on the gold sets); the others are held back for review and counted; "
+        "units imported from a TMX without a score are approved and exported; 0: every unit",
+    )
+    exp.add_argument(
+        "--held",
+        action="store_true",
+        help="export only the units held back (below --min-score), each with a note "
+        "saying why, for review",
+    )
     exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
     exp.add_argument("--until", metavar="DATE", help="last seen on or before (YYYY-MM-DD)")
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
@@ -194,12 +209,11 @@ def _batch(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 scheduler=args.scheduler,
             )
-            report = _run_batch(outcomes, files, args)
+            report = _run_batch(outcomes, files, args, memory)
             if args.output:
                 written = _export_to(memory, args.output, force=args.force)
-                for output, units in written.items():
-                    if not args.quiet:
-                        say(f"wrote {output_name(output)}: {units} translation units")
+                if not args.quiet:
+                    _say_written(written, memory, args.tm, min_score=EXPORT_MIN_SCORE)
         finally:
             memory.close()
     if report.failures and not report.count("added") and not report.count("skipped"):
@@ -207,7 +221,7 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
-def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> Any:
+def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace, memory: Any) -> Any:
     """Consume the batch with a progress bar; failures reported as they happen."""
     import time
 
@@ -233,8 +247,19 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
             raise
     report.seconds = time.perf_counter() - start
     if not args.quiet:
-        print(report.summary(), file=sys.stderr)
+        print(f"{report.summary()}; {_review_counts(report, memory)}", file=sys.stderr)
     return report
+
+
+def _review_counts(report: Any, memory: Any) -> str:
+    """What the added documents leave for review, in `bitext align`'s words."""
+    added = [o.path for o in report.outcomes if o.status == "added"]
+    pairs, held, lonely_src, lonely_tgt = memory.review_counts(added, EXPORT_MIN_SCORE)
+    return (
+        f"in the documents added: {pairs} pairs, {held} held back "
+        f"(confidence < {EXPORT_MIN_SCORE:g}); {lonely_src} zh and {lonely_tgt} en "
+        "without counterpart"
+    )
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -281,6 +306,8 @@ def _match_dict(match: Any) -> dict[str, Any]:
         "tgt_lang": unit.tgt_lang,
         "count": unit.count,
         "score": unit.score,
+        "status": unit.status,
+        "doubt": unit.doubt,
         "flags": list(unit.flags),
         "origins": [
             {"path": o.path, "paragraph": o.paragraph, "kind": o.kind, "score": o.score}
@@ -298,11 +325,17 @@ def _match_text(match: Any) -> str:
     more = f" and {len(unit.origins) - 3} more" if len(unit.origins) > 3 else ""
     score = f", confidence {unit.score:.2f}" if unit.score is not None else ""
     flags = f", flags {','.join(unit.flags)}" if unit.flags else ""
+    # A held unit is offered (a reviewer may want it) but never passed off as exported.
+    held = (
+        f"  held back (confidence < {EXPORT_MIN_SCORE:g}): {unit.doubt or 'check it'}\n"
+        if unit.held
+        else ""
+    )
     return (
         f"{match.percent:5.1f}%  {match.how}\n"
         f"  {unit.src_lang}: {unit.src}\n"
         f"  {unit.tgt_lang}: {unit.tgt}\n"
-        f"  seen {unit.count}x{score}{flags}; from {where}{more}\n"
+        f"  seen {unit.count}x{score}{flags}; from {where}{more}\n{held}"
     )
 
 
@@ -339,22 +372,48 @@ def _export(args: argparse.Namespace) -> int:
     with _open(args.tm) as memory:
         try:
             written = _export_to(
-                memory,
-                args.output,
-                force=args.force,
-                zh_lang=args.src_lang,
-                min_score=args.min_score,
-                since=args.since,
-                until=args.until,
-                document=args.document,
-                flag=args.flag,
-                unflagged=args.unflagged,
+                memory, args.output, force=args.force, held=args.held, **_filters(args)
             )
+            if args.held:
+                for output, units in written.items():
+                    say(
+                        f"wrote {output_name(output)}: {units} translation units held back "
+                        f"for review (confidence < {args.min_score:g})"
+                    )
+            else:
+                _say_written(written, memory, args.tm, **_filters(args))
         except ValueError as exc:  # a date that does not parse
             raise InputError(str(exc)) from None
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    """`tm export`'s filters, as `export_tmx_files` takes them."""
+    return {
+        "zh_lang": args.src_lang,
+        "min_score": args.min_score,
+        "since": args.since,
+        "until": args.until,
+        "document": args.document,
+        "flag": args.flag,
+        "unflagged": args.unflagged,
+    }
+
+
+def _say_written(written: dict[str, int], memory: Any, tm: str | None, **filters: Any) -> None:
+    """The files written, and how many units the threshold held back (never silently)."""
+    from bitext.tm.tmxio import count_held
+
     for output, units in written.items():
         say(f"wrote {output_name(output)}: {units} translation units")
-    return 0
+    held = count_held(memory, **filters)
+    if held:
+        look = (
+            f"`bitext tm export --tm {tm} --held -o review.tmx` lists them"
+            if tm
+            else ("give --tm to keep them for review")
+        )
+        say(f"{held} held back (confidence < {filters['min_score']:g}): {look}")
 
 
 def _export_to(memory: Any, output: str, *, force: bool, **filters: Any) -> dict[str, int]:
