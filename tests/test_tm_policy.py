@@ -233,3 +233,33 @@ def test_a_memory_of_schema_2_is_read_as_it_is_and_migrated(batch, tmp_path: Pat
     out = tmp_path / "out.tmx"
     assert _run(["tm", "export", "--tm", str(old), "-o", str(out)])[0] == 0
     assert _pairs(out) == _pairs(batch["out"])
+
+
+def test_an_old_memory_locked_while_opened_is_read_and_refuses_to_store(
+    batch, tmp_path: Path, monkeypatch
+):
+    import bitext.tm._open as opening
+    from bitext.errors import OutputError
+    from bitext.tm import DocumentRecord, StoredPair
+
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(batch["memory"]) as src, sqlite3.connect(old) as dst:
+        src.backup(dst)
+    _downgrade(old)
+    monkeypatch.setattr(opening, "TIMEOUT", 0.2)  # another writer holds the lock throughout
+    writer = sqlite3.connect(old, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with TranslationMemory(old) as memory:
+            assert {(u.src, u.tgt) for u in memory.units(held=True)} == batch["held"]
+            record = DocumentRecord(
+                "new.txt", "new", {"s": 1}, (StoredPair("甲。", "A.", "1-1", 1.0),)
+            )
+            with pytest.raises(OutputError, match="not upgraded"):
+                memory.add(record)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with TranslationMemory(old) as memory:  # the lock gone: upgraded, and stores
+        assert memory.add(record).units_added == 1
+    assert _schema(old)[0] == "3"

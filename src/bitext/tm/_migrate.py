@@ -23,7 +23,7 @@ import sqlite3
 from bitext.lang import primary, tag_script
 from bitext.normalize.variant import guess_region, text_script
 
-__all__ = ["migrate", "shim_old_schema"]
+__all__ = ["migrate", "shim_old_schema", "shimmed"]
 
 
 def migrate(con: sqlite3.Connection) -> None:
@@ -49,6 +49,12 @@ def shim_old_schema(con: sqlite3.Connection) -> None:
             "CREATE TEMP VIEW IF NOT EXISTS occurrences AS"
             " SELECT *, '' AS doubt FROM main.occurrences"
         )
+
+
+def shimmed(con: sqlite3.Connection) -> bool:
+    """Is `con` reading an old memory through `shim_old_schema` (so it cannot store)?"""
+    row = con.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'occurrences'").fetchone()
+    return row is not None
 
 
 def _columns(con: sqlite3.Connection, table: str) -> set[str]:

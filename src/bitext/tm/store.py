@@ -27,6 +27,7 @@ from bitext.errors import OutputError
 from bitext.lang import normalize_tag
 from bitext.model import EXPORT_MIN_SCORE
 
+from ._migrate import shimmed
 from ._open import connect, immediate
 from ._sql import (
     UNIT_SELECT,
@@ -123,6 +124,11 @@ class TranslationMemory(Lookups):
         """
         if record.vectors is not None and len(record.vectors) != len(record.pairs):
             raise ValueError(f"{len(record.vectors)} vectors for {len(record.pairs)} pairs")
+        if shimmed(self._con):  # an old memory that could not be upgraded when opened
+            raise OutputError(
+                f"{self.path}: made by an older bitext and not upgraded (it could not be "
+                f"written when opened); open it again to store {record.path}"
+            )
         try:
             with self._transaction() as con:
                 return self._store(con, record)
