@@ -128,7 +128,16 @@ def test_held_units_are_listed_for_review_with_why(batch, tmp_path: Path):
     assert code == 0, err
     assert _pairs(review) == batch["held"]
     for unit in tmx.read(review).units:
-        assert any("Held back for review" in note for note in unit.notes), unit
+        assert any("Held back by default (confidence" in note for note in unit.notes), unit
+    # A stricter threshold: more units listed, each note naming that threshold.
+    strict = tmp_path / "strict.tmx"
+    argv = ["tm", "export", "--tm", str(batch["memory"]), "--held", "--min-score", "0.99"]
+    assert _run([*argv, "-o", str(strict)])[0] == 0
+    with TranslationMemory(batch["memory"], read_only=True) as memory:
+        below = {(u.src, u.tgt) for u in memory.units(held=True, min_score=0.99)}
+    assert _pairs(strict) == below and below > batch["held"]
+    for unit in tmx.read(strict).units:
+        assert any("< 0.99)" in note for note in unit.notes), unit
     with TranslationMemory(batch["memory"], read_only=True) as memory:
         held = memory.units(held=True)
         assert {(u.src, u.tgt) for u in held} == batch["held"]

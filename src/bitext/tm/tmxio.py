@@ -24,7 +24,7 @@ from bitext.model import EXPORT_MIN_SCORE, FLAG_DAMAGED
 from bitext.read import load_file
 from bitext.tmx._prolog import gunzip_bounded
 
-from .model import DocumentRecord, StoredPair, Unit
+from .model import DocumentRecord, StoredPair, Unit, status
 from .store import AddResult, TranslationMemory
 
 __all__ = ["export_tmx", "export_tmx_bytes", "export_tmx_files", "import_tmx", "units_to_tmx"]
@@ -128,8 +128,14 @@ def _number(text: str | None) -> Any:
         return None
 
 
-def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDocument:
-    """`units` (with origins) as a TMX document: provenance in props, damage in a note."""
+def units_to_tmx(
+    memory: TranslationMemory, units: Sequence[Unit], *, review_below: float = EXPORT_MIN_SCORE
+) -> tmx.TMXDocument:
+    """`units` (with origins) as a TMX document: provenance in props, damage in a note.
+
+    A unit scoring below `review_below` and not approved gets a note saying why
+    the aligner doubted it: what a reviewer reads in the CAT tool.
+    """
     units = memory.with_origins(units)
     langs = {u.src_lang for u in units}
     header = {"srclang": langs.pop() if len(langs) == 1 else "*all*", "o-tmf": "bitext-tm"}
@@ -149,8 +155,8 @@ def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDoc
         notes: tuple[str, ...] = ()
         if FLAG_DAMAGED in unit.flags:
             notes = ("Encoding damage in the source document: check this unit against it.",)
-        if unit.held:
-            notes = (*notes, _held_note(unit))
+        if status(unit.score, unit.approved, review_below) == "held":
+            notes = (*notes, _held_note(unit, review_below))
         out.append(
             tmx.TranslationUnit(
                 tuid=str(unit.id),
@@ -167,13 +173,18 @@ def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDoc
     return tmx.TMXDocument(header=header, units=tuple(out), version="1.4")
 
 
-def _held_note(unit: Unit) -> str:
-    """Why a held-back unit is held: what a reviewer reads in the CAT tool."""
+def _held_note(unit: Unit, below: float) -> str:
     why = f": {unit.doubt}" if unit.doubt else ""
     return (
-        f"Held back for review (confidence {unit.score:.2f} < {EXPORT_MIN_SCORE:g}){why}. "
+        f"Held back by default (confidence {unit.score:.2f} < {below:g}){why}. "
         "Check it against the source before use."
     )
+
+
+def _review_below(filters: dict[str, Any]) -> float:
+    """The threshold the notes name: the one asked for when listing held units."""
+    asked = filters.get("min_score")
+    return asked if filters.get("held") and asked is not None else EXPORT_MIN_SCORE
 
 
 def export_tmx(
@@ -226,7 +237,8 @@ def export_tmx_files(
     for target in targets:
         check_target(target, force=force, kind="tmx")
     for target, group in targets.items():
-        atomic_write(Path(target), tmx.to_bytes(units_to_tmx(memory, group)), force=force)
+        document = units_to_tmx(memory, group, review_below=_review_below(filters))
+        atomic_write(Path(target), tmx.to_bytes(document), force=force)
     return {target: len(group) for target, group in targets.items()}
 
 
@@ -245,7 +257,8 @@ def export_tmx_bytes(
         tags = ", ".join(sorted({_zh_tag(g[0]) for g in groups.values()}))
         raise MixedVariantsError(f"units of several Chinese variants ({tags}) cannot share one TMX")
     units = next(iter(groups.values()), [])
-    return tmx.to_bytes(units_to_tmx(memory, units)), len(units)
+    document = units_to_tmx(memory, units, review_below=_review_below(filters))
+    return tmx.to_bytes(document), len(units)
 
 
 def count_held(memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any) -> int:
