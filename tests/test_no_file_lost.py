@@ -71,6 +71,7 @@ NOT_PATHS = {
     "document",  # a glob matched against the names stored in the memory; opens no file
     "name",  # what outputs call the document (x-document); opens no file
     "max_chars",
+    "held",  # tm export --held: a switch
 }  # fmt: skip
 
 

@@ -52,7 +52,13 @@ def test_identical_pairs_are_one_unit_counting_occurrences_with_every_origin(mem
     hello = memory.unit(units["你好。"].id)
     assert hello.count == 2 and hello.score == pytest.approx(0.95)  # best score kept
     assert [(o.path, o.paragraph) for o in hello.origins] == [("a.txt", 2), ("b.txt", 0)]
-    assert memory.stats() == {"documents": 2, "units": 2, "occurrences": 3, "with_vectors": 0}
+    assert memory.stats() == {
+        "documents": 2,
+        "units": 2,
+        "held": 0,
+        "occurrences": 3,
+        "with_vectors": 0,
+    }
 
 
 def test_same_content_and_settings_is_skipped_other_settings_replace_it(memory):
@@ -217,7 +223,7 @@ def filled(memory: TranslationMemory) -> None:
 def test_export_filters_and_writes_valid_tmx(memory, tmp_path: Path, tmx_dtd: Path):
     filled(memory)
     out = tmp_path / "all.tmx"
-    assert export_tmx(memory, out) == 3
+    assert export_tmx(memory, out, min_score=0) == 3
     data = out.read_bytes()
     validate_tmx(data, tmx_dtd)
     units = {u.variant("en").text: u for u in tmx.read(out).units}
@@ -227,7 +233,7 @@ def test_export_filters_and_writes_valid_tmx(memory, tmp_path: Path, tmx_dtd: Pa
 
     def exported(**filters: object) -> list[str]:
         target = tmp_path / "part.tmx"
-        export_tmx(memory, target, force=True, **filters)
+        export_tmx(memory, target, force=True, **{"min_score": 0, **filters})
         return sorted(u.variant("en").text for u in tmx.read(target).units)
 
     assert exported(min_score=0.5) == ["A.", "C."]
@@ -237,6 +243,7 @@ def test_export_filters_and_writes_valid_tmx(memory, tmp_path: Path, tmx_dtd: Pa
     assert exported(unflagged=True) == ["A.", "C."]
     assert exported(since="2000-01-01", until="2999-12-31") == ["A.", "B.", "C."]
     assert exported(until="2000-01-01") == []
+    assert exported(min_score=None) == ["A.", "B.", "C."]
     with pytest.raises(OutputError, match="exists"):
         export_tmx(memory, out)
     assert out.read_bytes() == data
@@ -245,7 +252,7 @@ def test_export_filters_and_writes_valid_tmx(memory, tmp_path: Path, tmx_dtd: Pa
 def test_imported_tmx_keeps_pairs_scores_and_counts_and_imports_once(memory, tmp_path: Path):
     filled(memory)
     out = tmp_path / "all.tmx"
-    export_tmx(memory, out)
+    export_tmx(memory, out, min_score=0)
     with TranslationMemory(tmp_path / "copy.sqlite") as copy:
         first = import_tmx(copy, out)
         assert first.units_added == 3 and not first.skipped

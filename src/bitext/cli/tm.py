@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from typing import Any
 
 from bitext._names import printable
 from bitext.errors import EncoderError, InputError
+from bitext.model import EXPORT_MIN_SCORE
 
 from ._common import (
     STDOUT,
@@ -27,6 +27,7 @@ from ._common import (
     say,
     write_output,
 )
+from ._tm_search import search as _search
 
 
 def add_batch_command(sub: Any) -> None:
@@ -127,7 +128,21 @@ def add_tm_commands(tm_sub: Any) -> None:
         "-o", "--output", required=True, metavar="OUT.tmx", help="- for standard output"
     )
     exp.add_argument("--force", action="store_true", help="overwrite an existing output")
-    exp.add_argument("--min-score", type=confidence, help="best confidence at least this")
+    exp.add_argument(
+        "--min-score",
+        type=confidence,
+        default=EXPORT_MIN_SCORE,
+        help="export the units whose best confidence (the probability that the pair is "
+        f"exactly right) is at least this (default {EXPORT_MIN_SCORE:g}: 98%% of such pairs "
+        "are right on the gold sets); the others are held back for review and counted; "
+        "units imported from a TMX without a score are approved and exported; 0: every unit",
+    )
+    exp.add_argument(
+        "--held",
+        action="store_true",
+        help="export only the units held back (below --min-score), each with a note "
+        "saying why, for review",
+    )
     exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
     exp.add_argument("--until", metavar="DATE", help="last seen on or before (YYYY-MM-DD)")
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
@@ -194,12 +209,11 @@ def _batch(args: argparse.Namespace) -> int:
                 engine=args.engine,
                 scheduler=args.scheduler,
             )
-            report = _run_batch(outcomes, files, args)
+            report = _run_batch(outcomes, files, args, memory)
             if args.output:
                 written = _export_to(memory, args.output, force=args.force)
-                for output, units in written.items():
-                    if not args.quiet:
-                        say(f"wrote {output_name(output)}: {units} translation units")
+                if not args.quiet:
+                    _say_written(written, memory, args.tm, min_score=EXPORT_MIN_SCORE)
         finally:
             memory.close()
     if report.failures and not report.count("added") and not report.count("skipped"):
@@ -207,7 +221,7 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
-def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> Any:
+def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace, memory: Any) -> Any:
     """Consume the batch with a progress bar; failures reported as they happen."""
     import time
 
@@ -233,76 +247,18 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace) -> An
             raise
     report.seconds = time.perf_counter() - start
     if not args.quiet:
-        print(report.summary(), file=sys.stderr)
+        print(f"{report.summary()}; {_review_counts(report, memory)}", file=sys.stderr)
     return report
 
 
-def _search(args: argparse.Namespace) -> int:
-    if bool(args.query) == bool(args.concordance):
-        raise InputError("give a QUERY or --concordance TERM (not both)")
-    with _open(args.tm) as memory:
-        if args.concordance:
-            limit = 50 if args.limit is None else (args.limit or None)
-            matches = memory.concordance(args.concordance, limit=limit)
-            total = memory.concordance_count(args.concordance)
-            if not args.json:
-                shown = (
-                    f"; the first {len(matches)} below (--limit 0 for all)"
-                    if (total > len(matches))
-                    else ""
-                )
-                print(f"{total} units hold {args.concordance!r}{shown}", file=sys.stderr)
-        elif args.semantic:
-            from bitext.embed import load_encoder
-
-            matches = memory.semantic(
-                args.query, encoder=load_encoder(args.encoder), limit=args.limit or 10
-            )
-        else:
-            matches = memory.search(args.query, limit=args.limit or 10, min_percent=args.min_match)
-    if args.json:
-        print(json.dumps([_match_dict(m) for m in matches], ensure_ascii=False, indent=2))
-    else:
-        for m in matches:
-            print(_match_text(m))
-        if not matches:
-            print("no match", file=sys.stderr)
-    return 0
-
-
-def _match_dict(match: Any) -> dict[str, Any]:
-    unit = match.unit
-    return {
-        "percent": match.percent,
-        "how": match.how,
-        "src": unit.src,
-        "tgt": unit.tgt,
-        "src_lang": unit.src_lang,
-        "tgt_lang": unit.tgt_lang,
-        "count": unit.count,
-        "score": unit.score,
-        "flags": list(unit.flags),
-        "origins": [
-            {"path": o.path, "paragraph": o.paragraph, "kind": o.kind, "score": o.score}
-            for o in unit.origins
-        ],
-    }
-
-
-def _match_text(match: Any) -> str:
-    unit = match.unit
-    where = "; ".join(
-        f"{o.path}" + (f" ¶{o.paragraph + 1}" if o.paragraph is not None else "")
-        for o in unit.origins[:3]
-    )
-    more = f" and {len(unit.origins) - 3} more" if len(unit.origins) > 3 else ""
-    score = f", confidence {unit.score:.2f}" if unit.score is not None else ""
-    flags = f", flags {','.join(unit.flags)}" if unit.flags else ""
+def _review_counts(report: Any, memory: Any) -> str:
+    """What the added documents leave for review, in `bitext align`'s words."""
+    added = [o.path for o in report.outcomes if o.status == "added"]
+    pairs, held, lonely_src, lonely_tgt = memory.review_counts(added, EXPORT_MIN_SCORE)
     return (
-        f"{match.percent:5.1f}%  {match.how}\n"
-        f"  {unit.src_lang}: {unit.src}\n"
-        f"  {unit.tgt_lang}: {unit.tgt}\n"
-        f"  seen {unit.count}x{score}{flags}; from {where}{more}\n"
+        f"in the documents added: {pairs} pairs, {held} held back "
+        f"(confidence < {EXPORT_MIN_SCORE:g}); {lonely_src} zh and {lonely_tgt} en "
+        "without counterpart"
     )
 
 
@@ -339,22 +295,48 @@ def _export(args: argparse.Namespace) -> int:
     with _open(args.tm) as memory:
         try:
             written = _export_to(
-                memory,
-                args.output,
-                force=args.force,
-                zh_lang=args.src_lang,
-                min_score=args.min_score,
-                since=args.since,
-                until=args.until,
-                document=args.document,
-                flag=args.flag,
-                unflagged=args.unflagged,
+                memory, args.output, force=args.force, held=args.held, **_filters(args)
             )
+            if args.held:
+                for output, units in written.items():
+                    say(
+                        f"wrote {output_name(output)}: {units} translation units held back "
+                        f"for review (confidence < {args.min_score:g})"
+                    )
+            else:
+                _say_written(written, memory, args.tm, **_filters(args))
         except ValueError as exc:  # a date that does not parse
             raise InputError(str(exc)) from None
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    """`tm export`'s filters, as `export_tmx_files` takes them."""
+    return {
+        "zh_lang": args.src_lang,
+        "min_score": args.min_score,
+        "since": args.since,
+        "until": args.until,
+        "document": args.document,
+        "flag": args.flag,
+        "unflagged": args.unflagged,
+    }
+
+
+def _say_written(written: dict[str, int], memory: Any, tm: str | None, **filters: Any) -> None:
+    """The files written, and how many units the threshold held back (never silently)."""
+    from bitext.tm.tmxio import count_held
+
     for output, units in written.items():
         say(f"wrote {output_name(output)}: {units} translation units")
-    return 0
+    held = count_held(memory, **filters)
+    if held:
+        look = (
+            f"`bitext tm export --tm {tm} --held -o review.tmx` lists them"
+            if tm
+            else ("give --tm to keep them for review")
+        )
+        say(f"{held} held back (confidence < {filters['min_score']:g}): {look}")
 
 
 def _export_to(memory: Any, output: str, *, force: bool, **filters: Any) -> dict[str, int]:

@@ -9,6 +9,11 @@ s2t wrote them, 天文臺 for Hong Kong's 天文台: zh-Hant is what bitext now 
 that conversion), else (``keep``, imports) the region their text as a whole
 shows (`guess_region`: zh-HK unless Taiwan forms dominate). Texts,
 occurrences and vectors stay.
+
+Schema 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`).
+Older occurrences get an empty doubt: their scores still say which units are
+held back for review, only the reason is unknown until the release is
+aligned again.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import sqlite3
 from bitext.lang import primary, tag_script
 from bitext.normalize.variant import guess_region, text_script
 
-__all__ = ["migrate"]
+__all__ = ["migrate", "shim_old_schema", "shimmed"]
 
 
 def migrate(con: sqlite3.Connection) -> None:
@@ -27,7 +32,34 @@ def migrate(con: sqlite3.Connection) -> None:
     version = int(row[0]) if row else 0
     if version < 2:
         _retag_traditional(con)
-    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    if "doubt" not in _columns(con, "occurrences"):
+        con.execute("ALTER TABLE occurrences ADD COLUMN doubt TEXT NOT NULL DEFAULT ''")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+
+
+def shim_old_schema(con: sqlite3.Connection) -> None:
+    """Let the current queries read an older memory that cannot be migrated now.
+
+    A memory in a read-only folder is searched and exported as it is: a
+    temporary view (in the connection's own temp schema, nothing written to
+    the file) gives its occurrences the columns added since, empty.
+    """
+    if "doubt" not in _columns(con, "occurrences"):
+        con.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS occurrences AS"
+            " SELECT *, '' AS doubt FROM main.occurrences"
+        )
+
+
+def shimmed(con: sqlite3.Connection) -> bool:
+    """Is `con` reading an old memory through `shim_old_schema` (so it cannot store)?"""
+    row = con.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'occurrences'").fetchone()
+    return row is not None
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    # `table`: a fixed name of this module, never user input.
+    return {row[1] for row in con.execute(f"PRAGMA main.table_info({table})")}
 
 
 def _retag_traditional(con: sqlite3.Connection) -> None:

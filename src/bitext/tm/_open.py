@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bitext.errors import InputError, OutputError
 
-from ._migrate import migrate
+from ._migrate import migrate, shim_old_schema
 from ._readonly import connect_read_only
 from ._sql import APPLICATION, SCHEMA, SCHEMA_VERSION, cannot_write, tmx_date
 
@@ -133,3 +133,4 @@ def _check_schema(con: sqlite3.Connection, path: Path) -> None:
         except sqlite3.OperationalError as exc:
             if not cannot_write(exc):
                 raise
+            shim_old_schema(con)

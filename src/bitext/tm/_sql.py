@@ -13,7 +13,8 @@ import numpy as np
 from .model import Unit
 
 #: 2: a unit's tag follows its text (Traditional units tagged zh-HK/zh-TW, not zh-CN).
-SCHEMA_VERSION = 2
+#: 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`), for the review of held units.
+SCHEMA_VERSION = 3
 APPLICATION = "bitext translation memory"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
 
@@ -53,17 +54,22 @@ CREATE TABLE IF NOT EXISTS occurrences (
     kind TEXT,
     score REAL,
     flags TEXT NOT NULL DEFAULT '',
-    count INTEGER NOT NULL DEFAULT 1
+    count INTEGER NOT NULL DEFAULT 1,
+    doubt TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
 CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
 CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
 """
 
-# Unit rows with what their occurrences say; {where} and {having} are filled by `_unit_query`.
+# Unit rows with what their occurrences say; {where} and {having} are filled by `units`.
+# An occurrence without a score comes from an imported TMX (a CAT tool's approved
+# memory). `o.doubt` is a bare column beside the query's one MAX(): SQLite takes it
+# from the row holding the best score, so the doubt shown is that of the best occurrence.
 UNIT_SELECT = """
 SELECT u.id, u.src, u.tgt, u.src_lang, u.tgt_lang, SUM(o.count), MAX(o.score),
-       GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed
+       GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed,
+       COUNT(o.score) < COUNT(*), o.doubt
 FROM units u JOIN occurrences o ON o.unit_id = u.id
 {where}
 GROUP BY u.id
@@ -109,7 +115,7 @@ def end_of_day(value: str | datetime) -> str:
 
 
 def unit_from_row(row: tuple[Any, ...]) -> Unit:
-    uid, src, tgt, src_lang, tgt_lang, count, score, flags, created, changed = row
+    uid, src, tgt, src_lang, tgt_lang, count, score, flags, created, changed, approved, doubt = row
     return Unit(
         id=uid,
         src=src,
@@ -121,6 +127,8 @@ def unit_from_row(row: tuple[Any, ...]) -> Unit:
         flags=tuple(dict.fromkeys(f for f in (flags or "").split(",") if f)),
         created=created,
         changed=changed,
+        approved=bool(approved),
+        doubt=doubt or "",
     )
 
 

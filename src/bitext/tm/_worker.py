@@ -112,9 +112,10 @@ def _align_one(name: str, data: bytes) -> _Result:
         return f"{name}: out of memory while aligning; split the document"
     except Exception as exc:  # a bug or a library failing on odd input: this file only
         return f"{name}: {type(exc).__name__}: {exc}"
+    beads = [b for b in alignment.beads if b.is_pair]  # in the order of pairs(): their doubts
     pairs = tuple(
-        StoredPair(p.src, p.tgt, p.kind, p.score, p.src_sentences[0].paragraph, p.flags)
-        for p in alignment.pairs()
+        StoredPair(p.src, p.tgt, p.kind, p.score, p.src_sentences[0].paragraph, p.flags, 1, b.doubt)
+        for p, b in zip(alignment.pairs(), beads, strict=True)
     )
     vectors = _pair_vectors(encoder, pairs) if settings.vectors and pairs else None
     record = DocumentRecord(

@@ -26,6 +26,13 @@ class Unit:
     `score` the best aligner confidence it was given; `flags` the union of the
     flags its occurrences carried (``encoding-damage`` ...); `created` and
     `changed` when it was first and last seen (TMX date format, UTC).
+
+    Its review status follows from its occurrences: `approved` when one of
+    them came from an imported TMX without a score (a CAT tool's memory,
+    which translators have approved), else by its best confidence: ``held``
+    below `bitext.model.EXPORT_MIN_SCORE` (kept for review, not exported by
+    default), ``exported`` at or above it. `doubt` is why the aligner doubted
+    its best occurrence ("" when it did not).
     """
 
     id: int
@@ -39,6 +46,27 @@ class Unit:
     created: str
     changed: str
     origins: tuple[Origin, ...] = ()
+    approved: bool = False
+    doubt: str = ""
+
+    @property
+    def status(self) -> str:
+        """``approved``, ``exported`` or ``held``: see the class docstring."""
+        from bitext.model import EXPORT_MIN_SCORE
+
+        return status(self.score, self.approved, EXPORT_MIN_SCORE)
+
+    @property
+    def held(self) -> bool:
+        """Held back for review: below the export threshold, and not approved."""
+        return self.status == "held"
+
+
+def status(score: float | None, approved: bool, min_score: float) -> str:
+    """A unit's review status against `min_score` (see `Unit`)."""
+    if approved or score is None:
+        return "approved"
+    return "exported" if score >= min_score else "held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +95,8 @@ class StoredPair:
     paragraph: int | None = None
     flags: tuple[str, ...] = ()
     count: int = 1
+    #: Why the aligner doubted the pair (`Bead.doubt`; "" when it did not).
+    doubt: str = ""
     #: The pair's own tags, when not the document's: one TMX may hold zh-HK and zh-TW units.
     src_lang: str | None = None
     tgt_lang: str | None = None

@@ -25,7 +25,9 @@ import numpy as np
 
 from bitext.errors import OutputError
 from bitext.lang import normalize_tag
+from bitext.model import EXPORT_MIN_SCORE
 
+from ._migrate import shimmed
 from ._open import connect, immediate
 from ._sql import (
     UNIT_SELECT,
@@ -122,6 +124,11 @@ class TranslationMemory(Lookups):
         """
         if record.vectors is not None and len(record.vectors) != len(record.pairs):
             raise ValueError(f"{len(record.vectors)} vectors for {len(record.pairs)} pairs")
+        if shimmed(self._con):  # an old memory that could not be upgraded when opened
+            raise OutputError(
+                f"{self.path}: made by an older bitext and not upgraded (it could not be "
+                f"written when opened); open it again to store {record.path}"
+            )
         try:
             with self._transaction() as con:
                 return self._store(con, record)
@@ -185,7 +192,7 @@ class TranslationMemory(Lookups):
                 )
             con.execute(
                 "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-                " count) VALUES (?,?,?,?,?,?,?)",
+                " count, doubt) VALUES (?,?,?,?,?,?,?,?)",
                 (
                     unit_id,
                     doc_id,
@@ -194,6 +201,7 @@ class TranslationMemory(Lookups):
                     pair.score,
                     ",".join(pair.flags),
                     pair.count,
+                    pair.doubt,
                 ),
             )
         return AddResult(int(doc_id or 0), added, len(record.pairs))
@@ -239,11 +247,14 @@ class TranslationMemory(Lookups):
         flag: str | None = None,
         unflagged: bool = False,
         ids: Sequence[int] | None = None,
+        held: bool = False,
     ) -> list[Unit]:
         """Units, oldest first, filtered.
 
-        `min_score`: best confidence at least this (units imported without a
-        score are left out); `since`/`until`: last seen in this date range
+        `min_score`: best confidence at least this, or approved (imported from
+        a TMX without a score: a CAT tool's memory); `held`: instead, only the
+        units held back for review, below `min_score` (default
+        `EXPORT_MIN_SCORE`) and not approved; `since`/`until`: last seen in this date range
         (inclusive; ISO dates); `document`: seen in a document whose path
         matches this glob (``*2024*``) or equals it; `flag`: carrying this
         flag; `unflagged`: carrying none.
@@ -268,8 +279,12 @@ class TranslationMemory(Lookups):
                 " ON d.id = o2.document_id WHERE d.path = ? OR d.path GLOB ?)"
             )
             params.extend([document, document])
-        if min_score is not None:
-            having.append("MAX(o.score) >= ?")
+        # COUNT(o.score) < COUNT(*): an occurrence without a score, i.e. an approved import.
+        if held:
+            having.append("MAX(o.score) < ? AND COUNT(o.score) = COUNT(*)")
+            hparams.append(EXPORT_MIN_SCORE if min_score is None else min_score)
+        elif min_score is not None:
+            having.append("(MAX(o.score) >= ? OR COUNT(o.score) < COUNT(*))")
             hparams.append(min_score)
         sql = UNIT_SELECT.format(
             where="WHERE " + " AND ".join(where) if where else "",
@@ -331,12 +346,50 @@ class TranslationMemory(Lookups):
         flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16)
         return ids, flat.reshape(len(rows), -1).astype(np.float32), rows[0][2]
 
+    def held_count(self, min_score: float = EXPORT_MIN_SCORE) -> int:
+        """How many units are held back for review at `min_score` (see `units(held=True)`)."""
+        row = self._con.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM occurrences o GROUP BY o.unit_id"
+            " HAVING MAX(o.score) < ? AND COUNT(o.score) = COUNT(*))",
+            (min_score,),
+        ).fetchone()
+        return int(row[0])
+
+    def review_counts(
+        self, paths: Sequence[str], min_score: float = EXPORT_MIN_SCORE
+    ) -> tuple[int, int, int, int]:
+        """Of the aligned releases stored under `paths` (the newest of each path):
+        pairs, pairs below `min_score`, and Chinese and English sentences left
+        without counterpart (a document's sentences not in any of its pairs)."""
+        pairs = held = lonely_src = lonely_tgt = 0
+        for path in dict.fromkeys(paths):
+            row = self._con.execute(
+                "SELECT id, src_sentences, tgt_sentences FROM documents"
+                " WHERE path = ? AND kind = 'release' ORDER BY id DESC LIMIT 1",
+                (path,),
+            ).fetchone()
+            if row is None:
+                continue
+            doc_id, lonely_src_here, lonely_tgt_here = row
+            for kind, score in self._con.execute(
+                "SELECT kind, score FROM occurrences WHERE document_id = ?", (doc_id,)
+            ):
+                n_src, _, n_tgt = (kind or "1-1").partition("-")
+                lonely_src_here -= int(n_src)
+                lonely_tgt_here -= int(n_tgt)
+                pairs += 1
+                held += score is not None and score < min_score
+            lonely_src += lonely_src_here
+            lonely_tgt += lonely_tgt_here
+        return pairs, held, lonely_src, lonely_tgt
+
     def stats(self) -> dict[str, int]:
-        """Counts of documents, units and occurrences."""
+        """Counts of documents, units (and of them held back for review) and occurrences."""
         one = self._con.execute
         return {
             "documents": int(one("SELECT COUNT(*) FROM documents").fetchone()[0]),
             "units": len(self),
+            "held": self.held_count(),
             "occurrences": int(
                 one("SELECT COALESCE(SUM(count), 0) FROM occurrences").fetchone()[0]
             ),

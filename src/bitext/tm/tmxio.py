@@ -20,11 +20,11 @@ from bitext.atomic import atomic_write, check_target
 from bitext.errors import InputError
 from bitext.export.tmx import tag_path
 from bitext.lang import normalize_tag, primary
-from bitext.model import FLAG_DAMAGED
+from bitext.model import EXPORT_MIN_SCORE, FLAG_DAMAGED
 from bitext.read import load_file
 from bitext.tmx._prolog import gunzip_bounded
 
-from .model import DocumentRecord, StoredPair, Unit
+from .model import DocumentRecord, StoredPair, Unit, status
 from .store import AddResult, TranslationMemory
 
 __all__ = ["export_tmx", "export_tmx_bytes", "export_tmx_files", "import_tmx", "units_to_tmx"]
@@ -128,8 +128,14 @@ def _number(text: str | None) -> Any:
         return None
 
 
-def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDocument:
-    """`units` (with origins) as a TMX document: provenance in props, damage in a note."""
+def units_to_tmx(
+    memory: TranslationMemory, units: Sequence[Unit], *, review_below: float = EXPORT_MIN_SCORE
+) -> tmx.TMXDocument:
+    """`units` (with origins) as a TMX document: provenance in props, damage in a note.
+
+    A unit scoring below `review_below` and not approved gets a note saying why
+    the aligner doubted it: what a reviewer reads in the CAT tool.
+    """
     units = memory.with_origins(units)
     langs = {u.src_lang for u in units}
     header = {"srclang": langs.pop() if len(langs) == 1 else "*all*", "o-tmf": "bitext-tm"}
@@ -146,9 +152,11 @@ def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDoc
             props["x-document"] = paths
         if unit.flags:
             props["x-flags"] = (",".join(unit.flags),)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if FLAG_DAMAGED in unit.flags:
             notes = ("Encoding damage in the source document: check this unit against it.",)
+        if status(unit.score, unit.approved, review_below) == "held":
+            notes = (*notes, _held_note(unit, review_below))
         out.append(
             tmx.TranslationUnit(
                 tuid=str(unit.id),
@@ -165,6 +173,20 @@ def units_to_tmx(memory: TranslationMemory, units: Sequence[Unit]) -> tmx.TMXDoc
     return tmx.TMXDocument(header=header, units=tuple(out), version="1.4")
 
 
+def _held_note(unit: Unit, below: float) -> str:
+    why = f": {unit.doubt}" if unit.doubt else ""
+    return (
+        f"Held back by default (confidence {unit.score:.2f} < {below:g}){why}. "
+        "Check it against the source before use."
+    )
+
+
+def _review_below(filters: dict[str, Any]) -> float:
+    """The threshold the notes name: the one asked for when listing held units."""
+    asked = filters.get("min_score")
+    return asked if filters.get("held") and asked is not None else EXPORT_MIN_SCORE
+
+
 def export_tmx(
     memory: TranslationMemory,
     path: str | os.PathLike[str],
@@ -175,7 +197,10 @@ def export_tmx(
 ) -> int:
     """Write the units passing `filters` as TMX 1.4; returns how many were written.
 
-    Units of several Chinese variants go to one file each (see `export_tmx_files`).
+    Only units at or above `EXPORT_MIN_SCORE` (0.9), or approved (imported
+    without a score), are written unless `min_score` says otherwise
+    (``min_score=0``: every unit). Units of several Chinese variants go to one
+    file each (see `export_tmx_files`).
     """
     return sum(export_tmx_files(memory, path, force=force, zh_lang=zh_lang, **filters).values())
 
@@ -200,12 +225,20 @@ def export_tmx_files(
     unflagged). Every target is checked before any is written; each file
     appears complete or not at all, and an existing one is replaced only with
     `force`.
+
+    `min_score` defaults to `bitext.model.EXPORT_MIN_SCORE`: pairs the aligner
+    is not confident of are held back for review (`TranslationMemory.units`
+    with ``held=True`` lists them; ``held=True`` here writes them, each with
+    a note saying why), never exported silently. Units imported from a TMX
+    without a score count as approved and are written. ``min_score=0`` (or
+    None) writes every unit, as the export did by default before this policy.
     """
     targets = _targets(path, _selected(memory, zh_lang, filters))
     for target in targets:
         check_target(target, force=force, kind="tmx")
     for target, group in targets.items():
-        atomic_write(Path(target), tmx.to_bytes(units_to_tmx(memory, group)), force=force)
+        document = units_to_tmx(memory, group, review_below=_review_below(filters))
+        atomic_write(Path(target), tmx.to_bytes(document), force=force)
     return {target: len(group) for target, group in targets.items()}
 
 
@@ -213,6 +246,8 @@ def export_tmx_bytes(
     memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any
 ) -> tuple[bytes, int]:
     """The units passing `filters` as one TMX 1.4 document, and how many it holds.
+
+    The same units `export_tmx_files` writes (held-back ones only on request).
 
     For a stream (``-o -``) there is one file only: units of several language
     pairs raise `MixedVariantsError` naming them, instead of a file mislabelled ``*all*``.
@@ -222,10 +257,20 @@ def export_tmx_bytes(
         tags = ", ".join(sorted({_zh_tag(g[0]) for g in groups.values()}))
         raise MixedVariantsError(f"units of several Chinese variants ({tags}) cannot share one TMX")
     units = next(iter(groups.values()), [])
-    return tmx.to_bytes(units_to_tmx(memory, units)), len(units)
+    document = units_to_tmx(memory, units, review_below=_review_below(filters))
+    return tmx.to_bytes(document), len(units)
+
+
+def count_held(memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any) -> int:
+    """How many of the units passing `filters` an export holds back (below `min_score`)."""
+    return len(_selected(memory, zh_lang, {**filters, "held": True}))
 
 
 def _selected(memory: TranslationMemory, zh_lang: str | None, filters: dict) -> list[Unit]:
+    # The export policy: what the aligner is not confident of stays in the memory,
+    # for review, unless the caller asks for it (min_score=0, or held=True).
+    if not filters.get("held"):
+        filters = {"min_score": EXPORT_MIN_SCORE, **filters}
     units = memory.units(**filters)
     if zh_lang is None:
         return units
