@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from bitext.errors import BitextError, EncoderError
+from bitext.model import Alignment
 from bitext.normalize.script import to_simplified
 
 from .model import DocumentRecord, StoredPair
@@ -102,7 +103,7 @@ class Worker:
         record = self._record(name, data, alignment)
         return Aligned(record, time.perf_counter() - start, self.encoder.seconds - embed_before)
 
-    def _align(self, name: str, data: bytes) -> Any:
+    def _align(self, name: str, data: bytes) -> Alignment:
         from bitext.embed_cache import using_text_store
         from bitext.pipeline import align_document
         from bitext.read import format_of, read_bytes
@@ -120,7 +121,7 @@ class Worker:
                 **dict(settings.aligner),
             )
 
-    def _record(self, name: str, data: bytes, alignment: Any) -> DocumentRecord:
+    def _record(self, name: str, data: bytes, alignment: Alignment) -> DocumentRecord:
         pairs = tuple(
             StoredPair(p.src, p.tgt, p.kind, p.score, p.src_sentences[0].paragraph, p.flags)
             for p in alignment.pairs()
