@@ -104,14 +104,15 @@ def _positive(text: str) -> int:
 
 
 def _exporter(args: argparse.Namespace) -> Any:
-    from bitext.export import get_exporter
+    from bitext.export import exporter_factory
 
     # `-o -` has no suffix to tell the format: TMX, the format made to be passed on.
-    fmt = args.format or ("tmx" if args.output == STDOUT else args.output)
+    factory = exporter_factory(args.format or ("tmx" if args.output == STDOUT else args.output))
     options: dict[str, Any] = {"min_score": args.min_score, "max_chars": args.max_chars}
-    if get_exporter(fmt).name == "tmx":
+    # Only TMX records languages; the other formats take no language options.
+    if getattr(factory, "name", None) == "tmx":
         options.update(src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-    return get_exporter(fmt, **options)
+    return factory(**options)
 
 
 def _align(args: argparse.Namespace) -> int:

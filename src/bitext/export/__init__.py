@@ -29,6 +29,7 @@ __all__ = [
     "Exporter",
     "TMXExporter",
     "TSVExporter",
+    "exporter_factory",
     "get_exporter",
     "long_units",
     "tmx_bytes",
@@ -64,20 +65,29 @@ EXPORTERS: dict[str, Callable[..., Exporter]] = {
 }
 
 
+def exporter_factory(name_or_path: str) -> Callable[..., Exporter]:
+    """The factory for a format name (``"tmx"``) or an output path's suffix (``"out.tsv"``).
+
+    Its `name` tells the caller which options the format takes before it builds
+    one. Raises `OutputError` naming the known formats when neither matches.
+    """
+    key = name_or_path.strip().lower()
+    if key in EXPORTERS:
+        return EXPORTERS[key]
+    suffix = PurePath(key).suffix
+    for factory in EXPORTERS.values():
+        if suffix and suffix in getattr(factory, "suffixes", ()):
+            return factory
+    known = ", ".join(
+        f"{name} ({' '.join(getattr(f, 'suffixes', ()))})" for name, f in EXPORTERS.items()
+    )
+    raise OutputError(f"unknown output format for {name_or_path!r}; known formats: {known}")
+
+
 def get_exporter(name_or_path: str, **options: Any) -> Exporter:
     """The exporter for a format name (``"tmx"``) or an output path's suffix (``"out.tsv"``).
 
     `options` go to the exporter's constructor. Raises `OutputError` naming the
     known formats when neither matches.
     """
-    key = name_or_path.strip().lower()
-    if key in EXPORTERS:
-        return EXPORTERS[key](**options)
-    suffix = PurePath(key).suffix
-    for factory in EXPORTERS.values():
-        if suffix and suffix in getattr(factory, "suffixes", ()):
-            return factory(**options)
-    known = ", ".join(
-        f"{name} ({' '.join(getattr(f, 'suffixes', ()))})" for name, f in EXPORTERS.items()
-    )
-    raise OutputError(f"unknown output format for {name_or_path!r}; known formats: {known}")
+    return exporter_factory(name_or_path)(**options)

@@ -9,15 +9,12 @@ than once becomes one unit that records how often it occurred.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from importlib import metadata, resources
 from typing import Any, BinaryIO
 
 from lxml import etree
@@ -26,13 +23,33 @@ from bitext.atomic import atomic_open
 from bitext.lang import display_name, normalize_tag, primary, tag_script
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
 
+# The format itself (parser, DTD check, header) is `bitext.tmx`'s; these names
+# are re-exported because callers have always imported them from here.
+from bitext.tmx._xml import (
+    DATE_FORMAT,
+    XML_DECLARATION,
+    XML_LANG,
+    clean_xml_text,
+    dtd_errors,
+    header_element,
+    installed_version,
+    packaged_dtd,
+    safe_parser,
+    validate_tmx,
+)
+
 __all__ = [
+    "DATE_FORMAT",
     "LONG_UNIT_CHARS",
+    "XML_DECLARATION",
+    "XML_LANG",
     "TMXExporter",
     "by_tag",
     "clean_xml_text",
+    "installed_version",
     "long_units",
     "normalize_lang",
+    "safe_parser",
     "tag_path",
     "tmx_bytes",
     "validate_tmx",
@@ -42,81 +59,8 @@ __all__ = [
 #: The longest segment Trados Cloud accepts, in characters: a longer unit fails its import.
 LONG_UNIT_CHARS = 2000
 
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-# Everything outside the XML 1.0 Char production: C0 controls but tab/LF/CR,
-# lone surrogates (they slip in through surrogateescape-decoded file names)
-# and the non-characters U+FFFE/U+FFFF.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Validation error lists can run to thousands of lines; a message stays usable.
-_MAX_REPORTED_ERRORS = 10
-
-
 #: The former name of `bitext.lang.normalize_tag`, kept for existing callers.
 normalize_lang = normalize_tag
-
-
-def clean_xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot represent."""
-    return _XML_ILLEGAL.sub("", text)
-
-
-def installed_version() -> str:
-    """The installed bitext version, as TMX headers' creationtoolversion."""
-    try:
-        return metadata.version("bitext")
-    except metadata.PackageNotFoundError:
-        # Running from a source tree that was never installed.
-        return "unknown"
-
-
-@functools.lru_cache(maxsize=1)
-def _packaged_dtd() -> etree.DTD:
-    with (resources.files("bitext") / "resources" / "tmx14.dtd").open("rb") as handle:
-        return etree.DTD(handle)
-
-
-def safe_parser() -> etree.XMLParser:
-    """An XML parser that never fetches URLs, loads DTDs or expands entities."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-
-
-def _dtd_errors(dtd: etree.DTD, doc: Any) -> list[str]:
-    """DTD violations of `doc` (an element or tree), plus a wrong root element."""
-    root = doc.getroot() if hasattr(doc, "getroot") else doc
-    errors = [] if root.tag == "tmx" else [f"root element is <{root.tag}>, not <tmx>"]
-    if not dtd.validate(doc):
-        errors += [f"line {e.line}: {' '.join(e.message.split())}" for e in dtd.error_log]
-    return errors
-
-
-def validate_tmx(
-    data_or_path: bytes | str | os.PathLike[str], dtd: str | os.PathLike[str] | None = None
-) -> None:
-    """Check a TMX document (bytes, or the path of a file) against the TMX 1.4 DTD.
-
-    `dtd` defaults to the DTD shipped with bitext. Raises `ValueError` whose
-    one-line message lists the (first) DTD errors, or says why the document is
-    not well-formed XML.
-    """
-    is_data = isinstance(data_or_path, bytes | bytearray)
-    name = "TMX data" if is_data else str(data_or_path)
-    try:
-        if is_data:
-            doc = etree.fromstring(bytes(data_or_path), safe_parser()).getroottree()
-        else:
-            doc = etree.parse(os.fspath(data_or_path), safe_parser())
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"{name}: not well-formed XML: {exc}") from None
-    checker = _packaged_dtd() if dtd is None else etree.DTD(os.fspath(dtd))
-    errors = _dtd_errors(checker, doc)
-    if errors:
-        shown = "; ".join(errors[:_MAX_REPORTED_ERRORS])
-        more = len(errors) - _MAX_REPORTED_ERRORS
-        tail = f"; and {more} more" if more > 0 else ""
-        raise ValueError(f"{name}: not valid TMX 1.4 ({len(errors)} errors): {shown}{tail}")
 
 
 def _damage_note(sentences: Sequence[Sentence], lang: str) -> str | None:
@@ -266,15 +210,11 @@ class TMXExporter:
         self._check_langs(alignments, src_lang)
         date = _utc(self.creation_date).strftime(DATE_FORMAT)
         root = etree.Element("tmx", version="1.4")
-        etree.SubElement(
+        header_element(
             root,
-            "header",
             {
-                "creationtool": "bitext",
-                "creationtoolversion": clean_xml_text(self.tool_version),
-                "segtype": "sentence",
+                "creationtoolversion": self.tool_version,
                 "o-tmf": "bitext",
-                "adminlang": "en-US",
                 "srclang": src_lang,
                 "datatype": "plaintext",
                 "creationdate": date,
@@ -282,7 +222,7 @@ class TMXExporter:
         )
         self._fill_body(etree.SubElement(root, "body"), alignments, date, src_lang)
         etree.indent(root)
-        errors = _dtd_errors(_packaged_dtd(), root)
+        errors = dtd_errors(packaged_dtd(), root)
         if errors:  # a bug in this module, never the user's input
             raise RuntimeError(f"bitext built invalid TMX: {'; '.join(errors[:3])}")
         return root

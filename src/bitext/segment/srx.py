@@ -27,8 +27,8 @@ import regex
 from lxml import etree
 
 from bitext.errors import InputError
-from bitext.export.tmx import safe_parser
 from bitext.read import load_file
+from bitext.tmx._xml import safe_parser
 
 __all__ = ["DEFAULT_SRX", "SrxRule", "SrxRules", "default_rules", "read_srx", "srx_bytes"]
 

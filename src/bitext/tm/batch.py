@@ -16,83 +16,22 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bitext._names import printable, same_file_key
 from bitext.errors import BitextError, InputError
 
-from ._worker import _STATE, _align_one, _init_worker, _Result
 from .model import DocumentRecord
+from .settings import BatchSettings
 from .store import TranslationMemory
+from .worker import Failed, WorkerResult, align_in_worker, start_worker
 
 #: Where documents are aligned: worker processes on this machine, or a Dask cluster.
 ENGINES = ("local", "dask")
 
 __all__ = ["BatchReport", "BatchSettings", "DocumentOutcome", "batch_align", "find_inputs"]
-
-
-@dataclass(frozen=True, slots=True)
-class BatchSettings:
-    """How every document of a batch is aligned; part of what makes a rerun skip it.
-
-    `segmentation` is ``"bitext"``, ``"srx"`` or an SRX file's path; `encoder`
-    a `load_encoder` spec (None: USE-m3); `vectors` stores each unit's
-    embedding for semantic lookup. `zh_script` and `src_lang` left None are
-    decided per document as `align_document` decides them (Simplified, zh-CN).
-    """
-
-    zh_script: str | None = None
-    segmentation: str = "bitext"
-    encoder: str | None = None
-    src_lang: str | None = None
-    tgt_lang: str = "en-US"
-    vectors: bool = True
-    #: On-disk embedding cache file ("" for the default place), None for none; not part
-    #: of `identity`: cached vectors are the encoder's own, so results do not change.
-    cache: str | None = None
-    #: `AlignConfig` overrides as sorted (field, value) pairs (`align_sentences` options).
-    aligner: tuple[tuple[str, Any], ...] = ()
-
-    def identity(self) -> dict[str, Any]:
-        """What the stored alignment depends on (the SRX file by content, not by name)."""
-        from bitext.align import check_options
-
-        seg = self.segmentation
-        if seg not in ("bitext", "srx"):
-            seg = "srx:" + hashlib.sha256(Path(seg).read_bytes()).hexdigest()[:16]
-        return {
-            **self._script_identity(),
-            "segmentation": seg,
-            "encoder": self.encoder or "usem3",
-            "tgt_lang": self.tgt_lang,
-            "aligner": asdict(check_options(dict(self.aligner))),
-        }
-
-    def _script_identity(self) -> dict[str, Any]:
-        """The effective script and tag, so that what the output holds decides a rerun.
-
-        Settings that come out as before are spelled as before (Simplified is
-        ``simplified``/zh-CN however given), so a memory built by an older bitext
-        is not realigned for nothing; a script whose conversion or tag changed
-        (``traditional``, once OpenCC's generic s2t tagged zh-CN, now regional and
-        tagged as written) names its rule, so those documents are realigned.
-        """
-        from bitext.normalize.variant import check_variant_options, decide_variant
-
-        check_variant_options(self.zh_script, self.src_lang)
-        if self.zh_script in ("simplified", None) and (
-            self.src_lang is None
-            or decide_variant(None, self.src_lang, "").zh_script == "simplified"
-        ):
-            return {"zh_script": "simplified", "src_lang": self.src_lang or "zh-CN"}
-        rule = "keep: tag from the text" if self.zh_script == "keep" else "regional, author's forms"
-        return {
-            "zh_script": self.zh_script or "from-tag",
-            "src_lang": self.src_lang or "from-text",
-            "zh_variant": rule,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,18 +188,32 @@ def iter_batch(
             yield item
             continue
         name, result = item
-        if isinstance(result, str):
-            yield DocumentOutcome(name, "failed", result)
-            continue
-        record, seconds, embed_seconds = result
-        added = memory.add(DocumentRecord(**{**_fields(record), "settings": identity}))
-        status = "skipped" if added.skipped else "added"
-        yield DocumentOutcome(
-            name, status, None, added.units_added, len(record.pairs), seconds, embed_seconds
-        )
+        yield _store(memory, name, result, identity)
+
+
+def _store(
+    memory: TranslationMemory, name: str, result: WorkerResult, identity: dict[str, Any]
+) -> DocumentOutcome:
+    """The outcome of one worker result, the document stored if it was aligned."""
+    if isinstance(result, Failed):
+        return DocumentOutcome(name, "failed", result.reason)
+    record = result.record
+    added = memory.add(DocumentRecord(**{**_fields(record), "settings": identity}))
+    status = "skipped" if added.skipped else "added"
+    return DocumentOutcome(
+        name,
+        status,
+        None,
+        added.units_added,
+        len(record.pairs),
+        result.seconds,
+        result.embed_seconds,
+    )
 
 
 _Todo = Iterator["DocumentOutcome | tuple[str, bytes]"]
+#: What an engine yields: an outcome decided before any work, or a worker's result.
+_Results = Iterator["DocumentOutcome | tuple[str, WorkerResult]"]
 
 
 def _todo(
@@ -308,21 +261,19 @@ def _load(path: str | os.PathLike[str], name: str) -> bytes:
         raise InputError(f"{name}: {exc.strerror or exc}") from None
 
 
-# -- running the workers (what runs inside one is `_worker`) --------------------------------
+# -- running the workers (what runs inside one is `worker`) ---------------------------------
 
 
-def _run_serial(todo: _Todo, settings: BatchSettings) -> Iterator[Any]:
+def _run_serial(todo: _Todo, settings: BatchSettings) -> _Results:
     for item in todo:
         if isinstance(item, DocumentOutcome):
             yield item
             continue
-        if _STATE.get("settings") != settings:
-            _init_worker(settings, quiet_sigint=False)
         name, data = item
-        yield name, _align_one(name, data)
+        yield name, align_in_worker(name, data, settings)
 
 
-def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[Any]:
+def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> _Results:
     """Results as workers finish them; at most 2 x `jobs` documents in flight.
 
     A worker that dies (killed, out of memory) fails only the documents in
@@ -336,10 +287,10 @@ def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[A
         pool = ProcessPoolExecutor(
             jobs,
             mp_context=context,
-            initializer=_init_worker,
+            initializer=start_worker,
             initargs=(settings, True, os.getpid()),
         )
-        flying: dict[Future[_Result], str] = {}
+        flying: dict[Future[WorkerResult], str] = {}
         broken = False
         try:
             while not broken:
@@ -350,7 +301,7 @@ def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[A
                     elif isinstance(item, DocumentOutcome):
                         yield item
                     else:
-                        flying[pool.submit(_align_one, *item)] = item[0]
+                        flying[pool.submit(align_in_worker, *item, settings)] = item[0]
                 if not flying:
                     break
                 done, _ = wait(flying, return_when=FIRST_COMPLETED)
@@ -360,9 +311,9 @@ def _run_parallel(todo: _Todo, settings: BatchSettings, jobs: int) -> Iterator[A
                         result = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        result = f"{name}: the worker process aligning it died"
+                        result = Failed(f"{name}: the worker process aligning it died")
                     yield name, result
             for name in flying.values():  # only left when the pool broke
-                yield name, f"{name}: the worker process aligning it died"
+                yield name, Failed(f"{name}: the worker process aligning it died")
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

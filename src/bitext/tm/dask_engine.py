@@ -16,19 +16,13 @@ from typing import Any
 
 from bitext.errors import EncoderError, InputError
 
-from . import _worker, batch
+from . import batch
+from .worker import Failed, WorkerResult, align_in_worker
 
 __all__ = ["run_dask"]
 
 #: Documents in flight per worker: enough to keep each busy while results travel.
 IN_FLIGHT_PER_WORKER = 2
-
-
-def _align_on_worker(name: str, data: bytes, settings: batch.BatchSettings) -> Any:
-    # Runs in the worker process: the model is loaded once per process, not per task.
-    if _worker._STATE.get("settings") != settings:
-        _worker._init_worker(settings, quiet_sigint=False)
-    return _worker._align_one(name, data)
 
 
 @contextlib.contextmanager
@@ -84,7 +78,7 @@ def run_dask(
                 else:
                     name, data = item
                     # pure=False: the same bytes under two names are two tasks.
-                    future = client.submit(_align_on_worker, name, data, settings, pure=False)
+                    future = client.submit(align_in_worker, name, data, settings, pure=False)
                     flying[future] = name
                     finished.add(future)
             if not flying:
@@ -92,10 +86,10 @@ def run_dask(
             future = next(finished)
             name = flying.pop(future)
             try:
-                result = future.result()
+                result: WorkerResult = future.result()
             except EncoderError:
                 raise  # every document would fail alike
             except Exception as exc:  # a worker-side failure (KilledWorker...) fails this file only
-                result = f"{name}: {type(exc).__name__}: {exc}"
+                result = Failed(f"{name}: {type(exc).__name__}: {exc}")
             future.release()
             yield name, result

@@ -7,7 +7,9 @@
     data = tmx.to_bytes(memory)                # TMX 1.4, inline tags kept
     merged, reports = tmx.merge([memory, tmx.read("vendor.tmx")], names=["office", "vendor"])
 
-Writing aligned documents as TMX is `bitext.write_tmx` (the export stage).
+This package owns the format: the model, the safe reader, the DTD check
+(`validate_tmx`) and the one header writer. Turning aligned documents into TMX
+is `bitext.write_tmx` (the export stage), which builds on it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from bitext.tmx._merge import MergeReport, language_key, merge
 from bitext.tmx._reader import MAX_BYTES, TMXDocument, TranslationUnit, Variant, read_tmx
 from bitext.tmx._writer import tmx_units_to_bytes
+from bitext.tmx._xml import clean_xml_text, safe_parser, validate_tmx
 
 read = read_tmx
 to_bytes = tmx_units_to_bytes
@@ -25,10 +28,13 @@ __all__ = [
     "TMXDocument",
     "TranslationUnit",
     "Variant",
+    "clean_xml_text",
     "language_key",
     "merge",
     "read",
     "read_tmx",
+    "safe_parser",
     "tmx_units_to_bytes",
     "to_bytes",
+    "validate_tmx",
 ]

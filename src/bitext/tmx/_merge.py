@@ -40,9 +40,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bitext.export.tmx import installed_version
 from bitext.lang import normalize_tag
 from bitext.tmx._model import TMXDocument, TranslationUnit, Variant
+from bitext.tmx._xml import installed_version
 
 __all__ = ["MergeReport", "language_key", "merge"]
 

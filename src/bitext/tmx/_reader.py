@@ -29,9 +29,6 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from bitext.errors import InputError
-from bitext.export.tmx import (
-    XML_LANG,
-)
 from bitext.lang import normalize_tag
 from bitext.tmx._model import (
     ALL_LANGUAGES,
@@ -43,6 +40,7 @@ from bitext.tmx._model import (
     Variant,
 )
 from bitext.tmx._prolog import _HEAD_BYTES, GZIP_MAGIC, _check_head, gunzip_bounded
+from bitext.tmx._xml import XML_LANG
 
 __all__ = [
     "MAX_BYTES",

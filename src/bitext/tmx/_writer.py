@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from bitext.export.tmx import (
-    XML_DECLARATION,
-    XML_LANG,
-    clean_xml_text,
-    installed_version,
-    safe_parser,
-    validate_tmx,
-)
 from bitext.lang import normalize_tag
 from bitext.tmx._model import (
-    ALL_LANGUAGES,
     HEADER_ATTRS,
-    LANG_ATTRS,
     SEGTYPES,
     TU_ATTRS,
     TUV_ATTRS,
@@ -24,32 +14,25 @@ from bitext.tmx._model import (
     TranslationUnit,
     Variant,
 )
+from bitext.tmx._xml import (
+    XML_DECLARATION,
+    XML_LANG,
+    clean_attrs,
+    clean_xml_text,
+    header_element,
+    safe_parser,
+    validate_tmx,
+)
 
 __all__ = ["tmx_units_to_bytes"]
 
 
 def _header_attrs(doc: TMXDocument) -> dict[str, str]:
-    """The header as TMX 1.4 requires it: the document's values over neutral defaults."""
+    """The document's own header values; the first language stands in for a missing srclang."""
     first = next((lang for unit in doc.units for lang in unit.variants), "*all*")
-    attrs = {
-        "creationtool": "bitext",
-        "creationtoolversion": installed_version(),
-        "segtype": "sentence",
-        "o-tmf": "unknown",
-        "adminlang": "en-US",
-        "srclang": first,
-        "datatype": "unknown",
-    }
+    attrs = {"srclang": first}
     attrs.update((key, doc.header[key]) for key in HEADER_ATTRS if key in doc.header)
-    return _clean(attrs)
-
-
-def _clean(attrs: dict[str, str]) -> dict[str, str]:
-    """`attrs` ready to write: language tags normalized, characters XML cannot hold left out."""
-    for key in LANG_ATTRS:
-        if key in attrs and attrs[key] != ALL_LANGUAGES:
-            attrs[key] = normalize_tag(attrs[key])
-    return {key: clean_xml_text(value) for key, value in attrs.items()}
+    return attrs
 
 
 def _add_props_notes(
@@ -64,7 +47,7 @@ def _add_props_notes(
 
 
 def _header(root: etree._Element, doc: TMXDocument, parser: etree.XMLParser) -> None:
-    header = etree.SubElement(root, "header", _header_attrs(doc))
+    header = header_element(root, _header_attrs(doc))
     _add_props_notes(header, {}, doc.header_notes)
     for raw in doc.udes:
         try:
@@ -93,7 +76,7 @@ def _unit_attrs(unit: TranslationUnit) -> dict[str, str]:
         attrs.pop("segtype", None)  # optional on <tu>; a bad value would void the whole file
     own = {"tuid": unit.tuid, "creationdate": unit.creationdate, "changedate": unit.changedate}
     attrs.update((key, value) for key, value in own.items() if value is not None)
-    return _clean(attrs)
+    return clean_attrs(attrs)
 
 
 def _unit_element(
@@ -106,7 +89,9 @@ def _unit_element(
     segs = []
     for variant in unit.variants.values():
         attrs = {key: variant.attrs[key] for key in TUV_ATTRS if key in variant.attrs}
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: normalize_tag(variant.lang), **_clean(attrs)})
+        tuv = etree.SubElement(
+            tu, "tuv", {XML_LANG: normalize_tag(variant.lang), **clean_attrs(attrs)}
+        )
         _add_props_notes(tuv, variant.props, variant.notes)
         segs.append((etree.SubElement(tuv, "seg"), variant))
     return segs
