@@ -125,8 +125,13 @@ class AlignConfig:
       adds content the other side has; one whose translation was deleted does
       not); only in documents whose 1-1 pairs' median cosine is at least
       `trim_centre`, and only where the bead left still scores at least
-      `trim_share` of that median (see `trim`). None switches it off. These
-      were fit on news-noisy, mac-dev and paramed together.
+      `trim_share` of that median (see `trim`). In the same documents a
+      pairing bead whose cosine is below `unpair_share` of that median is
+      left without counterpart altogether, unless its sides' lengths agree
+      at least `unpair_agreement` (a long list embeds poorly, but its
+      translation is as long as it); 0 switches that off. None
+      switches both off. These were fit on news-noisy, mac-dev and paramed
+      together.
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
@@ -165,6 +170,8 @@ class AlignConfig:
     trim_gain: float | None = 0.02
     trim_centre: float = 0.65
     trim_share: float = 0.7
+    unpair_share: float = 0.5
+    unpair_agreement: float = 0.95
 
     @property
     def max_src(self) -> int:

@@ -135,6 +135,8 @@ def _align(
             config.trim_gain,
             config.trim_centre,
             config.trim_share,
+            (config.unpair_share, config.unpair_agreement),
+            ratio,
         )
     return _beads(path, src, tgt, config, ratio)
 
