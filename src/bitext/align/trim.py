@@ -61,7 +61,8 @@ def trim(
     typical = confidence.document_true(src, tgt, pairs)[0]
     if typical < centre:
         return path
-    path = _unpair(path, src, tgt, (unpair[0] * typical, unpair[1]), ratio)
+    if unpair[0] > 0:
+        path = _unpair(path, src, tgt, (unpair[0] * typical, unpair[1]), ratio)
     for _ in range(_MAX_ROUNDS):
         options = {k: _cuts(bead) for k, bead in enumerate(path)}
         options = {k: cuts for k, cuts in options.items() if cuts}
