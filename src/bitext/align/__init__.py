@@ -119,6 +119,19 @@ class AlignConfig:
       weight, outweighs the search's own preference by more than
       `refine_threshold` (see `refine`); 0 switches it off. It needs an
       encoder, so `align_windows` does not refine.
+    - `trim_gain`: after the search, a sentence at the edge of a many-sentence
+      bead is left without counterpart when the bead's raw cosine is less than
+      this much higher with it than without it (a true merge's extra sentence
+      adds content the other side has; one whose translation was deleted does
+      not); only in documents whose 1-1 pairs' median cosine is at least
+      `trim_centre`, and only where the bead left still scores at least
+      `trim_share` of that median (see `trim`). In the same documents a
+      pairing bead whose cosine is below `unpair_share` of that median is
+      left without counterpart altogether, unless its sides' lengths agree
+      at least `unpair_agreement` (a long list embeds poorly, but its
+      translation is as long as it); 0 switches that off. None
+      switches both off. These were fit on news-noisy, mac-dev and paramed
+      together.
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
@@ -154,6 +167,11 @@ class AlignConfig:
     embed_margin: float | None = 0.1
     refine_weight: float = 0.5
     refine_threshold: float = 0.05
+    trim_gain: float | None = 0.02
+    trim_centre: float = 0.65
+    trim_share: float = 0.7
+    unpair_share: float = 0.5
+    unpair_agreement: float = 0.95
 
     @property
     def max_src(self) -> int:

@@ -36,6 +36,7 @@ from .neighbours import Margins
 from .refine import refine
 from .scoring import length_agreement
 from .side import Side
+from .trim import trim
 
 if TYPE_CHECKING:
     from ..embed import Encoder
@@ -123,6 +124,19 @@ def _align(
             ratio if config.length_factor else None,
             config.refine_weight,
             config.refine_threshold,
+        )
+    if config.trim_gain is not None:
+        embed = None if encoder is None else (lambda windows: _embed(windows, margins, encoder))
+        path = trim(
+            path,
+            src,
+            tgt,
+            embed,
+            config.trim_gain,
+            config.trim_centre,
+            config.trim_share,
+            (config.unpair_share, config.unpair_agreement),
+            ratio,
         )
     return _beads(path, src, tgt, config, ratio)
 
