@@ -120,6 +120,8 @@ def main() -> None:
         print("\n".join(lines))
     cross_p = predict(beta, xc)
     print(f"\ncross-document pairs: {len(xc)}, scoring < 0.3: {(cross_p < 0.3).mean():.3f}")
+    cross_sets = np.array([r[0] for r in cross])
+    print("  " + "; ".join(f"{n} {(cross_p[cross_sets == n] < 0.3).mean():.3f}" for n in SETS))
     for threshold in (0.5, 0.7, 0.8, 0.9, 0.95):
         kept = [
             f"{n} {y[(sets == n) & (held_out >= threshold)].mean():.3f} right, keeps "

@@ -13,7 +13,13 @@ next to the evidence that does:
   many-sentence bead against the other side's window): an untranslated
   sentence merged into a neighbour's bead;
 - `many`: 1 for a many-sentence bead (they are less often exactly right);
-- `short`: how short the bead's shorter side is (short sentences embed poorly).
+- `short`: how short the bead's shorter side is (short sentences embed poorly);
+- `cosine`, `typical`, `member_gap`: the raw cosine, against the document's
+  typical one, and how much the worst member lowers it;
+- `document`: whether the whole document looks like no translation at all
+  (`unrelated_document`), the same for every bead of it. Without it a pair of
+  a document aligned against another document's text could only be told by
+  its own evidence, which a literary translation's right pairs share.
 
 A sentence left without counterpart is scored from its best neighbouring
 partner's evidence and odds (how sure we are that it has none).
@@ -31,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .evidence import true_pairs, unrelated_odds
+from .scoring import length_agreement
 
 __all__ = ["unrelated_odds"]
 
@@ -39,26 +46,64 @@ if TYPE_CHECKING:
 
 #: Feature names, in the order of `PAIR_WEIGHTS` after the intercept.
 PAIR_FEATURES = (
-    "margin", "odds", "member", "many", "short", "cosine", "typical", "member_gap",
+    "margin", "odds", "member", "many", "short", "cosine", "typical", "member_gap", "document",
 )  # fmt: skip
 NULL_FEATURES = ("margin", "odds")
 #: Intercept then one weight per feature; refit with tools/fit_confidence.py.
-PAIR_WEIGHTS = (-4.345, 16.021, -0.484, -0.319, -0.256, 3.064, 1.003, -13.135, 5.624)
+PAIR_WEIGHTS = (-0.035, 15.608, 0.026, -0.105, 0.329, 1.977, -1.771, -4.065, -1.854, -74.36)
 #: 116 of the 121 predicted nulls of the dev sets (mac-dev 1/2, paramed 19/20,
 #: news-noisy 96/99) are right: the null model is that rate with one pseudo-count
 #: each way, (116 + 1) / (121 + 2) = 0.951, until data says more.
 NULL_WEIGHTS = (2.97, 0.0, 0.0)
 ODDS_CLIP = (-5.0, 15.0)
 _SHORT_CHARS = 30.0
+#: Median raw cosine x length agreement of a document's 1-1 beads below which it
+#: looks like no translation at all (`unrelated_document`).
+_TRANSLATION_FLOOR = 0.3
 
 
-def document_true(src: Side, tgt: Side, pairs: list[tuple[int, int]]) -> tuple[float, float]:
+class Typical(tuple):
+    """(centre, spread) of `true_pairs`, and the 1-1 beads they were read from.
+
+    `s` / `t` are the beads' first sentences; with no 1-1 bead on the path,
+    each source sentence and its most similar target sentence stand in.
+    """
+
+    s: np.ndarray
+    t: np.ndarray
+
+    def __new__(cls, true: tuple[float, float], s: np.ndarray, t: np.ndarray) -> Typical:
+        made = super().__new__(cls, true)
+        made.s, made.t = s, t
+        return made
+
+
+def document_true(src: Side, tgt: Side, pairs: list[tuple[int, int]]) -> Typical:
     """Centre and spread of the document's true pairs' raw cosines, from its 1-1 beads."""
     if not pairs:
-        return true_pairs(np.zeros(0))
+        s = np.arange(src.n, dtype=np.int64)
+        t = np.array([np.argmax(tgt.x @ v) for v in src.x], dtype=np.int64)
+        return Typical(true_pairs(np.zeros(0)), s, t)
     s = np.array([p[0] for p in pairs], dtype=np.int64)
     t = np.array([p[1] for p in pairs], dtype=np.int64)
-    return true_pairs(raw_cosine(src, tgt, (1, 1), s, t))
+    return Typical(true_pairs(raw_cosine(src, tgt, (1, 1), s, t)), s, t)
+
+
+def unrelated_document(src: Side, tgt: Side, true: Typical, ratio: float) -> float:
+    """How far the document's 1-1 beads fall below any translation's, in tenths.
+
+    `true_pairs` holds the centre at 0.4 at least, so the search keeps a sane
+    model of a translation; that hides a document aligned against another
+    document's text. Here the median of the 1-1 beads' raw cosine x length
+    agreement (unrelated sentences are seldom as long as each other's
+    translation): at least 0.335 in all 80 gold documents (0.62 typical; 0.34-0.45
+    in mac-dev's novels), at most 0.295 when each is aligned against the next
+    document's English (0.10 typical; medical papers sharing their headings
+    reach 0.25-0.3). 0 above `_TRANSLATION_FLOOR`.
+    """
+    raw = raw_cosine(src, tgt, (1, 1), true.s, true.t)
+    agree = length_agreement(src.chars[0][true.s], tgt.chars[0][true.t] * ratio)
+    return max(0.0, _TRANSLATION_FLOOR - float(np.median(raw * agree))) / 0.1
 
 
 def raw_cosine(src: Side, tgt: Side, bead: tuple[int, int], s: np.ndarray, t: np.ndarray):
@@ -73,7 +118,7 @@ def pair_features(
     s: np.ndarray,
     t: np.ndarray,
     margin: np.ndarray,
-    true: tuple[float, float],
+    true: Typical,
     ratio: float,
 ) -> np.ndarray:
     """Rows of `PAIR_FEATURES` for beads of one type starting at (s, t)."""
@@ -92,7 +137,10 @@ def pair_features(
     chars = np.minimum(src.chars[a - 1][s], tgt.chars[b - 1][t] * ratio)
     short = np.clip(1.0 - chars / _SHORT_CHARS, 0.0, 1.0)
     many = np.full(len(s), float(a > 1 or b > 1))
-    return np.column_stack([margin, odds, worst - odds, many, short, raw, raw - true[0], raw - low])
+    document = np.full(len(s), unrelated_document(src, tgt, true, ratio))
+    return np.column_stack(
+        [margin, odds, worst - odds, many, short, raw, raw - true[0], raw - low, document]
+    )
 
 
 def probability(features: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
