@@ -21,6 +21,7 @@ trimming there split mac-dev's right merges (strict F1 0.94 -> 0.79).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -32,6 +33,8 @@ from .side import Side
 
 Embed = Callable[[dict[tuple[bool, int], np.ndarray]], int]
 _MAX_ROUNDS = 4  # a bead loses at most this many sentences (6 on one side is the widest bead)
+# Numbers and Latin-script words: what a translation carries over unchanged.
+_ANCHOR_RE = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]{3,}")
 
 
 def trim(
@@ -74,7 +77,10 @@ def trim(
         for k, cuts in options.items():
             full = _cosine(src, tgt, path[k])
             rests = [_cosine(src, tgt, rest) for rest, _ in cuts]
-            losses = [full - rest if rest >= share * typical else np.inf for rest in rests]
+            losses = [
+                full - rest if rest >= share * typical and not _anchored(src, tgt, cut) else np.inf
+                for rest, cut in zip(rests, cuts, strict=True)
+            ]
             best = int(np.argmin(losses))
             if losses[best] < gain:
                 chosen[k] = cuts[best]
@@ -103,6 +109,26 @@ def _cuts(bead: tuple[int, int, int, int]) -> list[Cut]:
         out.append(((i, a, j + 1, b - 1), ((i, 0, j, 1), True)))
         out.append(((i, a, j, b - 1), ((i + a, 0, j + b - 1, 1), False)))
     return out
+
+
+def _anchored(src: Side, tgt: Side, cut: Cut) -> bool:
+    """Does the sentence `cut` takes out carry a number or name only it and the other side have?
+
+    A translator who folds one sentence into another's translation keeps its
+    numbers and names ("abandoned in 2018 by then-President Donald Trump" for
+    2018年…特朗普 (Donald Trump) 退出了该协议): the joined cosine may hardly rise,
+    but such a sentence is translated there, not left without counterpart.
+    """
+    (i, a, j, b), ((ni, na, nj, _), _) = cut
+    if src.texts is None or tgt.texts is None:
+        return False
+    if na:  # a source sentence goes: the target window is the other side
+        own, rest, other = src.texts[ni], src.texts[i : i + a], tgt.texts[j : j + b]
+    else:
+        own, rest, other = tgt.texts[nj], tgt.texts[j : j + b], src.texts[i : i + a]
+    found = {t.lower() for t in _ANCHOR_RE.findall(" ".join(other))}
+    kept = {t.lower() for t in _ANCHOR_RE.findall(" ".join(rest))}
+    return any(t.lower() in found and t.lower() not in kept for t in _ANCHOR_RE.findall(own))
 
 
 def _windows(cuts) -> dict[tuple[bool, int], np.ndarray]:
