@@ -10,7 +10,6 @@ carries them; and the bundled sample release with the editor's note and
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from bitext.align import align_sentences
 from bitext.cli import main
 from bitext.evaluate import compare, load_gold_set
 from bitext.model import EXPORT_MIN_SCORE
+from release_helpers import ABOUT, CONTACT, NOTE, release_with_untranslated_ends
 
 PLACES = ("end", "start", "mid")
 
@@ -139,27 +139,10 @@ def test_a_pair_across_two_documents_scores_below_three_tenths(shared_dir: Path,
     assert below >= 0.95 * len(scores), (below, len(scores), sorted(scores)[-10:])
 
 
-NOTE = "本文由重庆市人民政府外事办公室供稿。如需转载，请注明出处。"
-ABOUT = (
-    "About Chongqing: Chongqing is a municipality in southwest China with a population of "
-    "more than 32 million people and is one of the country's major manufacturing and "
-    "transport centres."
-)
-CONTACT = (
-    "Media contact: Foreign Affairs Office of Chongqing Municipal People's Government, "
-    "+86 23 6388 0000, media@example.org"
-)
-
-
 def test_editors_note_and_about_paragraph_stay_out_of_the_tmx(
     sample_path: Path, tmp_path: Path, capsys
 ):
-    lines = sample_path.read_text(encoding="utf-8").split("\n")
-    first_en = next(i for i, line in enumerate(lines) if re.match(r"[A-Za-z]", line.strip()))
-    chinese = "\n".join(lines[:first_en]).rstrip("\n")
-    english = "\n".join(lines[first_en:]).rstrip("\n")
-    release = tmp_path / "release.txt"
-    release.write_text(f"{chinese}\n{NOTE}\n\n{english}\n{ABOUT}\n{CONTACT}\n", encoding="utf-8")
+    release = release_with_untranslated_ends(sample_path, tmp_path)
     out = tmp_path / "release.tmx"
     assert main(["align", str(release), "-o", str(out)]) == 0
     tmx = out.read_text(encoding="utf-8")

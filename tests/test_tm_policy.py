@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import re
 import sqlite3
 from pathlib import Path
 
@@ -26,28 +25,7 @@ from bitext.cli import main
 from bitext.model import EXPORT_MIN_SCORE
 from bitext.pipeline import align_document
 from bitext.tm import TranslationMemory, export_tmx
-
-NOTE = "本文由重庆市人民政府外事办公室供稿。如需转载，请注明出处。"
-ABOUT = (
-    "About Chongqing: Chongqing is a municipality in southwest China with a population of "
-    "more than 32 million people and is one of the country's major manufacturing and "
-    "transport centres."
-)
-CONTACT = (
-    "Media contact: Foreign Affairs Office of Chongqing Municipal People's Government, "
-    "+86 23 6388 0000, media@example.org"
-)
-
-
-def _release(sample: Path, folder: Path) -> Path:
-    lines = sample.read_text(encoding="utf-8").split("\n")
-    first_en = next(i for i, line in enumerate(lines) if re.match(r"[A-Za-z]", line.strip()))
-    chinese = "\n".join(lines[:first_en]).rstrip("\n")
-    english = "\n".join(lines[first_en:]).rstrip("\n")
-    folder.mkdir(parents=True, exist_ok=True)
-    release = folder / "release.txt"
-    release.write_text(f"{chinese}\n{NOTE}\n\n{english}\n{ABOUT}\n{CONTACT}\n", encoding="utf-8")
-    return release
+from release_helpers import release_with_untranslated_ends
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
@@ -62,7 +40,7 @@ def batch(sample_path: Path, tmp_path_factory) -> dict:
     """One batch over a folder holding the release (and the plain sample), with -o."""
     root = tmp_path_factory.mktemp("policy")
     folder = root / "releases"
-    release = _release(sample_path, folder)
+    release = release_with_untranslated_ends(sample_path, folder)
     (folder / "sample.txt").write_bytes(sample_path.read_bytes())
     memory, out = root / "tm.sqlite", root / "batch.tmx"
     code, _, err = _run(["batch", str(folder), "--tm", str(memory), "-o", str(out), "-q"])
@@ -164,7 +142,7 @@ def test_batch_summary_counts_held_pairs_and_sentences_without_counterpart(
     sample_path: Path, tmp_path: Path, batch
 ):
     folder = tmp_path / "in"
-    _release(sample_path, folder)
+    release_with_untranslated_ends(sample_path, folder)
     (folder / "sample.txt").write_bytes(sample_path.read_bytes())
     code, _, err = _run(["batch", str(folder), "--tm", str(tmp_path / "tm.sqlite")])
     assert code == 0, err
