@@ -50,7 +50,7 @@ PAIR_FEATURES = (
 )  # fmt: skip
 NULL_FEATURES = ("margin", "odds")
 #: Intercept then one weight per feature; refit with tools/fit_confidence.py.
-PAIR_WEIGHTS = (-0.035, 15.608, 0.026, -0.105, 0.329, 1.977, -1.771, -4.065, -1.854, -74.36)
+PAIR_WEIGHTS = (0.299, 16.009, 0.039, -0.08, 0.253, 1.979, -2.441, -3.264, -2.404, -75.501)
 #: 116 of the 121 predicted nulls of the dev sets (mac-dev 1/2, paramed 19/20,
 #: news-noisy 96/99) are right: the null model is that rate with one pseudo-count
 #: each way, (116 + 1) / (121 + 2) = 0.951, until data says more.
