@@ -39,10 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bitext.charclass import is_han
 from bitext.embed import USEEncoder
 from bitext.evaluate import load_gold_set
 from bitext.normalize import normalize_text
-from bitext.script import is_han
 from bitext.tm import DocumentRecord, Match, StoredPair, TranslationMemory
 
 ROOT = Path(__file__).resolve().parents[1]

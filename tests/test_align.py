@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from bitext import AlignConfig, Bead, InputError, align_sentences, evaluate
-from bitext.align import MAX_SENTENCES, align_windows, check_size, lexical_features
-from bitext.align.dp import Band, backward, best_path, search
-from bitext.align.scoring import embed_windows
+from bitext.align import MAX_SENTENCES, check_size, lexical_features
+from bitext.align.dp import Band, backward, best_path
 from bitext.evaluate import load_gold_set
 
 
@@ -20,6 +19,20 @@ from bitext.evaluate import load_gold_set
 def news(shared_dir: Path) -> dict:
     path = shared_dir / "eval" / "wmt22-news" / "docs" / "abcnews.53861.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def search(n: int, m: int, bead_types, scores, *, skip: float):
+    """`best_path` over the whole lattice, with bead scores given as dense matrices.
+
+    scores(a, b)[i, j] scores the bead taking sources i..i+a-1 and targets j..j+b-1.
+    """
+    band = Band.full(n, m)
+    rows, cols = band.cells()
+    gains = np.zeros((len(bead_types), band.size))
+    for k, (a, b) in enumerate(bead_types):
+        ok = (rows >= a) & (cols >= b)
+        gains[k, ok] = scores(a, b)[rows[ok] - a, cols[ok] - b]
+    return best_path(band, bead_types, gains, skip)[0]
 
 
 def covers_in_order(beads: list[Bead], n: int, m: int) -> bool:
@@ -285,22 +298,6 @@ def test_windows_are_embedded_only_where_a_bead_may_use_them(shared_dir: Path, u
             assert "".join(zh[i] for i in b.src) in lazy.texts
         if len(b.tgt) > 1:
             assert " ".join(en[j] for j in b.tgt) in lazy.texts
-
-
-@pytest.mark.slow
-def test_precomputed_windows_give_the_same_alignment(news_docs, use_encoder):
-    # align_windows (every window given) and the lazy path agree: same search, same scores.
-    for doc in news_docs[:2]:
-        en = [*doc.en[:3], doc.en[3] + " " + doc.en[4], *doc.en[5:]]
-        lexical = lexical_features(doc.zh, en, names=False)
-        given = align_windows(
-            embed_windows(doc.zh, 4, "", use_encoder),
-            embed_windows(en, 6, " ", use_encoder),
-            lexical=lexical,
-        )
-        lazy = align_sentences(doc.zh, en, encoder=use_encoder)
-        assert [(b.src, b.tgt) for b in given] == [(b.src, b.tgt) for b in lazy]
-        assert [b.score for b in given] == pytest.approx([b.score for b in lazy], abs=1e-3)
 
 
 def test_band_is_a_strip_around_the_path():

@@ -26,7 +26,7 @@ from bitext import tmx
 from bitext.export import write_tmx
 from bitext.model import Alignment, Bead, Sentence
 from bitext.tm import TranslationMemory
-from bitext.tm.model import DocumentRecord, StoredPair
+from bitext.tm.records import DocumentRecord, StoredPair
 from cli_helpers import start_cli
 from tm_helpers import stored_documents
 

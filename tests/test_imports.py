@@ -26,12 +26,12 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = "bitext"
 
 # The one cycle left, issue 18 item 5: `AlignConfig` lives in `bitext/align/__init__.py`
-# and the modules the package itself imports (`passes`, `gains`, `guide`) import it
+# and the modules the package itself imports (`passes`, `band_scores`, `guide`) import it
 # back from there. It goes when `AlignConfig` moves into a module of its own; until then
 # exactly these edges are excused, so that any other cycle fails this test.
 KNOWN_CYCLE_EDGES = {
     ("bitext.align.passes", "bitext.align"),
-    ("bitext.align.gains", "bitext.align"),
+    ("bitext.align.band_scores", "bitext.align"),
     ("bitext.align.guide", "bitext.align"),
 }
 

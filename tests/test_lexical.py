@@ -9,7 +9,7 @@ import pytest
 from bitext import AlignConfig, align_sentences, evaluate
 from bitext.align import lexical_features
 from bitext.align.lexical import chinese_keys
-from bitext.align.lexicon import chinese_number, english_keys, name_candidates
+from bitext.align.word_keys import chinese_number, english_keys, name_candidates
 from bitext.evaluate import load_gold_set
 
 

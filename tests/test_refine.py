@@ -139,7 +139,7 @@ def pairing_value(clauses_v, clauses_len, target, chars, move, ratio: float) -> 
     """The score of one clause-alignment move, computed by hand as the module docs define it."""
     import numpy as np
 
-    from bitext.align.scoring import length_agreement
+    from bitext.align.windows import length_agreement
 
     s, e, t0, t1 = move
     run, part = clauses_v[s:e].sum(0), target[t0:t1].sum(0)

@@ -28,7 +28,7 @@ from bitext.model import Alignment, Bead, Sentence
 from bitext.read import read
 from bitext.segment.srx import read_srx, srx_bytes
 from bitext.tm import TranslationMemory, export_tmx, import_tmx
-from bitext.tm.model import DocumentRecord, StoredPair
+from bitext.tm.records import DocumentRecord, StoredPair
 from cli_helpers import run_cli
 from security_helpers import changes, hostile_parts, one_line_input_error, snapshot, write_zip
 

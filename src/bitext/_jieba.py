@@ -3,7 +3,7 @@
 jieba announces its dictionary loading on stderr through its own logger; a
 library call must print nothing, so every user of jieba in bitext goes through
 `tokenizer()`. The parsed dictionaries (jieba's, CC-CEDICT's in
-`bitext.align.lexicon`) are kept in `private_cache_dir()`.
+`bitext.align.word_keys`) are kept in `private_cache_dir()`.
 """
 
 from __future__ import annotations

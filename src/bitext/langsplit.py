@@ -41,10 +41,10 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from bitext.charclass import HAN_CLASS, HAN_RE
 from bitext.errors import LanguageError
 from bitext.lang import display_name
 from bitext.model import EN, ZH, Block, Document, LanguageSplit
-from bitext.script import HAN_CLASS, HAN_RE
 
 #: A Han character carries about as much content as 2-4 Latin letters. Within that
 #: range the wmt22 Chinese lines (names in Latin script) need more than 1.4, and an

@@ -1,11 +1,10 @@
 """Sentence alignment: overlap embeddings, margin scoring, and a monotone DP over bead types.
 
-`align_sentences` is the whole stage for plain strings; `align_windows` runs the
-search on embeddings computed elsewhere (the evaluation harness reuses them).
+`align_sentences` is the whole stage for plain strings.
 
 The search runs in passes (`passes`): a rough path on single-sentence
 embeddings, found coarse to fine on long documents (`guide`), then every bead
-type in a band around it (`dp`, `gains`), with the embeddings of joined
+type in a band around it (`dp`, `band_scores`), with the embeddings of joined
 sentences computed only for the beads that could be on the best path (`side`).
 Time and memory grow linearly with the document; embedding costs about twice
 embedding each sentence once.
@@ -26,7 +25,6 @@ from .confidence import NULL_WEIGHTS, PAIR_WEIGHTS
 from .lexical import LexicalFeatures, lexical_features
 from .options import coerce
 from .passes import align_sides
-from .scoring import Windows
 from .side import Side
 
 if TYPE_CHECKING:
@@ -38,7 +36,6 @@ __all__ = [
     "AlignConfig",
     "LexicalFeatures",
     "align_sentences",
-    "align_windows",
     "check_options",
     "check_size",
     "lexical_features",
@@ -117,8 +114,7 @@ class AlignConfig:
       beads merged or split) where aligning the source sentences' clauses to
       the target sentences says so and the clause evidence, times this
       weight, outweighs the search's own preference by more than
-      `refine_threshold` (see `refine`); 0 switches it off. It needs an
-      encoder, so `align_windows` does not refine.
+      `refine_threshold` (see `refine`); 0 switches it off.
     - `trim_gain`: after the search, a sentence at the edge of a many-sentence
       bead is left without counterpart when the bead's raw cosine is less than
       this much higher with it than without it (a true merge's extra sentence
@@ -289,28 +285,3 @@ def _config(config: AlignConfig | None, options: dict[str, Any]) -> AlignConfig:
     if config.embed_margin is not None and config.embed_margin < 0:
         raise ValueError("embed_margin must be None or at least 0")
     return config
-
-
-def align_windows(
-    src: Windows,
-    tgt: Windows,
-    config: AlignConfig | None = None,
-    src_paragraphs: Sequence[int] | None = None,
-    tgt_paragraphs: Sequence[int] | None = None,
-    lexical: LexicalFeatures | None = None,
-) -> list[Bead]:
-    """Run the search on precomputed window embeddings (see `scoring.embed_windows`).
-
-    Every window is taken as embedded, so nothing is encoded and the result
-    does not depend on `config.embed_margin`. `lexical` (from
-    `lexical_features` over the same sentences) adds the word-level score when
-    `config.lexical_weight` is set; without it only the embeddings count.
-    """
-    config = config or AlignConfig()
-    check_size(src.n, tgt.n)
-    if not src.n or not tgt.n:
-        return [Bead((i,), (), 1.0) for i in range(src.n)] + [
-            Bead((), (j,), 1.0) for j in range(tgt.n)
-        ]
-    sides = Side.from_windows(src), Side.from_windows(tgt)
-    return align_sides(*sides, config, (src_paragraphs, tgt_paragraphs), lexical, None)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .evidence import true_pairs, unrelated_odds
-from .scoring import length_agreement
+from .windows import length_agreement
 
 __all__ = ["unrelated_odds"]
 
@@ -153,7 +153,7 @@ def probability(features: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
 def doubts(row: np.ndarray, length_agreement: float) -> str:
     """Why a pair's confidence is low, in words, from its `PAIR_FEATURES` row.
 
-    `length_agreement` is the bead's `scoring.length_agreement` (1: as long as
+    `length_agreement` is the bead's `windows.length_agreement` (1: as long as
     a translation usually is).
     """
     margin, odds, member, many, short = (float(v) for v in row[:5])

@@ -17,17 +17,13 @@ are a running maximum, so no Python loop runs over cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 NEG = -1e18
 #: Scores closer than this are a tie (float32 scores summed along a path).
 TIE = 1e-6
-
-#: scores(a, b) -> array (n - a + 1, m - b + 1): the score of the bead taking
-#: source sentences i..i+a-1 and target sentences j..j+b-1 at [i, j].
-ScoreFn = Callable[[int, int], np.ndarray]
 
 Path = list[tuple[int, int, int, int]]
 
@@ -130,15 +126,13 @@ def forward(
     bead_types: Sequence[tuple[int, int]],
     gains: np.ndarray,
     skip: float,
-    keep: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Best score of a path from (0, 0) to every node, and the bead that ends it.
 
     `gains[k]` holds, for every node, the score of a bead of type
     ``bead_types[k]`` ending there (any finite value where that bead cannot
     start inside the band). Returns the scores and, per node, the index into
-    ``[(1, 0), (0, 1), *bead_types]`` of the last bead. `keep`, a boolean per
-    node, forbids the nodes where it is False.
+    ``[(1, 0), (0, 1), *bead_types]`` of the last bead.
     """
     best = np.full(band.size, NEG)
     back = np.zeros(band.size, dtype=np.int8)
@@ -161,16 +155,12 @@ def forward(
         cand = value[arg, steps[:w]]
         if i == 0:
             cand[0] = 0.0
-        if keep is not None:
-            cand[~keep[s : s + w]] = NEG
         # 0-1 skips within the row: best[j] = max_{j' < j} cand[j'] - skip * (j - j'),
         # a running maximum once the linear cost is folded in.
         ramp = skip * steps[:w]
         left = np.full(w, NEG)
         left[1:] = np.maximum.accumulate(cand + ramp)[:-1] - ramp[1:]
         row = np.maximum(cand, left)
-        if keep is not None:
-            row[~keep[s : s + w]] = NEG
         best[s : s + w] = row
         back[s : s + w] = np.where(left >= cand - TIE, 1, codes[arg])
     return best, back
@@ -238,31 +228,3 @@ def best_path(
     """The best path's beads and the forward scores of every node."""
     best, back = forward(band, bead_types, gains, skip)
     return backtrack(band, back, [(1, 0), (0, 1), *bead_types]), best
-
-
-def search(
-    n: int,
-    m: int,
-    bead_types: Sequence[tuple[int, int]],
-    scores: ScoreFn,
-    *,
-    skip: float = 0.0,
-    band: np.ndarray | None = None,
-) -> Path:
-    """Best monotone path as beads ``(i, a, j, b)`` in order, from dense score matrices.
-
-    `bead_types` holds the pairing types (a >= 1 and b >= 1); 1-0 and 0-1 are
-    always allowed and each costs `skip`. `band`, if given, is a boolean
-    (n + 1, m + 1) mask of the cells the path may pass through. This is the
-    whole-lattice form for small problems; the aligner itself scores a `Band`.
-    """
-    pair_types = [(a, b) for a, b in bead_types if a >= 1 and b >= 1]
-    lattice = Band.full(n, m)
-    rows, cols = lattice.cells()
-    gains = np.zeros((len(pair_types), lattice.size))
-    for k, (a, b) in enumerate(pair_types):
-        ok = (rows >= a) & (cols >= b)
-        gains[k, ok] = scores(a, b)[rows[ok] - a, cols[ok] - b]
-    keep = None if band is None else np.asarray(band, dtype=bool)[rows, cols]
-    _, back = forward(lattice, pair_types, gains, skip, keep=keep)
-    return backtrack(lattice, back, [(1, 0), (0, 1), *pair_types])

@@ -1,6 +1,6 @@
 """Absolute translation evidence: whether a bead's two sides translate each other at all.
 
-The margin (`neighbours`) scores a pair against each sentence's neighbours,
+The margin (`margins`) scores a pair against each sentence's neighbours,
 so two leftover sentences that are each other's only candidates look like a
 fine pair. Their raw cosine does not: with USE-m3, sentences of two different
 documents score about N(0.06, 0.10) (pooled over the four gold sets'
@@ -12,7 +12,7 @@ cosines from the first, 1-1 path (as `gaps.calibrated_cost` sets the null
 costs: nothing is fitted per document against gold); `unrelated_cost` turns a
 bead's raw cosine into how much more likely "unrelated" is than "one of this
 document's translations" (a log-likelihood ratio), which the search charges
-(`gains`). A tight, high distribution (news) makes a low cosine very costly;
+(`band_scores`). A tight, high distribution (news) makes a low cosine very costly;
 a wide, low one (a literary translation, whose true pairs often score 0.2)
 charges little.
 """

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .band_scores import BandScorer
 from .dp import Band, best_path
-from .gains import BandScorer
-from .neighbours import Margins
+from .margins import Margins
 from .side import Side
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Lexical similarity of window pairs: how much of each side the other side's words explain.
 
 Each Chinese sentence is a bag of words that have candidate English keys (see
-`lexicon`), each English sentence a bag of keys, both weighted by idf within
+`word_keys`), each English sentence a bag of keys, both weighted by idf within
 the document. For a window pair, a Chinese word counts as explained if one of
 its keys occurs in the English window, an English key if some Chinese word of
 the window reaches it; the similarity is the explained share of both sides'
@@ -30,8 +30,8 @@ from scipy import sparse
 
 from .._jieba import tokenizer
 from ..embed_cache import per_text
-from . import lexicon
-from .lexicon import (
+from . import word_keys
+from .word_keys import (
     DIGITS,
     cedict,
     chinese_number,
@@ -342,6 +342,6 @@ def _decode(blob: bytes) -> _WordKeys | None:
 def _fingerprint() -> bytes:
     """What word features depend on besides the text: the dictionaries and this code."""
     digest = hashlib.sha256(dictionaries_fingerprint())
-    for module in (lexicon, sys.modules[__name__]):
+    for module in (word_keys, sys.modules[__name__]):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()[:16]

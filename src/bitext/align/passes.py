@@ -27,16 +27,16 @@ import numpy as np
 
 from ..model import EXPORT_MIN_SCORE, Bead
 from . import confidence
+from .band_scores import BandScorer
 from .dp import NEG, Band, Path
 from .evidence import true_pairs
-from .gains import BandScorer
 from .gaps import calibrated_cost, completions, search_band
 from .guide import GUIDE_WIDTH, coarse_guide, path_nodes
-from .neighbours import Margins
+from .margins import Margins
 from .refine import refine
-from .scoring import length_agreement
 from .side import Side
 from .trim import trim
+from .windows import length_agreement
 
 if TYPE_CHECKING:
     from ..embed import Encoder
@@ -55,9 +55,9 @@ def align_sides(
     config: AlignConfig,
     paragraphs: tuple[Sequence[int] | None, Sequence[int] | None],
     lexical: LexicalFeatures | None,
-    encoder: Encoder | None,
+    encoder: Encoder,
 ) -> list[Bead]:
-    """Beads covering both sides; `encoder` embeds windows on demand (None: all are known)."""
+    """Beads covering both sides; `encoder` embeds the windows the search needs on demand."""
     with _one_blas_thread():
         return _align(src, tgt, config, paragraphs, lexical, encoder)
 
@@ -85,7 +85,7 @@ def _align(
     config: AlignConfig,
     paragraphs: tuple[Sequence[int] | None, Sequence[int] | None],
     lexical: LexicalFeatures | None,
-    encoder: Encoder | None,
+    encoder: Encoder,
 ) -> list[Bead]:
     n, m = src.n, tgt.n
     guide = coarse_guide(src.x, tgt.x, config)
@@ -114,7 +114,7 @@ def _align(
         if not _on_edge(path, band):
             break
         width *= 2
-    if encoder is not None and config.refine_weight:
+    if config.refine_weight:
         path = refine(
             path,
             search,
@@ -126,12 +126,11 @@ def _align(
             config.refine_threshold,
         )
     if config.trim_gain is not None:
-        embed = None if encoder is None else (lambda windows: _embed(windows, margins, encoder))
         path = trim(
             path,
             src,
             tgt,
-            embed,
+            lambda windows: _embed(windows, margins, encoder),
             config.trim_gain,
             config.trim_centre,
             config.trim_share,
@@ -164,24 +163,21 @@ def _types(config: AlignConfig, src: Side, tgt: Side) -> list[tuple[int, int]]:
     return [(a, b) for a, b in config.bead_types if a <= src.width and b <= tgt.width]
 
 
-def _search_band(
-    search: BandScorer, margins: Margins, encoder: Encoder | None
-) -> tuple[Path, np.ndarray]:
+def _search_band(search: BandScorer, margins: Margins, encoder: Encoder) -> tuple[Path, np.ndarray]:
     """Steps 2-4: stand-ins, plausible windows embedded, then the search with them.
 
     Returns the path and the bead scores it was found with.
     """
     band, types, config = search.band, search.types, search.config
-    if encoder is not None:
-        gains = search.gains()
-        best, after = completions(band, types, gains, config.skip, config.skip_extend)
-        margin = np.inf if config.embed_margin is None else config.embed_margin
-        _embed(plausible(band, types, gains, best, after, margin), margins, encoder)
+    gains = search.gains()
+    best, after = completions(band, types, gains, config.skip, config.skip_extend)
+    margin = np.inf if config.embed_margin is None else config.embed_margin
+    _embed(plausible(band, types, gains, best, after, margin), margins, encoder)
     for _ in range(_MAX_ROUNDS):
         gains = search.gains()
         path, _ = search_band(band, types, gains, config.skip, config.skip_extend)
         todo = _stand_ins(path, search.src, search.tgt)
-        if encoder is None or not todo:
+        if not todo:
             break
         _embed(todo, margins, encoder)
     return path, gains

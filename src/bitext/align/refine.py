@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dp import Path
-from .scoring import length_agreement
+from .windows import length_agreement
 
 if TYPE_CHECKING:
     from ..embed import Encoder
-    from .gains import BandScorer
+    from .band_scores import BandScorer
 
 #: A cutoff, not a bound (the clause term can in principle gain up to one per
 #: target sentence): pairs whose search scores would need more than this much

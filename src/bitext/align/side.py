@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .scoring import Windows, window_marks
+from .windows import window_marks
 
 
 class Side:
     """Sentence vectors of one side, the windows embedded so far, and window marks.
 
     `marks` are `window_marks` of the sentences (character counts, quote
-    flags). `nn[w - 1]` is filled by `neighbours` with each window's mean
+    flags). `nn[w - 1]` is filled by `margins` with each window's mean
     similarity to its nearest sentences on the other side (the margin).
     """
 
@@ -51,15 +51,6 @@ class Side:
     def from_texts(cls, texts: Sequence[str], singles: np.ndarray, width: int, glue: str) -> Side:
         """A side whose longer windows can still be embedded (`missing` gives their texts)."""
         return cls(singles, width, window_marks(texts, max(1, min(width, len(texts)))), texts, glue)
-
-    @classmethod
-    def from_windows(cls, windows: Windows) -> Side:
-        """A side with every window already embedded (`align_windows`)."""
-        marks = (windows.chars, windows.closes_quote, windows.quoted)
-        side = cls(windows.emb[0], len(windows.emb), marks)
-        for w in range(2, side.width + 1):
-            side.add(w, np.arange(side.n - w + 1), windows.emb[w - 1])
-        return side
 
     def _sum_norms(self) -> list[np.ndarray]:
         """Length of the sum of each window's sentence vectors, from neighbour dot products.

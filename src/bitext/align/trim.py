@@ -28,8 +28,8 @@ import numpy as np
 
 from . import confidence
 from .dp import Path
-from .scoring import length_agreement
 from .side import Side
+from .windows import length_agreement
 
 Embed = Callable[[dict[tuple[bool, int], np.ndarray]], int]
 _MAX_ROUNDS = 4  # a bead loses at most this many sentences (6 on one side is the widest bead)
@@ -51,7 +51,7 @@ def trim(
     """The path with sentences that do not raise their bead's cosine left without counterpart.
 
     `embed` embeds windows for real (as the search does); None: every window
-    already is (`align_windows`). The bead that remains must still score at
+    already is. The bead that remains must still score at
     least `share` of the document's typical cosine: where the whole bead pairs
     material of other stories (an editor's note against a media contact),
     taking a sentence out leaves no translation, only a pair that looks like

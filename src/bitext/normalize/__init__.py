@@ -27,19 +27,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bitext.charclass import HAN_RE, HAN_RUN_RE, is_cjk_punct, is_han
 from bitext.model import Document, Paragraph
 from bitext.normalize._text import Tracked
 from bitext.normalize.chars import cleanup_edits, nfc_edits, whitespace_edits, width_edits
 from bitext.normalize.damage import damage_edits, find_marks
 from bitext.normalize.pinyin import annotation_edits, strip_pinyin, toned_pinyin_syllables
-from bitext.normalize.script import (
+from bitext.normalize.zh_script import (
     ZH_SCRIPTS,
     check_zh_script,
     script_edits,
     to_simplified,
     to_traditional,
 )
-from bitext.script import HAN_RE, HAN_RUN_RE, is_cjk_punct, is_han
 
 __all__ = [
     "HAN_RE",

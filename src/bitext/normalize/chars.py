@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bitext.charclass import FULLWIDTH_ALNUM as _FULLWIDTH_ALNUM
+from bitext.charclass import HAN_RE, is_cjk_punct, is_han
 from bitext.model import FLAG_BIDI
 from bitext.normalize._text import Edit, Label
-from bitext.script import FULLWIDTH_ALNUM as _FULLWIDTH_ALNUM
-from bitext.script import HAN_RE, is_cjk_punct, is_han
 
 #: Bidi marks (LRM, RLM, the Arabic letter mark): zero-width hints that only matter
 #: among right-to-left letters, which a Chinese/English release has none of.

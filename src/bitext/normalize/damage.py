@@ -24,10 +24,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bitext.charclass import is_han
 from bitext.normalize._text import Edit, Label, Tracked
-from bitext.normalize.lexicon import best_char, left_context, log_prob, right_context, word_freq
 from bitext.normalize.pinyin import SYLLABLE_CHARS, chars_for_reading, toned_pinyin_syllables
-from bitext.script import is_han
+from bitext.normalize.word_evidence import (
+    best_char,
+    left_context,
+    log_prob,
+    right_context,
+    word_freq,
+)
 
 _ORPHAN_RE = re.compile(rf"[?\ufffd][(（]?([{SYLLABLE_CHARS}]{{1,8}})[)）]")
 #: Clause-final particles after which ``?`` is a real question mark even without a space.

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from functools import cache
 
+from bitext.charclass import HAN_CLASS
 from bitext.normalize._text import Edit
-from bitext.script import HAN_CLASS
 
 #: Combining tone marks: macron (1st), acute (2nd), caron (3rd), grave (4th).
 TONE_MARKS = frozenset("\u0304\u0301\u030c\u0300")

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bitext.lang import normalize_tag, tag_region, tag_script
-from bitext.normalize.script import ZH_SCRIPTS, text_script
+from bitext.normalize.zh_script import ZH_SCRIPTS, text_script
 
 __all__ = [
     "ZhVariant",

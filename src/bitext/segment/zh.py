@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from bitext.script import is_han
+from bitext.charclass import is_han
 
 _STRONG = "。！？｡"
 _ELLIPSIS = "…⋯"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .batch import BatchReport, BatchSettings, DocumentOutcome, batch_align, find_inputs, iter_batch
 from .lookup import match_percent
-from .model import DocumentRecord, Match, Origin, StoredDocument, StoredPair, Unit
+from .records import DocumentRecord, Match, Origin, StoredDocument, StoredPair, Unit
 from .store import AddResult, TranslationMemory
 from .tmxio import export_tmx, export_tmx_files, import_tmx, units_to_tmx
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import Unit
+from .records import Unit
 
 #: 2: a unit's tag follows its text (Traditional units tagged zh-HK/zh-TW, not zh-CN).
 #: 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`), for the review of held units.

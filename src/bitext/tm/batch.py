@@ -23,7 +23,7 @@ from typing import Any
 from bitext._names import printable, same_file_key
 from bitext.errors import BitextError, InputError
 
-from .model import DocumentRecord
+from .records import DocumentRecord
 from .settings import BatchSettings
 from .store import TranslationMemory
 from .worker import Failed, WorkerResult, align_in_worker, start_worker

@@ -32,16 +32,16 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bitext.charclass import is_han
 from bitext.errors import InputError
 from bitext.lang import primary
-from bitext.normalize.script import to_simplified
 from bitext.normalize.variant import zh_script_for_tag
-from bitext.script import is_han
+from bitext.normalize.zh_script import to_simplified
 
 if TYPE_CHECKING:
     from bitext.embed import Encoder
 
-from .model import Match
+from .records import Match
 
 __all__ = ["LookupIndex", "Lookups", "match_percent", "query_language"]
 

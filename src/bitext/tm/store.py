@@ -39,7 +39,7 @@ from ._sql import (
     vector_blob,
 )
 from .lookup import Lookups
-from .model import DocumentRecord, Origin, StoredDocument, Unit
+from .records import DocumentRecord, Origin, StoredDocument, Unit
 
 __all__ = ["AddResult", "TranslationMemory", "fingerprint", "tmx_date"]
 

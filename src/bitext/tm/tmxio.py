@@ -24,7 +24,7 @@ from bitext.model import EXPORT_MIN_SCORE, FLAG_DAMAGED
 from bitext.read import load_file
 from bitext.tmx._prolog import gunzip_bounded
 
-from .model import DocumentRecord, StoredPair, Unit, status
+from .records import DocumentRecord, StoredPair, Unit, status
 from .store import AddResult, TranslationMemory
 
 __all__ = ["export_tmx", "export_tmx_bytes", "export_tmx_files", "import_tmx", "units_to_tmx"]

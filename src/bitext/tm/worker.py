@@ -24,9 +24,9 @@ import numpy as np
 
 from bitext.errors import BitextError, EncoderError
 from bitext.model import Alignment
-from bitext.normalize.script import to_simplified
+from bitext.normalize.zh_script import to_simplified
 
-from .model import DocumentRecord, StoredPair
+from .records import DocumentRecord, StoredPair
 from .settings import BatchSettings
 
 __all__ = ["Aligned", "Failed", "Worker", "WorkerResult", "align_in_worker", "start_worker"]

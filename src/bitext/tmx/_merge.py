@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bitext.lang import normalize_tag
-from bitext.tmx._model import TMXDocument, TranslationUnit, Variant
+from bitext.tmx._document import TMXDocument, TranslationUnit, Variant
 from bitext.tmx._xml import installed_version
 
 __all__ = ["MergeReport", "language_key", "merge"]

@@ -12,7 +12,7 @@ Inline markup (bpt/ept/ph/it/hi/ut/sub) is kept verbatim in
 `Variant.segment_xml`, so a memory read and written back (`bitext.tmx.to_bytes`)
 keeps the formatting codes a CAT tool needs; the header's notes, props and
 <ude>s, and the TMX 1.4 attributes, notes and props of every <tu> and <tuv>
-are kept too (see `bitext.tmx._model`), so that the round trip loses nothing
+are kept too (see `bitext.tmx._document`), so that the round trip loses nothing
 TMX 1.4 can hold.
 """
 
@@ -30,7 +30,7 @@ from lxml import etree
 
 from bitext.errors import InputError
 from bitext.lang import normalize_tag
-from bitext.tmx._model import (
+from bitext.tmx._document import (
     ALL_LANGUAGES,
     LANG_ATTRS,
     TU_ATTRS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from bitext.lang import normalize_tag
-from bitext.tmx._model import (
+from bitext.tmx._document import (
     HEADER_ATTRS,
     SEGTYPES,
     TU_ATTRS,

@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from bitext.lang import normalize_tag
-from bitext.tmx._model import ALL_LANGUAGES, LANG_ATTRS
+from bitext.tmx._document import ALL_LANGUAGES, LANG_ATTRS
 
 __all__ = [
     "DATE_FORMAT",

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from functools import cache
 
 from bitext._jieba import tokenizer
+from bitext.charclass import HAN_RUN_RE, is_han
 from bitext.normalize.pinyin import strip_pinyin
-from bitext.normalize.script import is_traditional, to_simplified
-from bitext.script import HAN_RUN_RE, is_han
+from bitext.normalize.zh_script import is_traditional, to_simplified
 
 CONTEXT = 4  # Han characters of context each side: jieba words rarely run longer
 _MAX_WORD = 6

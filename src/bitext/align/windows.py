@@ -1,66 +1,18 @@
-"""Bead scores: similarity of (concatenated) sentence embeddings, and the priors around it.
+"""What a bead's score takes from its windows besides their embeddings.
 
-A bead taking source sentences i..i+a-1 and target sentences j..j+b-1 is scored
-from the cosine of the embedding of the joined source text with that of the
-joined target text (Bertalign's "overlap" embeddings), minus a share of each
-side's mean similarity to its nearest neighbours: a generic sentence that is
-close to everything should not win a pair on raw cosine alone (margin scoring,
-as in LASER/Vecalign).
+A window is a run of consecutive sentences of one side; a bead pairs a source
+window with a target window. Its cosine comes from the windows' embeddings
+(`side`, `band_scores`) and its margin from `margins`; here are the parts
+that need only the texts: length in characters and agreement between the
+sides, quotation marks, and paragraph boundaries.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from ..embed import Encoder
-
-
-@dataclass(frozen=True, slots=True)
-class Windows:
-    """Embeddings, lengths and quote marks of every run of 1..k consecutive sentences.
-
-    ``emb[l - 1][i]`` embeds sentences i..i+l-1 joined; ``chars[l - 1][i]`` is
-    their length in non-space characters; ``closes_quote[l - 1][i]`` whether the
-    run's last sentence ends a quotation and ``quoted[l - 1][i]`` whether any of
-    its sentences quotes (empty tuples when the texts were not available).
-    """
-
-    emb: tuple[np.ndarray, ...]
-    chars: tuple[np.ndarray, ...]
-    closes_quote: tuple[np.ndarray, ...] = ()
-    quoted: tuple[np.ndarray, ...] = ()
-
-    @property
-    def n(self) -> int:
-        return len(self.emb[0])
-
-
-def window_texts(sentences: Sequence[str], width: int, glue: str) -> list[str]:
-    """Texts of all windows of 1..width sentences, ordered by width then start."""
-    out: list[str] = []
-    for w in range(1, width + 1):
-        out.extend(glue.join(sentences[i : i + w]) for i in range(len(sentences) - w + 1))
-    return out
-
-
-def embed_windows(sentences: Sequence[str], width: int, glue: str, encoder: Encoder) -> Windows:
-    """Embed every window of 1..width consecutive sentences in one encoder call."""
-    width = max(1, min(width, len(sentences)))
-    texts = window_texts(sentences, width, glue)
-    vecs = encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    emb, pos = [], 0
-    for w in range(1, width + 1):
-        count = len(sentences) - w + 1
-        emb.append(np.asarray(vecs[pos : pos + count], dtype=np.float32))
-        pos += count
-    return Windows(tuple(emb), *window_marks(sentences, width))
-
 
 #: Marks that close a quotation at the end of a sentence (before any final space),
 #: and that open one: Chinese corner and curly quotes, English straight/curly ones

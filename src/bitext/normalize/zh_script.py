@@ -12,8 +12,8 @@ from functools import cache
 
 import opencc
 
+from bitext.charclass import HAN_RUN_RE
 from bitext.normalize._text import Edit, Label, diff_edits
-from bitext.script import HAN_RUN_RE
 
 #: Accepted values of the ``zh_script`` option, and the OpenCC config of each.
 #: ``traditional`` here is OpenCC's generic standard (臺, 說); the pipeline reads

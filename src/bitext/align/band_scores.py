@@ -18,8 +18,8 @@ import numpy as np
 
 from .dp import Band
 from .evidence import unrelated_odds
-from .scoring import crosses_paragraph, length_agreement, paragraph_starts
 from .side import Side
+from .windows import crosses_paragraph, length_agreement, paragraph_starts
 
 if TYPE_CHECKING:
     from . import AlignConfig
