@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bitext.tm import BatchReport, TranslationMemory, batch_align
+from bitext.tm import BatchRun, TranslationMemory, batch_align
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
@@ -43,7 +43,7 @@ class Run:
     """One batch run's numbers."""
 
     jobs: int
-    report: BatchReport
+    report: BatchRun
     zh_sentences: int
     en_sentences: int
     rerun_seconds: float

@@ -205,11 +205,12 @@ TMX_B = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_tm_merge_command(tmp_path: Path, tmx_dtd: Path, capsys):
+@pytest.mark.parametrize("command", [["tmx", "merge"], ["tm", "merge"]], ids=" ".join)
+def test_tm_merge_command(command: list[str], tmp_path: Path, tmx_dtd: Path, capsys):
     a, b, out = tmp_path / "a.tmx", tmp_path / "b.tmx", tmp_path / "all.tmx"
     a.write_text(TMX_A, encoding="utf-8")
     b.write_text(TMX_B, encoding="utf-8")
-    assert main(["tm", "merge", str(a), str(b), "-o", str(out)]) == 0
+    assert main([*command, str(a), str(b), "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert f"{a}: 2 read, 2 kept, 0 merged" in err
     assert f"{b}: 1 read, 0 kept, 1 merged" in err
@@ -223,7 +224,7 @@ def test_tm_merge_command(tmp_path: Path, tmx_dtd: Path, capsys):
     assert merged.xpath("prop[@type='x-count']/text()") == ["2"]
     assert set(tree.xpath("//tuv/@xml:lang")) == {"zh-CN", "en-US"}
     # Never over an existing file without --force; a hostile input writes nothing.
-    assert main(["tm", "merge", str(a), "-o", str(out)]) == 3
+    assert main([*command, str(a), "-o", str(out)]) == 3
     evil = tmp_path / "evil.tmx"
     evil.write_text(
         '<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -232,7 +233,7 @@ def test_tm_merge_command(tmp_path: Path, tmx_dtd: Path, capsys):
         encoding="utf-8",
     )
     fresh = tmp_path / "fresh.tmx"
-    assert main(["tm", "merge", str(a), str(evil), "-o", str(fresh)]) == 2
+    assert main([*command, str(a), str(evil), "-o", str(fresh)]) == 2
     assert "refused for safety" in capsys.readouterr().err
     assert not fresh.exists()
 

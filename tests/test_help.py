@@ -39,6 +39,7 @@ def test_there_are_commands_to_check():
     names = {name for name, _ in commands()}
     assert {"bitext align", "bitext report", "bitext batch", "bitext tm search"} <= names
     assert {"bitext tm merge", "bitext validate", "bitext srx", "bitext eval"} <= names
+    assert "bitext tmx merge" in names
 
 
 @pytest.mark.parametrize("name", [name for name, _ in commands()])

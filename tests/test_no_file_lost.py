@@ -45,6 +45,8 @@ PATH_OPTIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("eval", "gold"): ("gold.json", ("eval", "R")),
     ("eval", "predicted"): ("pred.tsv", ("eval", "GOLD", "--predicted", "R")),
     ("eval", "encoder"): ("model", ("eval", "GOLD", "--encoder", "sbert:R")),
+    ("tmx merge", "inputs"): ("in.tmx", ("tmx", "merge", "TMX", "R", "-o", "new.tmx")),
+    ("tmx merge", "output"): ("out.tmx", ("tmx", "merge", "TMX", "-o", "R")),
     ("tm merge", "inputs"): ("in.tmx", ("tm", "merge", "TMX", "R", "-o", "new.tmx")),
     ("tm merge", "output"): ("out.tmx", ("tm", "merge", "TMX", "-o", "R")),
     ("tm search", "tm"): ("tm.sqlite", ("tm", "search", "重庆", "--tm", "R")),

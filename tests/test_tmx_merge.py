@@ -23,7 +23,7 @@ from lxml import etree
 
 from bitext import tmx
 from bitext.atomic import atomic_write
-from bitext.tmx import MergeReport, TMXDocument, TranslationUnit, Variant, language_key
+from bitext.tmx import MergeCounts, TMXDocument, TranslationUnit, Variant, language_key
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MEETING_EN = "The meeting was held in Chongqing."
@@ -132,9 +132,9 @@ def by_tuid(doc: TMXDocument) -> dict[str | None, TranslationUnit]:
 def test_reports_count_read_kept_and_merged(memories: list[TMXDocument]) -> None:
     merged, reports = tmx.merge(memories, names=["office", "vendor", "client"])
     assert reports == [
-        MergeReport("office", read=4, kept=4, merged=0),
-        MergeReport("vendor", read=4, kept=1, merged=3),
-        MergeReport("client", read=3, kept=1, merged=2),
+        MergeCounts("office", read=4, kept=4, merged=0),
+        MergeCounts("vendor", read=4, kept=1, merged=3),
+        MergeCounts("client", read=3, kept=1, merged=2),
     ]
     # Each group sits where its first repeat was read.
     assert [unit.tuid for unit in merged.units] == ["b1", "b2", "a3", "a4", "b3", "c5"]
@@ -260,7 +260,7 @@ def test_hand_built_underscore_tags_are_written_with_hyphens(tmx_dtd: Path) -> N
     raw = {"zh_CN": Variant("zh_CN", "好。", "好。"), "en_us": Variant("en_us", "Good.", "Good.")}
     alone = TMXDocument({"srclang": "zh_CN"}, (TranslationUnit("u", raw),), "1.4")
     merged, reports = tmx.merge([alone])
-    assert reports == [MergeReport("#1", 1, 1, 0)]
+    assert reports == [MergeCounts("#1", 1, 1, 0)]
     (only,) = merged.units
     assert {lang: v.lang for lang, v in only.variants.items()} == {
         "zh-CN": "zh-CN",
@@ -320,7 +320,7 @@ def test_variant_notes_and_props_are_united_attributes_of_the_kept_unit(
         (tmp_path / f"{name}.tmx").write_text(text, encoding="utf-8")
         docs.append(tmx.read(tmp_path / f"{name}.tmx"))
     merged, reports = tmx.merge(docs, names=["translator", "editor"])
-    assert reports == [MergeReport("translator", 1, 1, 0), MergeReport("editor", 1, 0, 1)]
+    assert reports == [MergeCounts("translator", 1, 1, 0), MergeCounts("editor", 1, 0, 1)]
     (only,) = merged.units
     # e1 (2024) is newer than t1 (2020): its attributes, tu's and tuvs', are the ones kept.
     assert only.tuid == "e1" and only.attrs == {"usagecount": "5", "changeid": "EVA"}

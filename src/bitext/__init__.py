@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # what a type checker and an IDE see; at run time `__getattr_
     from .align import AlignConfig, align_sentences
     from .embed import Encoder, SentenceTransformerEncoder, USEEncoder, load_encoder  # noqa: F401
     from .errors import BitextError, EncoderError, InputError, LanguageError, OutputError
-    from .evaluate import Report, Scores, compare, evaluate  # noqa: F401
+    from .evaluate import Evaluation, Report, Scores, compare, evaluate  # noqa: F401
     from .export import get_exporter, tmx_bytes, validate_tmx, write_tmx  # noqa: F401
     from .langsplit import classify, split_languages  # noqa: F401
     from .model import (  # noqa: F401 (the names out of __all__, kept for type checkers)
@@ -65,6 +65,7 @@ _HOME = {
     "InputError": ".errors",
     "LanguageError": ".errors",
     "OutputError": ".errors",
+    "Evaluation": ".evaluate",
     "Report": ".evaluate",
     "Scores": ".evaluate",
     "compare": ".evaluate",

@@ -134,7 +134,7 @@ def category(src: Sequence[int], tgt: Sequence[int]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Evaluation:
     """Scores plus where the errors are: per-type recall and a bead-type confusion."""
 
     scores: Scores
@@ -178,9 +178,13 @@ class Report:
         }
 
 
+#: `Evaluation`'s former name, kept for code written against it.
+Report = Evaluation
+
+
 def compare(
     gold: Sequence[Sequence[Bead | BeadLike]], predicted: Sequence[Sequence[Bead | BeadLike]]
-) -> Report:
+) -> Evaluation:
     """`evaluate`, plus per-type recall and the confusion of missed gold beads."""
     scores = evaluate(gold, predicted)
     found: Counter[str] = Counter()
@@ -202,7 +206,7 @@ def compare(
             other = holder.get(first)
             confusion[cat, f"{len(other[0])}-{len(other[1])}" if other else "none"] += 1
     by_type = {cat: (found[cat], total[cat]) for cat in CATEGORIES if total[cat]}
-    return Report(scores, len(gold), by_type, dict(confusion), reliability(gold, predicted))
+    return Evaluation(scores, len(gold), by_type, dict(confusion), reliability(gold, predicted))
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +225,7 @@ class Reliability:
     beads: int
 
     def format(self) -> list[str]:
-        """The lines `Report.format` prints."""
+        """The lines `Evaluation.format` prints."""
         lines = [
             f"calibration: expected calibration error {self.ece:.3f} over {self.beads} beads "
             f"({self.pairs_ece:.3f} over pairs)",

@@ -4,7 +4,7 @@
     bitext report INPUT -o REPORT.html   a side-by-side review page of one file's alignment
     bitext batch DIR... --tm TM.sqlite   align an archive into a translation memory
     bitext tm search|import|export|info --tm TM.sqlite   use a translation memory
-    bitext tm merge A.tmx B.tmx... -o ALL.tmx  one translation memory from many
+    bitext tmx merge A.tmx B.tmx... -o ALL.tmx  one TMX from many (also: bitext tm merge)
     bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
     bitext srx -o RULES.srx              bitext's segmentation rules for a CAT tool
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
@@ -33,7 +33,7 @@ from ._common import error
 from .align import add_align_command, add_report_command
 from .evaluate import add_eval_command
 from .tm import add_batch_command, add_tm_commands
-from .tmxfiles import add_merge_command, add_srx_command, add_validate_command
+from .tmxfiles import add_srx_command, add_tmx_commands, add_validate_command
 
 __all__ = ["Terminated", "build_parser", "main"]
 
@@ -65,12 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     tm = sub.add_parser(
         "tm",
         help="translation memory tools",
-        description="Use a SQLite translation memory (search, import, export, info), or "
-        "merge TMX files into one.",
+        description="Use a SQLite translation memory: search, import, export, info.",
     )
     tm_sub = tm.add_subparsers(dest="tm_command", required=True, metavar="COMMAND")
-    add_merge_command(tm_sub)
     add_tm_commands(tm_sub)
+    add_tmx_commands(sub, tm_sub)
     add_srx_command(sub)
     add_validate_command(sub)
     for command in _subcommands(parser):

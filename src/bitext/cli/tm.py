@@ -175,7 +175,7 @@ def _open(path: str, *, create: bool = False) -> Any:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from bitext.tm import BatchReport, BatchSettings, find_inputs, iter_batch
+    from bitext.tm import BatchRun, BatchSettings, find_inputs, iter_batch
 
     check_zh_options(args)
     if not args.tm and not args.output:
@@ -199,7 +199,7 @@ def _batch(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
         memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)
-        report = BatchReport()
+        report = BatchRun()
         try:
             outcomes = iter_batch(
                 args.inputs,  # not `files`: the names stored are relative to these folders
@@ -227,9 +227,9 @@ def _run_batch(outcomes: Any, files: list[Path], args: argparse.Namespace, memor
 
     from tqdm import tqdm
 
-    from bitext.tm import BatchReport
+    from bitext.tm import BatchRun
 
-    report, start = BatchReport(), time.perf_counter()
+    report, start = BatchRun(), time.perf_counter()
     show = not args.quiet and sys.stderr.isatty()
     with tqdm(total=len(files), unit="doc", file=sys.stderr, disable=not show) as bar:
         try:

@@ -1,4 +1,4 @@
-"""TMX and SRX files: `bitext tm merge`, `bitext srx`, `bitext validate`."""
+"""TMX and SRX files: `bitext tmx merge`, `bitext srx`, `bitext validate`."""
 
 from __future__ import annotations
 
@@ -10,20 +10,48 @@ from bitext._names import printable
 from ._common import check_output, error, output_name, say, write_output
 
 
-def add_merge_command(tm_sub: Any) -> None:
-    merge = tm_sub.add_parser(
-        "merge",
-        help="merge TMX files into one; identical pairs become one unit (newest kept)",
-        description="Merge CAT tools' TMX files into one TMX 1.4: the same source and target "
-        "become one unit (the newest changedate wins, notes and props kept), language "
-        "variants mapped consistently; a report per file of units read, kept and merged.",
+def add_tmx_commands(sub: Any, tm_sub: Any) -> None:
+    """`bitext tmx merge`, and `bitext tm merge`, its former spelling, left out of help.
+
+    The merge reads and writes TMX files and never opens a memory, so it belongs
+    under `tmx`; scripts written for `bitext tm merge` keep working.
+    """
+    tmx = sub.add_parser(
+        "tmx",
+        help="TMX file tools",
+        description="Work on TMX files themselves (no translation memory is opened): "
+        "merge CAT tools' memories into one.",
     )
+    tmx_sub = tmx.add_subparsers(dest="tmx_command", required=True, metavar="COMMAND")
+    _add_merge(
+        tmx_sub.add_parser(
+            "merge",
+            help="merge TMX files into one; identical pairs become one unit (newest kept)",
+            description=_MERGE,
+        )
+    )
+    # No `help`: argparse lists a subcommand in its parent's help only when it has one.
+    _add_merge(
+        tm_sub.add_parser(
+            "merge", description=f"The former spelling of `bitext tmx merge`. {_MERGE}"
+        )
+    )
+
+
+_MERGE = (
+    "Merge CAT tools' TMX files into one TMX 1.4: the same source and target "
+    "become one unit (the newest changedate wins, notes and props kept), language "
+    "variants mapped consistently; a report per file of units read, kept and merged."
+)
+
+
+def _add_merge(merge: argparse.ArgumentParser) -> None:
     merge.add_argument("inputs", nargs="+", metavar="TMX", help="TMX 1.1-1.4 files (or .tmx.gz)")
     merge.add_argument(
         "-o", "--output", required=True, help="the merged TMX 1.4 file; - for standard output"
     )
     merge.add_argument("--force", action="store_true", help="overwrite an existing output")
-    merge.set_defaults(run=_tm_merge)
+    merge.set_defaults(run=_tmx_merge)
 
 
 def add_srx_command(sub: Any) -> None:
@@ -51,7 +79,7 @@ def add_validate_command(sub: Any) -> None:
     validate.set_defaults(run=_validate)
 
 
-def _tm_merge(args: argparse.Namespace) -> int:
+def _tmx_merge(args: argparse.Namespace) -> int:
     from bitext import tmx
     from bitext.errors import InputError
 

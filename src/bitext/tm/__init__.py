@@ -13,7 +13,15 @@ Merging TMX files without a store is `bitext.tmx.merge`.
 
 from __future__ import annotations
 
-from .batch import BatchReport, BatchSettings, DocumentOutcome, batch_align, find_inputs, iter_batch
+from .batch import (
+    BatchReport,  # noqa: F401 (former name of BatchRun, kept importable)
+    BatchRun,
+    BatchSettings,
+    DocumentOutcome,
+    batch_align,
+    find_inputs,
+    iter_batch,
+)
 from .lookup import match_percent
 from .records import DocumentRecord, Match, Origin, StoredDocument, StoredPair, Unit
 from .store import AddResult, TranslationMemory
@@ -21,7 +29,7 @@ from .tmxio import export_tmx, export_tmx_files, import_tmx, units_to_tmx
 
 __all__ = [
     "AddResult",
-    "BatchReport",
+    "BatchRun",
     "BatchSettings",
     "DocumentOutcome",
     "DocumentRecord",

@@ -31,7 +31,7 @@ from .worker import Failed, WorkerResult, align_in_worker, start_worker
 #: Where documents are aligned: worker processes on this machine, or a Dask cluster.
 ENGINES = ("local", "dask")
 
-__all__ = ["BatchReport", "BatchSettings", "DocumentOutcome", "batch_align", "find_inputs"]
+__all__ = ["BatchRun", "BatchSettings", "DocumentOutcome", "batch_align", "find_inputs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class DocumentOutcome:
 
 
 @dataclass
-class BatchReport:
+class BatchRun:
     """The whole run: every outcome, and the time it took."""
 
     outcomes: list[DocumentOutcome] = field(default_factory=list)
@@ -75,6 +75,10 @@ class BatchReport:
             f"(already in the memory), {self.count('failed')} failed; "
             f"{self.units_added} new units; {self.seconds:.1f} s{share}"
         )
+
+
+#: `BatchRun`'s former name, kept for code written against it.
+BatchReport = BatchRun
 
 
 def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -127,13 +131,13 @@ def batch_align(
     jobs: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
-) -> BatchReport:
+) -> BatchRun:
     """Align every input into `memory` (a `TranslationMemory` or its path) and report.
 
     See `iter_batch` for the outcomes one by one (to show progress).
     """
     start = time.perf_counter()
-    report = BatchReport()
+    report = BatchRun()
     own = not isinstance(memory, TranslationMemory)
     tm = TranslationMemory(memory) if own else memory
     try:

@@ -14,7 +14,7 @@ is `bitext.write_tmx` (the export stage), which builds on it.
 
 from __future__ import annotations
 
-from bitext.tmx._merge import MergeReport, language_key, merge
+from bitext.tmx._merge import MergeCounts, MergeReport, language_key, merge  # noqa: F401
 from bitext.tmx._reader import MAX_BYTES, TMXDocument, TranslationUnit, Variant, read_tmx
 from bitext.tmx._writer import tmx_units_to_bytes
 from bitext.tmx._xml import clean_xml_text, safe_parser, validate_tmx
@@ -24,7 +24,7 @@ to_bytes = tmx_units_to_bytes
 
 __all__ = [
     "MAX_BYTES",
-    "MergeReport",
+    "MergeCounts",
     "TMXDocument",
     "TranslationUnit",
     "Variant",

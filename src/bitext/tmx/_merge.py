@@ -44,7 +44,7 @@ from bitext.lang import normalize_tag
 from bitext.tmx._document import TMXDocument, TranslationUnit, Variant
 from bitext.tmx._xml import installed_version
 
-__all__ = ["MergeReport", "language_key", "merge"]
+__all__ = ["MergeCounts", "language_key", "merge"]
 
 COUNT_PROP = "x-count"
 ALL_LANGUAGES = "*all*"
@@ -57,7 +57,7 @@ _UnitKey = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class MergeReport:
+class MergeCounts:
     """What `merge` did with one input memory.
 
     `read` units were read; `kept` of them became units of their own in the
@@ -69,6 +69,10 @@ class MergeReport:
     read: int
     kept: int
     merged: int
+
+
+#: `MergeCounts`'s former name, kept for code written against it.
+MergeReport = MergeCounts
 
 
 def language_key(tag: str) -> str:
@@ -224,7 +228,7 @@ def _header(documents: Sequence[TMXDocument]) -> dict[str, str]:
 
 def merge(
     documents: Sequence[TMXDocument], *, names: Sequence[str] | None = None
-) -> tuple[TMXDocument, list[MergeReport]]:
+) -> tuple[TMXDocument, list[MergeCounts]]:
     """Merge translation memories into one, each repeated unit kept once.
 
     Units are repeats when they hold the same languages (see `language_key`:
@@ -233,7 +237,7 @@ def merge(
     their units and of their variants) and an ``x-count`` prop of the
     occurrences. Units come out in the order their first repeat was read.
     `names` label the reports (default ``"#1"``, ``"#2"``, ...). Returns the
-    merged TMX 1.4 document and one `MergeReport` per input. Raises
+    merged TMX 1.4 document and one `MergeCounts` per input. Raises
     `ValueError` if `names` and `documents` differ in length, or if a
     hand-built unit carries something that is not a language tag.
     """
@@ -255,6 +259,6 @@ def merge(
                 slot[key] = len(groups)
             groups.append([unit])
             kept += 1
-        reports.append(MergeReport(name, len(doc.units), kept, len(doc.units) - kept))
+        reports.append(MergeCounts(name, len(doc.units), kept, len(doc.units) - kept))
     units = tuple(_combine(group) for group in groups)
     return TMXDocument(header=_header(documents), units=units, version="1.4"), reports
