@@ -41,7 +41,8 @@ _ACCEPTED = (
 )
 # One BLAS thread by default: the GEMMs per micro-batch are small, and extra
 # OpenBLAS threads spin-wait, which on a busy or shared machine (or next to
-# torch's OpenMP pool) made encoding 3-10x slower than single-threaded.
+# torch's OpenMP pool) made encoding several times slower than single-threaded
+# (docs/benchmarks.md, "Figures formerly in code comments").
 _DEFAULT_USE_THREADS = 1
 #: Most characters of one text an encoder is given; a longer text is embedded by
 #: its prefix. USE's memory grows with the text (about 17 kB per token, a token per
@@ -174,7 +175,7 @@ class USEEncoder:
     def __init__(self, *, threads: int = _DEFAULT_USE_THREADS) -> None:
         if threads < 1:
             raise ValueError(f"threads must be at least 1, got {threads}")
-        # More BLAS threads than CPUs is never a win and can be ~70x slower.
+        # More BLAS threads than CPUs is never a win: they wait on each other.
         self.threads = min(threads, _usable_cpus())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

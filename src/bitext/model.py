@@ -168,11 +168,11 @@ class Bead:
 
 
 #: The confidence a pair needs to be exported by default (`bitext align --min-score`):
-#: `Bead.score` is the probability that the bead is exactly right; of the pairs scoring
-#: at least 0.9 on the gold sets, each document scored by a model fitted without it,
-#: 98.1% are right on news-noisy, 99.6% on paramed, 99.8% on wmt22-news and 96.1% on the
-#: literary mac-dev, at the cost of holding back 0-0.5% of the right pairs of the news and
-#: biomedical sets and 18% of mac-dev's. docs/benchmarks.md has other thresholds.
+#: `Bead.score` is the probability that the bead is exactly right, and at this
+#: threshold nearly every exported pair of the news and biomedical gold sets is right
+#: while almost none of their right pairs is held back; literary text, whose pairs
+#: are less certain, loses more. The figures per set, and other thresholds, are in
+#: docs/benchmarks.md ("Export threshold").
 EXPORT_MIN_SCORE = 0.9
 
 

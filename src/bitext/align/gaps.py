@@ -6,9 +6,9 @@ sentence left out in the middle of a translated passage is much rarer; there
 it is usually a sentence the translator split or merged, and the search should
 join it to a neighbour's bead. So a run of nulls pays `open` for its first
 sentence and `extend` for each further one, as gaps do in sequence alignment
-(Gotoh's affine gap costs). On the gold sets every null of the literary
-chapters (mac-dev) stands alone, while 12 of the 13 nulls of the biomedical
-set (paramed) lie in runs.
+(Gotoh's affine gap costs). The gold sets show both kinds: the nulls of the
+literary chapters (mac-dev) stand alone, those of the biomedical set
+(paramed) mostly lie in runs (docs/benchmarks.md).
 
 The lattice gets three states per node, as in Gotoh's algorithm: the best path
 to the node ending with a pairing bead (or the start), with a 1-0, or with a 0-1.
@@ -193,8 +193,8 @@ def calibrated_cost(scores: np.ndarray, scale: float, prior: float, prior_weight
     A sentence is left out only if pairing it scores clearly worse than pairs
     usually do in this document, and "clearly" depends on how noisy its scores
     are: the true pairs of a literary translation score far more unevenly than
-    those of a news translation (with the defaults the cost comes out at a
-    median 0.16 on mac-dev's novels, 0.11 on paramed, 0.09 on wmt22-news). A fixed cost
+    those of a news translation, so the cost comes out highest on novels and
+    lowest on news (docs/benchmarks.md has the medians per set). A fixed cost
     either joins a news sentence whose translation is missing to a
     neighbour's bead or leaves out a sentence of a novel the translator
     merged. The spread is the interquartile range (robust to the very pairs in

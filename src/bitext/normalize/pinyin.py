@@ -31,8 +31,8 @@ _NEXT_ANNOTATION_RE = re.compile(rf" *[(（] ?([{SYLLABLE_CHARS}' -]{{1,40}}) ?[
 def _pinyin_dict() -> dict[int, str]:
     """pypinyin's readings of every character, imported when first needed.
 
-    Importing pypinyin loads its phrase dictionary too (0.1-0.6 s), which bitext
-    never uses; paying that on `import bitext` made every command start slowly.
+    Importing pypinyin loads its phrase dictionary too, which bitext never
+    uses; paying that on `import bitext` made every command start slowly.
     """
     from pypinyin.pinyin_dict import pinyin_dict
 

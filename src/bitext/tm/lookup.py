@@ -6,8 +6,8 @@ for Chinese and in words for English (a one-character typo in an English word
 costs a whole word, as in Trados and OmegaT). 100% is kept for a segment equal
 to the query; anything else tops out at 99%.
 
-The texts of the memory are held in memory once (1.2-1.9 s to build for
-100,000 units, then extended as units are added) and scored by rapidfuzz's
+The texts of the memory are held in memory once (built on the first lookup,
+then extended as units are added) and scored by rapidfuzz's
 bit-parallel Levenshtein; English words are mapped to one code point each so
 the same character-level routine counts word edits.
 
