@@ -20,7 +20,7 @@ import bitext
 from bitext.cli import main
 from bitext.errors import OutputError
 from bitext.model import FLAG_DAMAGED, Alignment, Bead, Sentence
-from bitext.review import render_report, write_report
+from bitext.report import render_report, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = (

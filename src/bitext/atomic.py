@@ -35,7 +35,7 @@ __all__ = ["REPORT_MARK", "atomic_open", "atomic_write", "check_target", "file_k
 _HEAD = 4096
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z][\w.:-]*)")
 _LABELS = {"tmx": "TMX", "html": "HTML", "srx": "SRX", "tsv": "TSV", "report": "bitext report"}
-#: The line bitext's review pages carry in their head (see `bitext.review`).
+#: The line bitext's review pages carry in their head (see `bitext.report`).
 REPORT_MARK = '<meta name="generator" content="bitext">'
 
 

@@ -278,7 +278,7 @@ def _s(count: int) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from bitext.review import render_report
+    from bitext.report import render_report
     from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
