@@ -223,6 +223,7 @@ def _offline_and_quiet(hub_constants: Any) -> Iterator[None]:
     here blocks every hub request for the load only. transformers draws a
     "Loading weights" bar on stderr, which a library call must not do.
     """
+    hf_logging: Any
     try:
         from transformers.utils import logging as hf_logging
     except ImportError:  # sentence-transformers without transformers cannot load anyway

@@ -299,7 +299,6 @@ def read_beads(path: str | Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]
         m = _TEXT_BEAD.match(line)
         if m is None:
             raise ValueError(f"{path}:{number}: not a bead line like [0]:[0,1]")
-        beads.append(
-            tuple(tuple(int(x) for x in side.split(",") if x.strip()) for side in m.groups())
-        )
+        src, tgt = (tuple(int(x) for x in side.split(",") if x.strip()) for side in m.groups())
+        beads.append((src, tgt))
     return beads

@@ -223,7 +223,7 @@ def plot_scores(alignment: Alignment, *, ax: Axes | None = None, low_score: floa
     nulls = [b.score for b in alignment.beads if not b.is_pair]
     if ax is None:
         ax = _new_axes((6.0, 3.6))
-    bins = np.linspace(0.0, 1.0, 21)
+    bins = [k / 20 for k in range(21)]
     ax.hist(
         [pairs, nulls],
         bins=bins,

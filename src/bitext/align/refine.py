@@ -326,7 +326,11 @@ def _clause_vectors(
     """
     ids = list(cut)
     wanted = sorted({c for i in ids if len(cut[i]) > 1 for c in cut[i]})
-    encoded = np.asarray(encoder.encode(wanted), dtype=np.float32) if wanted else []
+    encoded = (
+        np.asarray(encoder.encode(wanted), dtype=np.float32)
+        if wanted
+        else np.zeros((0, 0), np.float32)
+    )
     found = dict(zip(wanted, encoded, strict=True))
     out = {}
     for i in ids:

@@ -239,7 +239,7 @@ def write_output(path: str, data: bytes, *, force: bool = False) -> None:
     atomic_write(path, data, force=force)
 
 
-def progress(items: Sequence[str], quiet: bool) -> Any:
+def progress(items: Sequence[Any], quiet: bool) -> Any:
     """A progress bar over several inputs on a terminal; the plain list otherwise."""
     if quiet or len(items) < 2 or not sys.stderr.isatty():
         return items

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from bitext.charclass import is_han
 from bitext.normalize._text import Edit, Label, Tracked
@@ -273,7 +274,7 @@ def undo_gbk_shift(text: str, group: list[Mark]) -> str | None:
     return repaired if _reads_better(repaired, garble) else None
 
 
-def _fits(ch: str | None) -> bool:
+def _fits(ch: str | None) -> TypeGuard[str]:
     # A repair must not end a sentence: the segmenter would split the span.
     return ch is not None and ch not in SENTENCE_FINAL
 

@@ -111,9 +111,9 @@ def decode(data: bytes, *, source: str | None = None) -> tuple[str, str]:
             f"{name}: binary file ({kind}), not text" + (f"; {advice}" if advice else "")
         )
     if b"\x00" in data:
-        encoding = _utf32_without_bom(data) or _utf16_without_bom(data)
-        if encoding is not None:
-            return _strict(data, encoding, name), encoding
+        wide = _utf32_without_bom(data) or _utf16_without_bom(data)
+        if wide is not None:
+            return _strict(data, wide, name), wide
         text = _utf8_with_stray_nuls(data)
         if text is None:
             raise InputError(f"{name}: binary file (contains NUL bytes), not text")
@@ -229,7 +229,7 @@ def _legacy(data: bytes, name: str) -> tuple[str, str]:
     if best is not None and best[0] >= MIN_PLAUSIBLE:
         return best[1], best[2]
     guess = charset_normalizer.from_bytes(data).best()
-    if _trustworthy(guess):
+    if guess is not None and _trustworthy(guess):
         return str(guess), codecs.lookup(guess.encoding).name
     raise InputError(f"{name}: {_undecodable(data)}")
 

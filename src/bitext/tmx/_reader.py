@@ -272,6 +272,7 @@ def read_tmx(
     billion laughs), an entity reference, an invalid language tag, a <tuv>
     without <seg> or two variants of one language in a unit.
     """
+    parse_from: io.BytesIO | str
     if isinstance(source, bytes | bytearray):
         label = name or "TMX data"
         data = bytes(source)

@@ -88,10 +88,9 @@ def validate_tmx(
     one-line message lists the (first) DTD errors, or says why the document is
     not well-formed XML.
     """
-    is_data = isinstance(data_or_path, bytes | bytearray)
-    name = "TMX data" if is_data else str(data_or_path)
+    name = "TMX data" if isinstance(data_or_path, bytes | bytearray) else str(data_or_path)
     try:
-        if is_data:
+        if isinstance(data_or_path, bytes | bytearray):
             doc = etree.fromstring(bytes(data_or_path), safe_parser()).getroottree()
         else:
             doc = etree.parse(os.fspath(data_or_path), safe_parser())
