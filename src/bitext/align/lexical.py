@@ -22,7 +22,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -323,11 +323,11 @@ def _chinese_words(
     texts: Sequence[str], names: frozenset[str], dictionary: bool, memo: TextMemo | None
 ) -> list[list[tuple[str, frozenset[str]]]]:
     """`chinese_keys` of each text; the part without names kept in `memo` if given."""
-    compute = lambda t: _word_keys(t, dictionary)  # noqa: E731
     if memo is None:
-        found = [compute(t) for t in texts]
+        found = [_word_keys(t, dictionary) for t in texts]
     else:
         namespace = b"zh-word-keys:" + _fingerprint() + (b"d" if dictionary else b"n")
+        compute = partial(_word_keys, dictionary=dictionary)
         found = memo.per_text(namespace, texts, compute, _encode, _decode)
     return [words + _name_keys(tokens, names) if names else words for words, tokens in found]
 
