@@ -16,7 +16,7 @@ import pytest
 from bitext import align_sentences
 from bitext.align import lexical_features
 from bitext.cli import main
-from bitext.embed_cache import APPLICATION_ID, CachedEncoder, using_text_store
+from bitext.embed_cache import APPLICATION_ID, CachedEncoder
 from bitext.errors import InputError
 from bitext.tm import TranslationMemory
 from cli_helpers import run_cli
@@ -178,35 +178,34 @@ def test_word_features_are_kept_beside_the_vectors_and_served_from_there(
 ):
     path = tmp_path / "c.sqlite"
     fresh = lexical_features(ZH, EN)
-    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
-        assert np.array_equal(lexical_features(ZH, EN).similarity(1, 1), fresh.similarity(1, 1))
+    memo = CachedEncoder(use_encoder, path).texts
+    assert np.array_equal(
+        lexical_features(ZH, EN, memo=memo).similarity(1, 1), fresh.similarity(1, 1)
+    )
     stored = stored_features(path)
     assert len(stored) == len(ZH)  # one entry per Chinese sentence
     # A later run reads them back: an entry planted for the first sentence is what it gets.
     first = next(k for k, v in stored.items() if "合作" in json.loads(v)[1])
     with sqlite3.connect(path) as con:
         con.execute("UPDATE texts SET value = ? WHERE key = ?", (b"[[], []]", first))
-    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
-        served = lexical_features(ZH, EN)
+    served = lexical_features(ZH, EN, memo=CachedEncoder(use_encoder, path).texts)
     assert served.zh_bags[0] == Counter() and fresh.zh_bags[0]
     assert served.zh_bags[1:] == fresh.zh_bags[1:]
-    # Outside the block nothing is cached.
+    # Without a memo nothing is cached.
     assert lexical_features(ZH, EN).zh_bags == fresh.zh_bags
 
 
 def test_damaged_word_features_are_computed_again_not_fatal(use_encoder, tmp_path: Path):
     path = tmp_path / "c.sqlite"
     fresh = lexical_features(ZH, EN)
-    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
-        lexical_features(ZH, EN)
+    lexical_features(ZH, EN, memo=CachedEncoder(use_encoder, path).texts)
     good = stored_features(path)
     # Not JSON; a word that is not a string; a token that is not a string.
     damages = [b"\xff not json", b"[[[1, []]], []]", b"[[], [1]]"]
     with sqlite3.connect(path) as con:
         for key, damaged in zip(good, damages, strict=True):
             con.execute("UPDATE texts SET value = ? WHERE key = ?", (damaged, key))
-    with using_text_store(CachedEncoder(use_encoder, path).text_store()):
-        again = lexical_features(ZH, EN)
+    again = lexical_features(ZH, EN, memo=CachedEncoder(use_encoder, path).texts)
     assert again.zh_bags == fresh.zh_bags
     assert np.array_equal(again.similarity(2, 1), fresh.similarity(2, 1))
     assert stored_features(path) == good  # the damaged entries were replaced

@@ -2,7 +2,9 @@
 
 The pipeline is read → normalize → split languages → segment → embed → align →
 export; each stage is a module with pure functions over the data model in
-`bitext.model`. The names in `__all__` are the public API::
+`bitext.model`; a cache reaches a stage only as an argument (``memo=``, see
+`bitext.embed_cache`), never through module state. The names in `__all__` are
+the public API::
 
     import bitext
     alignment = bitext.align_document("release.txt")

@@ -1,4 +1,4 @@
-"""Which file is bitext's embedding cache: proved before the cache creates, rebuilds or evicts.
+"""bitext's cache file: proved ours before it is created, rebuilt or evicted, then read and written.
 
 The cache writes into its file freely (rows replaced, old rows evicted, a
 damaged file rebuilt), so it must never take someone else's file for its
@@ -7,6 +7,9 @@ cache is created whole in a temporary file and hard-linked into place,
 stamped with an SQLite application id; a file is the cache's only if it
 carries that stamp, or (caches written before the stamp) is an SQLite file
 holding exactly the cache's tables.
+
+`CacheFile` is the one connection to such a file, shared by what keeps values
+in it (`bitext.embed_cache`: the encoder's vectors, the stages' text memo).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from urllib.parse import quote
 
 from bitext.errors import InputError
 
-__all__ = ["APPLICATION_ID", "check_cache_file", "create_cache", "remove_cache"]
+__all__ = ["APPLICATION_ID", "CacheFile", "check_cache_file", "create_cache", "remove_cache"]
 
 #: table -> its value column; both tables are keyed by a hash and evicted oldest first.
 _TABLES = {"vectors": "vector", "texts": "value"}
@@ -119,3 +122,115 @@ def remove_cache(path: Path) -> None:
     for leftover in (f"{path}-wal", f"{path}-shm", path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(leftover)
+
+
+class CacheFile:
+    """Bytes by key in the tables of the cache file at `path`, opened on first use.
+
+    The cache is a convenience, never a point of failure: a damaged file of
+    ours is rebuilt once, and a file that still cannot be used reads as empty
+    and takes no writes for the rest of the process. `max_bytes` bounds the
+    file: the oldest rows go first.
+    """
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self._con: sqlite3.Connection | None = None
+        self._disabled = False
+
+    def get(self, table: str, keys: list[bytes]) -> dict[bytes, bytes]:
+        """The stored values of those `keys` that `table` holds ({} when the file is unusable)."""
+        con = self._connection()
+        if con is None or not keys:
+            return {}
+        out: dict[bytes, bytes] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                column = _TABLES[table]
+                sql = f"SELECT key, {column} FROM {table} WHERE key IN ({marks})"
+                rows = con.execute(sql, chunk)
+                out.update((key, value) for key, value in rows if isinstance(value, bytes))
+        except sqlite3.DatabaseError:
+            self._drop()
+            return {}
+        return out
+
+    def put(self, table: str, values: dict[bytes, bytes]) -> None:
+        """Store `values` in `table`, replacing what those keys held (a damaged value, say)."""
+        con = self._connection()
+        if con is None or not values:
+            return
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.executemany(
+                f"INSERT OR REPLACE INTO {table} (key, {_TABLES[table]}) VALUES (?, ?)",
+                list(values.items()),
+            )
+            con.execute("COMMIT")
+            self._evict(con)
+        except sqlite3.DatabaseError:
+            self._drop()
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._disabled:
+            return None
+        if self._con is None:
+            try:
+                self._con = self._open()
+            except (sqlite3.DatabaseError, OSError):
+                self._disabled = True  # cannot be made to work: run uncached
+        return self._con
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to the cache file, created if missing, rebuilt once if damaged."""
+        for attempt in range(2):
+            if not os.path.lexists(self.path):
+                create_cache(self.path)
+            owner = check_cache_file(self.path)  # InputError: not ours, never touched
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                if owner == "legacy":  # proven ours by its tables: stamp it, add `texts`
+                    con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                    for table, column in _TABLES.items():
+                        con.execute(
+                            f"CREATE TABLE IF NOT EXISTS {table} "
+                            f"(key BLOB PRIMARY KEY, {column} BLOB NOT NULL)"
+                        )
+                    con.execute("PRAGMA wal_checkpoint")  # the stamp into the header now
+                for table in _TABLES:
+                    con.execute(f"SELECT COUNT(*) FROM {table} LIMIT 1").fetchone()
+                return con
+            except sqlite3.DatabaseError:
+                con.close()
+                if attempt:
+                    raise
+                # Damaged, but its header says it is ours: rebuild it once.
+                remove_cache(self.path)
+        raise AssertionError("unreachable")
+
+    def _evict(self, con: sqlite3.Connection) -> None:
+        """Oldest rows out until the file is back under 80% of its limit."""
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if size <= self.max_bytes:
+            return
+        for table in _TABLES:
+            rows = con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            keep = int(rows * 0.8 * self.max_bytes / size)
+            con.execute(
+                f"DELETE FROM {table} WHERE rowid IN "
+                f"(SELECT rowid FROM {table} ORDER BY rowid LIMIT ?)",
+                (rows - keep,),
+            )
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("VACUUM")
+
+    def _drop(self) -> None:
+        # A cache that failed mid-run is not worth a second try in this process.
+        if self._con is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._con.close()
+        self._con, self._disabled = None, True

@@ -18,7 +18,7 @@ from . import align as align_stage
 from ._names import file_label
 from .align import AlignConfig, align_sentences, check_size
 from .embed import Encoder, USEEncoder
-from .embed_cache import text_store_for, using_text_store
+from .embed_cache import CachedEncoder, TextMemo
 from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
 from .model import EN, ZH, Alignment, Bead, Block, Document, LanguageSplit, Sentence
@@ -54,6 +54,7 @@ def align_document(
     tgt_lang: str = "en-US",
     segmentation: str | os.PathLike[str] | SrxRules = "bitext",
     name: str | None = None,
+    memo: TextMemo | None = None,
     **options: Any,
 ) -> Alignment:
     """Align a bilingual file (path) or an already read `Document`.
@@ -70,28 +71,31 @@ def align_document(
     default Simplified and zh-CN; ``traditional`` alone gives the region the
     text's forms show (zh-HK by default); a tag alone gives its script.
 
+    `memo` keeps what the stages derive from texts (English sentence cuts, word
+    features) for a rerun; by default the text store of `encoder` when it is a
+    `CachedEncoder`, so that with an on-disk cache a rerun recomputes nothing.
+
     Raises InputError/LanguageError (one line, naming the file) on bad input,
     or on a script and tag that contradict each other.
     `options` override `AlignConfig` fields, as in `align_sentences`.
     """
     rules = resolve_rules(segmentation)
     encoder = USEEncoder() if encoder is None else encoder
-    # With an on-disk cache, what the steps derive from texts (word features,
-    # English sentence cuts) is kept beside the vectors: a rerun recomputes nothing.
-    with using_text_store(text_store_for(encoder)):
-        doc = source if isinstance(source, Document) else _read_path(source)
-        refuse_if_too_long(doc)
-        try:
-            text = "\n".join(p.text for p in doc.paragraphs)
-            variant = decide_variant(zh_script, src_lang, text)
-        except ValueError as exc:
-            where = doc.source or "input"
-            cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
-            raise InputError(f"{where}: {exc}", cli=cli and f"{where}: {cli}") from None
-        doc = normalize(doc, zh_script=variant.zh_script)
-        split = split_languages(doc)
-        raise_if_not_bilingual(split, doc.source)
-        found = _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options)
+    if memo is None and isinstance(encoder, CachedEncoder):
+        memo = encoder.texts
+    doc = source if isinstance(source, Document) else _read_path(source)
+    refuse_if_too_long(doc)
+    try:
+        text = "\n".join(p.text for p in doc.paragraphs)
+        variant = decide_variant(zh_script, src_lang, text)
+    except ValueError as exc:
+        where = doc.source or "input"
+        cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
+        raise InputError(f"{where}: {exc}", cli=cli and f"{where}: {cli}") from None
+    doc = normalize(doc, zh_script=variant.zh_script)
+    split = split_languages(doc)
+    raise_if_not_bilingual(split, doc.source)
+    found = _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options, memo)
     # Outputs are sent to others: they name the file, not where it sat on this machine.
     return replace(found, source=file_label(doc.source) if name is None else name)
 
@@ -128,11 +132,12 @@ def _align_split(
     src_lang: str,
     tgt_lang: str,
     options: dict[str, Any],
+    memo: TextMemo | None,
 ) -> Alignment:
     src, tgt, beads = [], [], []
     for zh_blocks, en_blocks in _facing_blocks(split):
-        zh = sentence_sides(zh_blocks, ZH, rules)
-        en = sentence_sides(en_blocks, EN, rules)
+        zh = sentence_sides(zh_blocks, ZH, rules, memo)
+        en = sentence_sides(en_blocks, EN, rules, memo)
         try:
             found = align_sentences(
                 # The encoder reads Simplified far better (true-pair cosine ~0.70 vs
@@ -143,6 +148,7 @@ def _align_split(
                 config=config,
                 src_paragraphs=[s.paragraph for s in zh],
                 tgt_paragraphs=[s.paragraph for s in en],
+                memo=memo,
                 **options,
             )
         except InputError as exc:  # a document too long to align: name the file
@@ -228,16 +234,21 @@ def align_text(text: str, *, source: str | None = None, **kwargs: Any) -> Alignm
 
 
 def sentence_sides(
-    blocks: Sequence[Block], lang: str, rules: SrxRules | None = None
+    blocks: Sequence[Block],
+    lang: str,
+    rules: SrxRules | None = None,
+    memo: TextMemo | None = None,
 ) -> list[Sentence]:
     """The sentences of `lang` in `blocks`, skipping paragraphs of another language.
+
+    `rules` and `memo` are `segment`'s.
 
     A short island of the other language inside a block (a photo credit in
     English within the Chinese text) has no counterpart and would only pollute
     the side it sits in.
     """
     paragraphs = [p for b in blocks for p in b.paragraphs if p.lang in (lang, None)]
-    return segment(paragraphs, lang, rules)
+    return segment(paragraphs, lang, rules, memo=memo)
 
 
 def _facing_blocks(split: LanguageSplit) -> list[tuple[list[Block], list[Block]]]:

@@ -29,6 +29,7 @@ from .side import Side
 
 if TYPE_CHECKING:
     from ..embed import Encoder
+    from ..embed_cache import TextMemo
 
 __all__ = [
     "DEFAULT_BEAD_TYPES",
@@ -188,13 +189,15 @@ def align_sentences(
     tgt_lang: str = "en",
     src_paragraphs: Sequence[int] | None = None,
     tgt_paragraphs: Sequence[int] | None = None,
+    memo: TextMemo | None = None,
     **options: Any,
 ) -> list[Bead]:
     """Align two lists of sentences; returns beads covering every sentence once, in order.
 
     `options` override fields of `config` (e.g. ``null_threshold=0.15``).
     `src_paragraphs`/`tgt_paragraphs` give each sentence's paragraph id, used as
-    soft anchors. The default encoder is USE-multilingual-v3 (offline).
+    soft anchors. The default encoder is USE-multilingual-v3 (offline). `memo`
+    (e.g. a `CachedEncoder`'s ``texts``) keeps the word features for a rerun.
     """
     config = _config(config, options)
     src, tgt = _sentences(src, "src"), _sentences(tgt, "tgt")
@@ -224,6 +227,7 @@ def align_sentences(
             tgt_lang,
             dictionary=config.lexical_dictionary,
             names=config.lexical_names,
+            memo=memo,
         )
     return align_sides(*sides, config, (src_paragraphs, tgt_paragraphs), lexical, encoder)
 

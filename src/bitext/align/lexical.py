@@ -10,8 +10,8 @@ counterpart adds unexplained weight, so the score falls, which the window
 cosine barely shows. Matrices are sparse: nothing is dense in the vocabulary.
 
 Finding a Chinese sentence's words takes jieba (whose dictionary loads in
-about half a second) and CC-CEDICT; inside `bitext.embed_cache.using_text_store`
-(a batch with a cache) each sentence's words and keys are kept in the cache
+about half a second) and CC-CEDICT; given a `memo` (a cache's text store, see
+`bitext.embed_cache`) each sentence's words and keys are kept in the cache
 file, so a rerun over the same sentences loads neither.
 """
 
@@ -22,14 +22,14 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from .._jieba import tokenizer
-from ..embed_cache import per_text
 from . import word_keys
 from .word_keys import (
     DIGITS,
@@ -43,6 +43,9 @@ from .word_keys import (
     stem,
     translations,
 )
+
+if TYPE_CHECKING:
+    from ..embed_cache import TextMemo
 
 __all__ = ["LexicalFeatures", "chinese_keys", "lexical_features"]
 
@@ -276,15 +279,19 @@ def lexical_features(
     *,
     dictionary: bool = True,
     names: bool = True,
+    memo: TextMemo | None = None,
 ) -> LexicalFeatures | None:
-    """Features of a document pair for `LexicalFeatures.similarity`; None unless zh-en."""
+    """Features of a document pair for `LexicalFeatures.similarity`; None unless zh-en.
+
+    `memo` keeps each Chinese sentence's words for a rerun (same features either way).
+    """
     if {src_lang, tgt_lang} != {"zh", "en"}:
         return None
     zh_is_src = src_lang == "zh"
     zh_texts, en_texts = (src, tgt) if zh_is_src else (tgt, src)
     en_bags = [Counter(english_keys(t)) for t in en_texts]
     name_set = name_candidates(en_texts) if names else frozenset()
-    zh_words = _chinese_words(zh_texts, name_set, dictionary)
+    zh_words = _chinese_words(zh_texts, name_set, dictionary, memo)
     word_keys: dict[str, frozenset[str]] = {}
     for bag in zh_words:
         for word, keys in bag:
@@ -309,15 +316,19 @@ def _weighted(bags: Sequence[Counter], ids: dict[str, int]) -> sparse.csr_matrix
     )
 
 
-# -- the per-sentence cache (see `bitext.embed_cache.per_text`) -----------------------------
+# -- the per-sentence cache (see `bitext.embed_cache.TextMemo.per_text`) --------------------
 
 
 def _chinese_words(
-    texts: Sequence[str], names: frozenset[str], dictionary: bool
+    texts: Sequence[str], names: frozenset[str], dictionary: bool, memo: TextMemo | None
 ) -> list[list[tuple[str, frozenset[str]]]]:
-    """`chinese_keys` of each text; the part without names kept in the active text store."""
-    namespace = b"zh-word-keys:" + _fingerprint() + (b"d" if dictionary else b"n")
-    found = per_text(namespace, texts, lambda t: _word_keys(t, dictionary), _encode, _decode)
+    """`chinese_keys` of each text; the part without names kept in `memo` if given."""
+    if memo is None:
+        found = [_word_keys(t, dictionary) for t in texts]
+    else:
+        namespace = b"zh-word-keys:" + _fingerprint() + (b"d" if dictionary else b"n")
+        compute = partial(_word_keys, dictionary=dictionary)
+        found = memo.per_text(namespace, texts, compute, _encode, _decode)
     return [words + _name_keys(tokens, names) if names else words for words, tokens in found]
 
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bitext.errors import LanguageError
 from bitext.lang import primary
 from bitext.model import EN, FLAG_DAMAGED, FLAG_REPAIRED, ZH, Damage, Paragraph, Sentence
 from bitext.segment import en, zh
 from bitext.segment.srx import SrxRules, default_rules, read_srx
+
+if TYPE_CHECKING:
+    from bitext.embed_cache import TextMemo
 
 __all__ = ["SEGMENTATIONS", "primary_language", "resolve_rules", "segment", "split_sentences"]
 
@@ -86,20 +90,22 @@ def split_sentences(
     *,
     protected: Sequence[tuple[int, int]] = (),
     rules: SrxRules | None = None,
+    memo: TextMemo | None = None,
 ) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of `text`, in order.
 
     `lang` is ``"zh"`` or ``"en"`` (any ``"zh-CN"``-style tag is reduced to its
     primary subtag). No span is cut inside any of the `protected` ``(start,
     end)`` spans. With `rules` (see `resolve_rules`) the cuts are the SRX
-    rules', as a CAT tool would make them; otherwise bitext's own. Raises
-    `LanguageError` for any other language.
+    rules', as a CAT tool would make them; otherwise bitext's own. `memo`
+    (see `bitext.embed_cache.TextMemo`) keeps bitext's English cuts for a rerun.
+    Raises `LanguageError` for any other language.
     """
     code = primary_language(lang)
     if rules is not None:
         cuts = rules.cuts(text, code)
     else:
-        cuts = zh.cuts(text) if code == ZH else en.cuts(text)
+        cuts = zh.cuts(text) if code == ZH else en.cuts(text, memo=memo)
     return _spans(text, cuts, protected)
 
 
@@ -135,11 +141,16 @@ def _raw_end(p: Paragraph, b: int) -> int:
 
 
 def segment(
-    paragraphs: Sequence[Paragraph], lang: str, rules: SrxRules | None = None
+    paragraphs: Sequence[Paragraph],
+    lang: str,
+    rules: SrxRules | None = None,
+    *,
+    memo: TextMemo | None = None,
 ) -> list[Sentence]:
     """The sentences of `paragraphs` in order; no sentence crosses a paragraph.
 
-    `rules`: SRX rules to cut by instead of bitext's own (see `split_sentences`).
+    `rules`: SRX rules to cut by instead of bitext's own (see `split_sentences`);
+    `memo`: where bitext's own English cuts are kept for a rerun (`split_sentences`).
     Offsets are mapped back to `Document.text` with `Paragraph.raw_offset`, and a
     sentence touching a `Damage` span is flagged with its kind (`FLAG_DAMAGED`,
     plus `FLAG_REPAIRED` when that damage was repaired; `FLAG_BIDI`).
@@ -148,7 +159,7 @@ def segment(
     sentences: list[Sentence] = []
     for p in paragraphs:
         protected = [(d.start, d.end) for d in p.damage]
-        for a, b in split_sentences(p.text, code, protected=protected, rules=rules):
+        for a, b in split_sentences(p.text, code, protected=protected, rules=rules, memo=memo):
             sentences.append(
                 Sentence(
                     text=p.text[a:b],

@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bitext.embed_cache import per_text
 from bitext.errors import BitextError
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from bitext.embed_cache import TextMemo
 
 #: Abbreviations (lower case, without the final period) that never end a sentence
 #: by themselves in press English. Punkt still breaks after one when the next word
@@ -108,13 +109,16 @@ def tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(parameters())
 
 
-def cuts(text: str) -> list[int]:
+def cuts(text: str, *, memo: TextMemo | None = None) -> list[int]:
     """Offsets in `text` where a new English sentence may begin (sentence ends).
 
-    Inside a text store (a batch with a cache) they are kept per paragraph, so
-    a rerun never imports nltk (which brings scikit-learn and pandas along).
+    With a `memo` (a cache's, see `bitext.embed_cache`) they are kept per
+    paragraph, so a rerun never imports nltk (which brings scikit-learn and
+    pandas along).
     """
-    return per_text(_cuts_namespace(), [text], _cuts, _dump_cuts, _load_cuts)[0]
+    if memo is None:
+        return _cuts(text)
+    return memo.per_text(_cuts_namespace(), [text], _cuts, _dump_cuts, _load_cuts)[0]
 
 
 @cache

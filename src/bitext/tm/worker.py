@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from bitext.normalize.zh_script import to_simplified
 
 from .records import DocumentRecord, StoredPair
 from .settings import BatchSettings
+
+if TYPE_CHECKING:
+    from bitext.embed_cache import TextMemo
 
 __all__ = ["Aligned", "Failed", "Worker", "WorkerResult", "align_in_worker", "start_worker"]
 
@@ -74,13 +77,13 @@ class Worker:
 
         self.settings = settings
         encoder = load_encoder(settings.encoder)
-        self._texts: Any = None
+        self._texts: TextMemo | None = None
         if settings.cache is not None:
             from bitext.embed_cache import CachedEncoder
 
             encoder = CachedEncoder(encoder, settings.cache or None)
             # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
-            self._texts = encoder.text_store()
+            self._texts = encoder.texts
         self.encoder = _TimedEncoder(encoder)
         self.rules = resolve_rules(settings.segmentation)
 
@@ -104,22 +107,22 @@ class Worker:
         return Aligned(record, time.perf_counter() - start, self.encoder.seconds - embed_before)
 
     def _align(self, name: str, data: bytes) -> Alignment:
-        from bitext.embed_cache import using_text_store
         from bitext.pipeline import align_document
         from bitext.read import format_of, read_bytes
 
         settings = self.settings
         document = read_bytes(data, source=name, format=format_of(name))
-        with using_text_store(self._texts):
-            return align_document(
-                document,
-                zh_script=settings.zh_script,
-                encoder=self.encoder,
-                src_lang=settings.src_lang,
-                tgt_lang=settings.tgt_lang,
-                segmentation=self.rules,
-                **dict(settings.aligner),
-            )
+        # The timing wrapper hides the cache from align_document: hand its memo over.
+        return align_document(
+            document,
+            zh_script=settings.zh_script,
+            encoder=self.encoder,
+            src_lang=settings.src_lang,
+            tgt_lang=settings.tgt_lang,
+            segmentation=self.rules,
+            memo=self._texts,
+            **dict(settings.aligner),
+        )
 
     def _record(self, name: str, data: bytes, alignment: Alignment) -> DocumentRecord:
         beads = [b for b in alignment.beads if b.is_pair]  # in the order of pairs(): their doubts
