@@ -69,7 +69,8 @@ _MEMBER_FEATURES = (2, 3, 7)
 #: a typical right pair scores 0.987 (logit 4.4), the export threshold 0.96 (3.2).
 REAL_PULL = 1.0
 _REASONS = {
-    "evidence": "low translation evidence: the two sides embed like unrelated sentences",
+    "evidence": "low translation evidence: the two sides embed less alike than right pairs do",
+    "unrelated": "low translation evidence: the two sides embed like unrelated sentences",
     "member": "a sentence of the bead looks unrelated to the other side",
     "length": "length mismatch: one side is much longer than a translation would be",
     "document": "low translation evidence: this document's pairs embed like unrelated text",
@@ -183,13 +184,18 @@ def doubts(
     agreement, so the margin's pull is split between the two.
     """
     pulls = reason_pulls(row, length_agreement, weights)
-    # `document` > 0: the whole document embeds like no translation; say that instead.
-    named = [
-        _REASONS["document" if k == "evidence" and row[8] > 0 else k]
-        for k, pull in pulls.items()
-        if pull <= -REAL_PULL
-    ]
-    return "; ".join(named) or "no single reason: slightly weaker on every count than a right pair"
+    named = [_REASONS[_evidence_kind(row) if k == "evidence" else k] for k in pulls]
+    named = [text for text, pull in zip(named, pulls.values(), strict=True) if pull <= -REAL_PULL]
+    return "; ".join(named) or "no single reason: several small shortfalls against a right pair"
+
+
+def _evidence_kind(row: np.ndarray) -> str:
+    """How weak the translation evidence is: the whole document looks like no
+    translation (`document` > 0), the pair's cosine is likelier for unrelated
+    sentences (`odds` > 0), or it is merely below a right pair's."""
+    if row[8] > 0:
+        return "document"
+    return "unrelated" if row[1] > 0 else "evidence"
 
 
 def reason_pulls(
