@@ -151,7 +151,7 @@ def test_editors_note_and_about_paragraph_stay_out_of_the_tmx(
     # The sample's own 13 units all still go in, and the summary says what was held back.
     err = capsys.readouterr().err
     summary = next(line for line in err.splitlines() if line.startswith(str(release)))
-    assert "held back (confidence < 0.9)" in summary
+    assert f"held back (confidence < {EXPORT_MIN_SCORE:g})" in summary
     assert "wrote" in err and ": 13 translation units" in err
     # The review page lists what was held back, each pair with why it is doubted.
     page = tmp_path / "release.html"

@@ -32,7 +32,7 @@ def record(path: str, pairs: list[StoredPair], *, content: str | None = None, **
     )
 
 
-def pair(src: str, tgt: str, score: float = 0.9, **kw: object) -> StoredPair:
+def pair(src: str, tgt: str, score: float = 0.99, **kw: object) -> StoredPair:
     return StoredPair(src, tgt, kind="1-1", score=score, **kw)
 
 
@@ -45,12 +45,12 @@ def memory(tmp_path: Path):
 def test_identical_pairs_are_one_unit_counting_occurrences_with_every_origin(memory):
     shared = pair("你好。", "Hello.", 0.7, paragraph=2)
     first = memory.add(record("a.txt", [shared, pair("再见。", "Bye.")]))
-    second = memory.add(record("b.txt", [pair("你好。", "Hello.", 0.95, paragraph=0)]))
+    second = memory.add(record("b.txt", [pair("你好。", "Hello.", 0.98, paragraph=0)]))
     assert (first.units_added, second.units_added) == (2, 0)
     units = {u.src: u for u in memory.units()}
     assert len(units) == 2
     hello = memory.unit(units["你好。"].id)
-    assert hello.count == 2 and hello.score == pytest.approx(0.95)  # best score kept
+    assert hello.count == 2 and hello.score == pytest.approx(0.98)  # best score kept
     assert [(o.path, o.paragraph) for o in hello.origins] == [("a.txt", 2), ("b.txt", 0)]
     assert memory.stats() == {
         "documents": 2,

@@ -131,7 +131,7 @@ def test_search_marks_a_held_unit(batch):
     code, out, err = _run(["tm", "search", src, "--tm", str(batch["memory"]), "--min-match", "99"])
     assert code == 0, err
     first = out.split("\n\n")[0]
-    assert src in first and "held back (confidence < 0.9)" in first
+    assert src in first and f"held back (confidence < {EXPORT_MIN_SCORE:g})" in first
     code, out, _ = _run(
         ["tm", "search", src, "--tm", str(batch["memory"]), "--json", "--min-match", "99"]
     )
@@ -148,7 +148,9 @@ def test_batch_summary_counts_held_pairs_and_sentences_without_counterpart(
     assert code == 0, err
     e = batch["expected"]
     summary = next(line for line in err.splitlines() if "documents added" in line)
-    assert f"{e['pairs']} pairs, {e['held']} held back (confidence < 0.9)" in summary
+    assert (
+        f"{e['pairs']} pairs, {e['held']} held back (confidence < {EXPORT_MIN_SCORE:g})" in summary
+    )
     assert f"{e['zh']} zh and {e['en']} en without counterpart" in summary
 
 

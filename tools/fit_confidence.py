@@ -9,7 +9,11 @@ against the English of *another* document as negatives (weighted `--negatives`),
 and fits a logistic regression on mac-dev, paramed and news-noisy. It prints the
 weights to paste into `confidence.py`, then per set the expected calibration
 error and the reliability diagram under leave-one-document-out (each document
-scored by weights fit without it), and what each export threshold keeps.
+scored by weights fit without it), what each export threshold keeps (precision
+and recall of the exported pairs per set: `EXPORT_MIN_SCORE` is the lowest
+threshold at which every set's exported pairs are 98% right), and the typical
+right pair (`TYPICAL_RIGHT`, `TYPICAL_AGREEMENT`) that `confidence.doubts`
+measures each feature's pull from.
 """
 
 from __future__ import annotations
@@ -19,25 +23,41 @@ from pathlib import Path
 
 import numpy as np
 
-from bitext.align import AlignConfig, align_sentences, passes
+from bitext.align import AlignConfig, align_sentences, confidence, passes
+from bitext.align.windows import length_agreement
 from bitext.embed import load_encoder
 from bitext.embed_cache import CachedEncoder
 from bitext.evaluate import load_gold_set
+from bitext.model import EXPORT_MIN_SCORE
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 SETS = ("mac-dev", "paramed", "news-noisy", "wmt22-news")
 TRAIN = ("mac-dev", "paramed", "news-noisy")
 
 
-def collect(encoder, cross: bool) -> list[tuple[str, str, np.ndarray, bool]]:
-    """(set, document, evidence row, exactly right) of every pairing bead."""
-    rows: list[tuple[str, str, np.ndarray, bool]] = []
+Row = tuple[str, str, np.ndarray, bool, float]
+
+
+def collect(encoder, cross: bool) -> list[Row]:
+    """(set, document, evidence row, exactly right, length agreement) of every pairing bead."""
+    rows: list[Row] = []
     seen: list = []
     original = passes.bead_evidence
 
-    def spy(*args, **kwargs):
-        seen.append(original(*args, **kwargs))
-        return seen[-1]
+    def spy(path, src, tgt, config, ratio):
+        found = original(path, src, tgt, config, ratio)
+        agree = [
+            float(
+                length_agreement(src.chars[a - 1][i : i + 1], tgt.chars[b - 1][j : j + 1] * ratio)[
+                    0
+                ]
+            )
+            if a and b
+            else 1.0
+            for i, a, j, b in path
+        ]
+        seen.append(list(zip(found, agree, strict=True)))
+        return found
 
     passes.bead_evidence = spy
     try:
@@ -47,9 +67,9 @@ def collect(encoder, cross: bool) -> list[tuple[str, str, np.ndarray, bool]]:
                 en = docs[(k + 1) % len(docs)].en if cross else doc.en
                 beads = align_sentences(doc.zh, en, encoder=encoder, config=AlignConfig())
                 gold = set() if cross else {(tuple(s), tuple(t)) for s, t in doc.gold}
-                for bead, row in zip(beads, seen[-1], strict=True):
+                for bead, (row, agree) in zip(beads, seen[-1], strict=True):
                     if bead.is_pair:
-                        rows.append((name, doc.id, row, (bead.src, bead.tgt) in gold))
+                        rows.append((name, doc.id, row, (bead.src, bead.tgt) in gold, agree))
     finally:
         passes.bead_evidence = original
     return rows
@@ -108,6 +128,10 @@ def main() -> None:
 
     beta = weights(train)
     print("PAIR_WEIGHTS =", tuple(round(float(b), 3) for b in beta))
+    right = train & (y == 1)
+    print("TYPICAL_RIGHT =", tuple(round(float(v), 3) for v in np.median(x[right], axis=0)))
+    agree = np.array([r[4] for r in rows])
+    print("TYPICAL_AGREEMENT =", round(float(np.median(agree[right])), 3))
     held_out = np.zeros(len(y))
     for doc in np.unique(docs):
         at = docs == doc
@@ -122,13 +146,41 @@ def main() -> None:
     print(f"\ncross-document pairs: {len(xc)}, scoring < 0.3: {(cross_p < 0.3).mean():.3f}")
     cross_sets = np.array([r[0] for r in cross])
     print("  " + "; ".join(f"{n} {(cross_p[cross_sets == n] < 0.3).mean():.3f}" for n in SETS))
-    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95):
-        kept = [
-            f"{n} {y[(sets == n) & (held_out >= threshold)].mean():.3f} right, keeps "
-            f"{y[(sets == n) & (held_out >= threshold)].sum() / y[sets == n].sum():.3f}"
-            for n in SETS
-        ]
-        print(f"threshold {threshold}: " + "; ".join(kept))
+    print("\n| threshold | " + " | ".join(f"{n} right / kept" for n in SETS) + " |")
+    print("| --- " * (len(SETS) + 1) + "|")
+    for threshold in np.round(np.arange(0.85, 0.995, 0.01), 2):
+        cells = []
+        for n in SETS:
+            kept = (sets == n) & (held_out >= threshold)
+            cells.append(f"{y[kept].mean():.3f} / {y[kept].sum() / y[sets == n].sum():.3f}")
+        print(f"| {threshold:.2f} | " + " | ".join(cells) + " |")
+
+    doubt_table(x, y, np.array([r[4] for r in rows]), xc, np.array([r[4] for r in cross]))
+
+
+def doubt_table(x, y, agree, xc, agree_c) -> None:
+    """Per reason of `confidence.doubts`: how many held-back pairs (shipped weights)
+    it is given to, how many of those are wrong, and how often cross-document pairs get it."""
+    w = confidence.PAIR_WEIGHTS
+    held = confidence.probability(x, w) < EXPORT_MIN_SCORE
+    held_c = confidence.probability(xc, w) < EXPORT_MIN_SCORE
+
+    def told(rows, agrees, key):
+        pulls = [confidence.reason_pulls(r, a, w)[key] for r, a in zip(rows, agrees, strict=True)]
+        return np.array(pulls) <= -confidence.REAL_PULL
+
+    print(f"\nheld back at {EXPORT_MIN_SCORE:g}: {held.sum()} pairs, {(y[held] == 0).sum()} wrong")
+    print(
+        "| reason | held pairs told | of them wrong | right held told | wrong held told "
+        "| cross-document held told |\n| --- | --- | --- | --- | --- | --- |"
+    )
+    for key in ("evidence", "member", "length"):
+        t, tc = told(x[held], agree[held], key), told(xc[held_c], agree_c[held_c], key)
+        yh = y[held]
+        print(
+            f"| {key} | {t.sum()} | {(yh[t] == 0).mean():.3f} | {t[yh == 1].mean():.3f} "
+            f"| {t[yh == 0].mean():.3f} | {tc.mean():.3f} |"
+        )
 
 
 if __name__ == "__main__":

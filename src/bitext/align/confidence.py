@@ -56,6 +56,25 @@ PAIR_WEIGHTS = (0.299, 16.009, 0.039, -0.08, 0.253, 1.979, -2.441, -3.264, -2.40
 #: each way, (116 + 1) / (121 + 2) = 0.951, until data says more.
 NULL_WEIGHTS = (2.97, 0.0, 0.0)
 ODDS_CLIP = (-5.0, 15.0)
+#: A typical right pair: the median `PAIR_FEATURES` row, and the median length
+#: agreement, of the right pairs of the three fitting sets (tools/fit_confidence.py).
+#: `doubts` measures each feature's pull on the score from here.
+TYPICAL_RIGHT = (0.368, -5.0, 0.0, 0.0, 0.0, 0.659, 0.006, 0.0, 0.0)
+TYPICAL_AGREEMENT = 0.894
+#: The features that say a sentence of a many-sentence bead is unrelated (`member`,
+#: `many`, `member_gap`); the rest, bar the length agreement inside `margin`, are
+#: the translation evidence.
+_MEMBER_FEATURES = (2, 3, 7)
+#: A reason is named when it lowers the logit by 1 (the odds of being right by e):
+#: a typical right pair scores 0.987 (logit 4.4), the export threshold 0.96 (3.2).
+REAL_PULL = 1.0
+_REASONS = {
+    "evidence": "low translation evidence: the two sides embed less alike than right pairs do",
+    "unrelated": "low translation evidence: the two sides embed like unrelated sentences",
+    "member": "a sentence of the bead looks unrelated to the other side",
+    "length": "length mismatch: one side is much longer than a translation would be",
+    "document": "low translation evidence: this document's pairs embed like unrelated text",
+}
 _SHORT_CHARS = 30.0
 #: Median raw cosine x length agreement of a document's 1-1 beads below which it
 #: looks like no translation at all (`unrelated_document`).
@@ -150,22 +169,48 @@ def probability(features: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def doubts(row: np.ndarray, length_agreement: float) -> str:
+def doubts(
+    row: np.ndarray, length_agreement: float, weights: tuple[float, ...] = PAIR_WEIGHTS
+) -> str:
     """Why a pair's confidence is low, in words, from its `PAIR_FEATURES` row.
 
-    `length_agreement` is the bead's `windows.length_agreement` (1: as long as
-    a translation usually is).
+    Each feature's pull on the logit is its weight times how far it sits from
+    a typical right pair (`TYPICAL_RIGHT`); the pulls are summed per reason
+    (`_REASONS`) and a reason is named only when it costs at least
+    `REAL_PULL`. Rules on raw features blamed what did not matter: most
+    held-back right beads of several sentences were told one of them looked
+    unrelated. `length_agreement` is the bead's `windows.length_agreement`
+    (1: as long as a translation usually is); the margin is similarity x that
+    agreement, so the margin's pull is split between the two.
     """
-    margin, odds, member, many, short = (float(v) for v in row[:5])
-    reasons = []
-    if odds > 0:
-        reasons.append("low translation evidence: the two sides score like unrelated sentences")
-    if many and member > 2:
-        reasons.append("a sentence of the bead looks unrelated to the other side")
-    if length_agreement < 0.7:
-        reasons.append("length mismatch")
-    if margin < 0.1 and odds <= 0:
-        reasons.append("hardly better than its neighbours: the boundary may be elsewhere")
-    if short > 0.5:
-        reasons.append("short sentences: little to go on")
-    return "; ".join(reasons) or "low confidence"
+    pulls = reason_pulls(row, length_agreement, weights)
+    named = [_REASONS[_evidence_kind(row) if k == "evidence" else k] for k in pulls]
+    named = [text for text, pull in zip(named, pulls.values(), strict=True) if pull <= -REAL_PULL]
+    return "; ".join(named) or "no single reason: several small shortfalls against a right pair"
+
+
+def _evidence_kind(row: np.ndarray) -> str:
+    """How weak the translation evidence is: the whole document looks like no
+    translation (`document` > 0), the pair's cosine is likelier for unrelated
+    sentences (`odds` > 0), or it is merely below a right pair's."""
+    if row[8] > 0:
+        return "document"
+    return "unrelated" if row[1] > 0 else "evidence"
+
+
+def reason_pulls(
+    row: np.ndarray, length_agreement: float, weights: tuple[float, ...] = PAIR_WEIGHTS
+) -> dict[str, float]:
+    """How much each reason lowers (negative) or raises the logit against a typical right pair."""
+    w = np.asarray(weights, dtype=np.float64)[1:]
+    x = np.asarray(row, dtype=np.float64)
+    pull = w * (x - np.asarray(TYPICAL_RIGHT))
+    agree = max(length_agreement, 1e-6)
+    # margin = similarity x agreement: the part of its pull the lengths account for.
+    length = w[0] * (x[0] / agree) * (agree - TYPICAL_AGREEMENT)
+    member = float(pull[list(_MEMBER_FEATURES)].sum())
+    return {
+        "evidence": float(pull.sum()) - member - length,
+        "member": member,
+        "length": float(length),
+    }

@@ -269,7 +269,7 @@ def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) 
             agree = length_agreement(
                 src.chars[a - 1][i : i + 1], tgt.chars[b - 1][j : j + 1] * ratio
             )
-            doubt = confidence.doubts(row, float(agree[0]))
+            doubt = confidence.doubts(row, float(agree[0]), weights)
         beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4), doubt))
     return beads
 

@@ -197,7 +197,7 @@ def export_tmx(
 ) -> int:
     """Write the units passing `filters` as TMX 1.4; returns how many were written.
 
-    Only units at or above `EXPORT_MIN_SCORE` (0.9), or approved (imported
+    Only units at or above `EXPORT_MIN_SCORE` (0.96), or approved (imported
     without a score), are written unless `min_score` says otherwise
     (``min_score=0``: every unit). Units of several Chinese variants go to one
     file each (see `export_tmx_files`).
