@@ -73,7 +73,7 @@ class Worker:
         from bitext.segment import resolve_rules
 
         self.settings = settings
-        encoder = load_encoder(settings.encoder)
+        encoder = load_encoder(settings.pipeline.encoder)
         self._texts: Any = None
         if settings.cache is not None:
             from bitext.embed_cache import CachedEncoder
@@ -82,7 +82,9 @@ class Worker:
             # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
             self._texts = encoder.text_store()
         self.encoder = _TimedEncoder(encoder)
-        self.rules = resolve_rules(settings.segmentation)
+        # The SRX file is read once, not once per document.
+        rules = resolve_rules(settings.pipeline.segmentation)
+        self.config = settings.pipeline.with_overrides(segmentation=rules or "bitext")
 
     def align(self, name: str, data: bytes) -> WorkerResult:
         """Read, align and embed one document; `Failed` with a one-line reason if it fails.
@@ -108,18 +110,9 @@ class Worker:
         from bitext.pipeline import align_document
         from bitext.read import format_of, read_bytes
 
-        settings = self.settings
         document = read_bytes(data, source=name, format=format_of(name))
         with using_text_store(self._texts):
-            return align_document(
-                document,
-                zh_script=settings.zh_script,
-                encoder=self.encoder,
-                src_lang=settings.src_lang,
-                tgt_lang=settings.tgt_lang,
-                segmentation=self.rules,
-                **dict(settings.aligner),
-            )
+            return align_document(document, config=self.config, encoder=self.encoder)
 
     def _record(self, name: str, data: bytes, alignment: Alignment) -> DocumentRecord:
         beads = [b for b in alignment.beads if b.is_pair]  # in the order of pairs(): their doubts
