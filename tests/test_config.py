@@ -8,6 +8,8 @@ import dataclasses
 import hashlib
 import inspect
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,17 @@ def test_the_command_line_defaults_are_the_config_s(command: str):
         assert getattr(args, name) == getattr(defaults, name), name
     assert args.overrides == []
     assert pipeline_config(args, read_rules=command != "batch") == defaults
+
+
+def test_reading_the_defaults_loads_nothing_heavy():
+    # The parser takes its defaults from PipelineConfig: the class must not pull the
+    # aligner (numpy) or OpenCC into `bitext --help`.
+    code = (
+        "import sys, bitext.cli; bitext.cli.build_parser(); "
+        "print([m for m in ('numpy', 'opencc', 'lxml') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_an_unknown_set_key_is_the_library_s_one_line_error(sample_path: Path, tmp_path, capsys):
