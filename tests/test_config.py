@@ -51,6 +51,22 @@ def test_the_config_is_frozen_hashable_and_public():
         PipelineConfig(zh_script="keep"),
     }
     assert "PipelineConfig" in bitext.__all__ and bitext.PipelineConfig is PipelineConfig
+    # An SRX file is named by its path, so a config that uses one is hashable too.
+    assert hash(PipelineConfig(segmentation="rules.srx")) == hash(
+        PipelineConfig(segmentation="rules.srx")
+    )
+
+
+def test_an_srx_file_named_for_every_document_is_parsed_once_per_version(tmp_path: Path):
+    from bitext.segment import resolve_rules
+
+    path = tmp_path / "rules.srx"
+    path.write_bytes(srx_bytes())
+    first = resolve_rules(str(path))
+    assert resolve_rules(str(path)) is first
+    path.write_bytes(srx_bytes().replace(b"<header", b"<header ", 1) + b"\n")  # edited
+    again = resolve_rules(str(path))
+    assert again is not first and again == first
 
 
 def test_overrides_reach_either_level_and_are_checked_as_the_aligner_checks_them():

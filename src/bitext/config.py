@@ -30,7 +30,6 @@ from .lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG, SIMPLIFIED
 
 if TYPE_CHECKING:
     from .align.config import AlignConfig
-    from .segment.srx import SrxRules
 
 __all__ = ["PipelineConfig"]
 
@@ -53,9 +52,8 @@ class PipelineConfig:
       None and None give Simplified, zh-CN.
     - `tgt_lang`: the English side's tag.
     - `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
-      (the shipped SRX rules, cut as CAT tools cut), an SRX file's path, or
-      `SrxRules` already read (a caller aligning many documents reads the file
-      once; such a config has no `identity` and is not hashable).
+      (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path
+      (read once per version of the file however many documents use it).
     - `encoder`: a `bitext.load_encoder` spec (None: USE-multilingual-v3), used
       when `align_document` is given no encoder object.
     - `align`: the aligner's settings (`AlignConfig`), checked and coerced when
@@ -65,7 +63,7 @@ class PipelineConfig:
     zh_script: str | None = None
     src_lang: str | None = None
     tgt_lang: str = DEFAULT_EN_TAG
-    segmentation: str | os.PathLike[str] | SrxRules = "bitext"
+    segmentation: str | os.PathLike[str] = "bitext"
     encoder: str | None = None
     align: AlignConfig = field(default_factory=_default_align)
 
@@ -103,8 +101,6 @@ class PipelineConfig:
         built is not realigned for nothing.
         """
         seg = self.segmentation
-        if not isinstance(seg, str | os.PathLike):
-            raise TypeError("a config holding SrxRules has no identity: give the file's path")
         if seg not in _NAMED_RULES:
             seg = "srx:" + hashlib.sha256(Path(seg).read_bytes()).hexdigest()[:16]
         return {

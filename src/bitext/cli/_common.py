@@ -99,14 +99,14 @@ def add_aligner_settings(parser: argparse.ArgumentParser) -> None:
 def pipeline_config(args: argparse.Namespace, *, read_rules: bool = True) -> PipelineConfig:
     """The settings the pipeline flags give, as one `PipelineConfig`, checked now (exit 2).
 
-    `read_rules`: an SRX file is read once here, for every document (a batch
-    keeps its path instead: its identity counts the file's content).
+    `read_rules`: an SRX file is read now, so that a bad one fails before any
+    work (a batch's workers read it when they start).
     """
-    segmentation: Any = args.srx or args.segmentation
+    segmentation = args.srx or args.segmentation
     if read_rules:
         from bitext.segment import resolve_rules
 
-        segmentation = resolve_rules(segmentation) or "bitext"
+        resolve_rules(segmentation)
     return PipelineConfig(
         zh_script=args.zh_script,
         src_lang=args.src_lang,

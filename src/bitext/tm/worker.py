@@ -82,9 +82,8 @@ class Worker:
             # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
             self._texts = encoder.text_store()
         self.encoder = _TimedEncoder(encoder)
-        # The SRX file is read once, not once per document.
-        rules = resolve_rules(settings.pipeline.segmentation)
-        self.config = settings.pipeline.with_overrides(segmentation=rules or "bitext")
+        resolve_rules(settings.pipeline.segmentation)  # a bad SRX file fails the worker's start
+        self.config = settings.pipeline
 
     def align(self, name: str, data: bytes) -> WorkerResult:
         """Read, align and embed one document; `Failed` with a one-line reason if it fails.
