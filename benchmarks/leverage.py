@@ -80,7 +80,9 @@ class Result:
 
 def sample_docs(encoder: Encoder, mode: str) -> tuple[list[Doc], list[Doc]]:
     """The sample twice: its whole Chinese side, and only its translated part."""
-    alignment = bitext.align_document(SAMPLE, encoder=encoder, segmentation=mode)
+    alignment = bitext.align_document(
+        SAMPLE, encoder=encoder, config=bitext.PipelineConfig(segmentation=mode)
+    )
     name = "press_release_chongqing.txt"
     return [Doc(name, alignment)], [Doc(name, alignment, paired_only=True)]
 
@@ -89,12 +91,12 @@ def eval_docs(shared: Path, encoder: Encoder, workdir: Path, mode: str) -> list[
     """The zh_then_en records of the mixed-layouts set, aligned from a .txt each."""
     path = shared / "eval" / "mixed-layouts" / "mixed_docs.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    docs = []
+    docs, config = [], bitext.PipelineConfig(segmentation=mode)
     for n, record in enumerate(r for r in records if r["layout"] == "zh_then_en"):
         name = f"{n:02d}_{record['id'].rsplit('/', 1)[-1]}.txt"
         text = workdir / name
         text.write_text(record["text"], encoding="utf-8")
-        docs.append(Doc(name, bitext.align_document(text, encoder=encoder, segmentation=mode)))
+        docs.append(Doc(name, bitext.align_document(text, encoder=encoder, config=config)))
     return docs
 
 
@@ -129,7 +131,9 @@ def gold_docs(shared: Path, encoder: Encoder, workdir: Path, mode: str) -> list[
             name = f"{set_name}_{gold.id}.txt"
             path = workdir / name
             path.write_text(zh_text + en_text, encoding="utf-8")
-            alignment = bitext.align_document(path, encoder=encoder, segmentation=mode)
+            alignment = bitext.align_document(
+                path, encoder=encoder, config=bitext.PipelineConfig(segmentation=mode)
+            )
             docs.append(Doc(name, alignment, gold=GoldLayout(beads, zh_spans, en_spans)))
     return docs
 

@@ -17,8 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bitext.align import AlignConfig, align_sentences, check_options
-from bitext.cli._common import add_aligner_settings, aligner_settings
+from bitext.align import AlignConfig, align_sentences
+from bitext.cli._common import add_aligner_settings, aligner_config
 from bitext.embed import load_encoder
 from bitext.errors import InputError
 from bitext.evaluate import evaluate, load_gold_set, reliability
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     # The command line's own parsing and checks: a bad --set is a one-line error here too.
     try:
-        config = check_options(aligner_settings(args))
+        config = aligner_config(args)
     except InputError as exc:
         ap.error(str(exc))
     encoder = load_encoder(args.encoder)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bitext import tmx
+from bitext.config import PipelineConfig
 from bitext.errors import InputError
 from bitext.tm import BatchSettings, TranslationMemory, batch_align, find_inputs
 from cli_helpers import start_cli
@@ -95,7 +96,9 @@ def test_parallel_workers_store_what_one_process_stores(shared_dir: Path, tmp_pa
             (u.src, u.tgt, u.count) for u in two.units()
         }
     # Different settings realign (and replace) rather than skip.
-    again = batch_align(files[:1], tmp_path / "one.sqlite", BatchSettings(zh_script="keep"))
+    again = batch_align(
+        files[:1], tmp_path / "one.sqlite", BatchSettings(PipelineConfig(zh_script="keep"))
+    )
     assert again.count("added") == 1
     with TranslationMemory(tmp_path / "one.sqlite") as one:
         assert len(one.documents()) == 3

@@ -25,16 +25,6 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = "bitext"
 
-# The one cycle left, issue 18 item 5: `AlignConfig` lives in `bitext/align/__init__.py`
-# and the modules the package itself imports (`passes`, `band_scores`, `guide`) import it
-# back from there. It goes when `AlignConfig` moves into a module of its own; until then
-# exactly these edges are excused, so that any other cycle fails this test.
-KNOWN_CYCLE_EDGES = {
-    ("bitext.align.passes", "bitext.align"),
-    ("bitext.align.band_scores", "bitext.align"),
-    ("bitext.align.guide", "bitext.align"),
-}
-
 
 def _modules() -> dict[str, Path]:
     found = {}
@@ -129,12 +119,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return components
 
 
-def _without_known(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {
-        a: {b for b in targets if (a, b) not in KNOWN_CYCLE_EDGES} for a, targets in graph.items()
-    }
-
-
 def test_the_graph_sees_the_packages_modules_and_their_imports():
     # Guards the walk itself: an empty graph would have no cycle either.
     assert len(MODULES) > 50
@@ -145,14 +129,8 @@ def test_the_graph_sees_the_packages_modules_and_their_imports():
 
 
 def test_no_import_cycle_in_src():
-    cycles = _cycles(_without_known(GRAPH))
+    cycles = _cycles(GRAPH)
     assert not cycles, "import cycles in src/bitext: " + "; ".join(" <-> ".join(c) for c in cycles)
-
-
-def test_the_known_align_cycle_is_still_there_or_the_exception_can_go():
-    # When AlignConfig moves out of align/__init__, this fails: drop KNOWN_CYCLE_EDGES then.
-    present = {(a, b) for a, b in KNOWN_CYCLE_EDGES if b in GRAPH.get(a, set())}
-    assert present == KNOWN_CYCLE_EDGES
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("bitext.tmx")))
@@ -177,3 +155,12 @@ def test_the_batch_worker_does_not_import_the_batch_runner():
     # Issue 18 item 4: the worker is below the runner that drives it, not beside it.
     assert "bitext.tm.batch" not in GRAPH["bitext.tm.worker"]
     assert "bitext.tm.worker" in GRAPH["bitext.tm.batch"]
+
+
+def test_the_aligner_settings_sit_below_the_align_package():
+    # Issue 18 item 5: `AlignConfig` has a module of its own that the search's
+    # modules import; none of them imports the package that imports them.
+    assert "bitext.align" not in GRAPH["bitext.align.config"]
+    for module in ("bitext.align.passes", "bitext.align.band_scores", "bitext.align.guide"):
+        assert "bitext.align.config" in GRAPH[module]
+        assert "bitext.align" not in GRAPH[module], module

@@ -94,11 +94,13 @@ def test_an_existing_output_speaks_python_in_the_library_and_flags_in_the_cli(tm
 
 def test_contradicting_script_and_tag_speak_python_in_the_library(tmp_path: Path):
     with pytest.raises(InputError) as info:
-        bitext.align_document(SAMPLE, zh_script="simplified", src_lang="zh-TW")
+        bitext.align_document(
+            SAMPLE, config=bitext.PipelineConfig(zh_script="simplified", src_lang="zh-TW")
+        )
     assert "zh_script='simplified'" in str(info.value) and "src_lang='zh-TW'" in str(info.value)
     assert "--" not in str(info.value)
     with pytest.raises(ValueError, match="src_lang='zh-CN'") as info:
-        BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()
+        BatchSettings(bitext.PipelineConfig(zh_script="traditional", src_lang="zh-CN")).identity()
     assert "--" not in str(info.value)
     (tmp_path / "sample.txt").write_bytes(SAMPLE.read_bytes())
     done = run_cli(

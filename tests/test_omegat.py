@@ -113,7 +113,9 @@ def test_a_traditional_tmx_pretranslates_a_project_of_its_language(
         text = path.read_text(encoding="utf-8")
         path = tmp_path / "taiwan_style.txt"
         path.write_text(opencc.OpenCC("s2twp").convert(opencc.OpenCC("t2s").convert(text)))
-    alignment = bitext.align_document(path, encoder=use_encoder, zh_script="traditional")
+    alignment = bitext.align_document(
+        path, encoder=use_encoder, config=bitext.PipelineConfig(zh_script="traditional")
+    )
     assert alignment.src_lang == lang
     paired = sorted({i for bead in alignment.beads if bead.is_pair for i in bead.src})
     run = _run_omegat(

@@ -94,7 +94,9 @@ def test_no_pinyin_and_simplified_by_default(sample_alignment):
 
 
 def test_traditional_on_request(sample_path: Path, use_encoder):
-    alignment = bitext.align_document(sample_path, encoder=use_encoder, zh_script="traditional")
+    alignment = bitext.align_document(
+        sample_path, encoder=use_encoder, config=bitext.PipelineConfig(zh_script="traditional")
+    )
     first = next(alignment.pairs()).src
     assert "總書記" in first
     assert not PINYIN_AFTER_HAN.search(first)

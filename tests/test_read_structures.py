@@ -139,7 +139,9 @@ def test_text_with_paragraph_separators_aligns_with_exact_offsets(
     zh, en = lines
     path = tmp_path / "separated.txt"
     path.write_text("\u2029".join([*zh[:5], *en[:5]]), encoding="utf-8")
-    alignment = bitext.align_document(path, encoder=use_encoder, zh_script="keep")
+    alignment = bitext.align_document(
+        path, encoder=use_encoder, config=bitext.PipelineConfig(zh_script="keep")
+    )
     text = alignment.document.text
     assert len(alignment.beads) >= 5
     for s in (*alignment.src, *alignment.tgt):
@@ -331,7 +333,9 @@ def test_docx_with_all_its_chinese_in_a_text_box_aligns(lines, tmp_path: Path, u
     document = word_file([("", drawing_box(zh[:5])), *en[:5]])
     path = tmp_path / "boxed.docx"
     path.write_bytes(saved(document))
-    alignment = bitext.align_document(path, encoder=use_encoder, zh_script="keep")
+    alignment = bitext.align_document(
+        path, encoder=use_encoder, config=bitext.PipelineConfig(zh_script="keep")
+    )
     assert len(alignment.beads) >= 5
     zh_text = "".join(s.text for s in alignment.src)
     assert len(HAN.findall(zh_text)) >= len(HAN.findall("".join(zh[:5]))) * 0.95

@@ -81,7 +81,8 @@ def test_traditional_text_keeps_its_own_forms(shared_dir: Path) -> None:
 
 def test_tags_follow_the_script(hk_path: Path, tw_path: Path, sample_path: Path, use_encoder):
     def align(path: Path, **options: str) -> bitext.Alignment:
-        return bitext.align_document(path, encoder=use_encoder, **options)
+        config = bitext.PipelineConfig(**options)
+        return bitext.align_document(path, encoder=use_encoder, config=config)
 
     hk_text = hk_path.read_text(encoding="utf-8")
     for options in ({"zh_script": "traditional"}, {"zh_script": "keep"}, {"src_lang": "zh-HK"}):
@@ -114,7 +115,9 @@ def test_a_regional_tag_alone_converts_mainland_text_to_its_region(
     default = bitext.align_document(path, encoder=use_encoder)
     assert default.src_lang == "zh-CN"
     for tag, config in (("zh-TW", "s2tw"), ("zh-HK", "s2hk"), ("zh-MO", "s2hk")):
-        alignment = bitext.align_document(path, encoder=use_encoder, src_lang=tag)
+        alignment = bitext.align_document(
+            path, encoder=use_encoder, config=bitext.PipelineConfig(src_lang=tag)
+        )
         assert alignment.src_lang == tag
         # Each sentence as OpenCC's conversion for that region writes it.
         convert = opencc.OpenCC(config).convert
@@ -215,8 +218,9 @@ def _pairs(alignment: bitext.Alignment) -> tuple[StoredPair, ...]:
 def test_imported_variants_stay_apart_and_export_one_file_each(
     hk_path: Path, tw_path: Path, tmp_path: Path, use_encoder
 ) -> None:
-    hk = bitext.align_document(hk_path, encoder=use_encoder, zh_script="traditional")
-    tw = bitext.align_document(tw_path, encoder=use_encoder, zh_script="traditional")
+    traditional = bitext.PipelineConfig(zh_script="traditional")
+    hk = bitext.align_document(hk_path, encoder=use_encoder, config=traditional)
+    tw = bitext.align_document(tw_path, encoder=use_encoder, config=traditional)
     for name, alignment in (("hk.tmx", hk), ("tw.tmx", tw)):
         (tmp_path / name).write_bytes(bitext.tmx_bytes([alignment]))
     tm = tmp_path / "tm.sqlite"
@@ -246,7 +250,9 @@ def test_a_memory_of_the_old_schema_is_retagged(hk_path: Path, tmp_path: Path, u
     # What bitext before schema 2 stored, every unit under zh-CN, the batch's fixed
     # tag: with `--zh-script traditional` OpenCC's generic s2t text (天文臺), with
     # `keep` the release as written. Same tables; schema 1.
-    alignment = bitext.align_document(hk_path, encoder=use_encoder, zh_script="keep")
+    alignment = bitext.align_document(
+        hk_path, encoder=use_encoder, config=bitext.PipelineConfig(zh_script="keep")
+    )
     s2t = opencc.OpenCC("s2t").convert
     kept = _pairs(alignment)
     converted = tuple(StoredPair(s2t(p.src), p.tgt, p.kind, p.score) for p in kept)
@@ -281,14 +287,17 @@ def test_batch_identity_names_the_effective_script_and_tag() -> None:
     # Simplified is spelled as older bitext stored it, however it is asked for: a
     # memory built before is not realigned for nothing.
     before = {"zh_script": "simplified", "src_lang": "zh-CN"}
-    for settings in (BatchSettings(), BatchSettings(zh_script="simplified", src_lang="zh-CN")):
+    for settings in (
+        BatchSettings(),
+        BatchSettings(bitext.PipelineConfig(zh_script="simplified", src_lang="zh-CN")),
+    ):
         identity = settings.identity()
         assert {key: identity[key] for key in before} == before and "zh_variant" not in identity
     # What older bitext stored for `traditional` (s2t, tagged zh-CN) differs from
     # today's rule: those documents are realigned, and each choice is its own.
     old_traditional = {**BatchSettings().identity(), "zh_script": "traditional"}
     identities = [
-        BatchSettings(zh_script=script, src_lang=tag).identity()
+        BatchSettings(bitext.PipelineConfig(zh_script=script, src_lang=tag)).identity()
         for script, tag in [
             ("traditional", None),
             ("traditional", "zh-HK"),
@@ -299,7 +308,7 @@ def test_batch_identity_names_the_effective_script_and_tag() -> None:
     assert old_traditional not in identities
     assert len({json.dumps(i, sort_keys=True) for i in identities}) == len(identities)
     with pytest.raises(ValueError, match=r"src_lang='zh-CN' is Simplified"):
-        BatchSettings(zh_script="traditional", src_lang="zh-CN").identity()
+        BatchSettings(bitext.PipelineConfig(zh_script="traditional", src_lang="zh-CN")).identity()
 
 
 def test_the_command_line_offers_every_script() -> None:

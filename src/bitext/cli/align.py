@@ -14,12 +14,12 @@ from bitext.model import EXPORT_MIN_SCORE
 from ._common import (
     STDOUT,
     add_pipeline_options,
-    aligner_settings,
     check_output,
     check_zh_options,
     confidence,
     error,
     output_name,
+    pipeline_config,
     pipeline_encoder,
     progress,
     say,
@@ -116,8 +116,6 @@ def _exporter(args: argparse.Namespace) -> Any:
 
 
 def _align(args: argparse.Namespace) -> int:
-    from bitext.segment import resolve_rules
-
     check_zh_options(args)
     exporter = _exporter(args)
     if args.name is not None and len(args.inputs) > 1:
@@ -125,8 +123,7 @@ def _align(args: argparse.Namespace) -> int:
     inputs = _distinct(args.inputs, args.quiet)
     # Everything knowable about the output is checked before any alignment work.
     check_output(args.output, inputs, force=args.force, kind=exporter.name)
-    args.rules = resolve_rules(args.srx or args.segmentation)
-    args.aligner = aligner_settings(args)
+    args.config = pipeline_config(args)
     encoder = pipeline_encoder(args)
     done, failures = [], 0
     for path in progress(inputs, args.quiet):
@@ -230,14 +227,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
         return None
     try:
         return align_document(
-            path,
-            zh_script=args.zh_script,
-            encoder=encoder,
-            src_lang=args.src_lang,
-            tgt_lang=args.tgt_lang,
-            segmentation=args.rules or "bitext",
-            name=getattr(args, "name", None),
-            **args.aligner,
+            path, config=args.config, encoder=encoder, name=getattr(args, "name", None)
         )
     except EncoderError:
         raise  # the encoder is shared: every other file would fail the same way
@@ -279,13 +269,11 @@ def _s(count: int) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     from bitext.report import render_report
-    from bitext.segment import resolve_rules
 
     # A refused output must cost nothing: checked before the slow alignment.
     check_zh_options(args)
     check_output(args.output, [args.input], force=args.force, kind="report")
-    args.rules = resolve_rules(args.srx or args.segmentation)
-    args.aligner = aligner_settings(args)
+    args.config = pipeline_config(args)
     alignment = _align_one(args.input, args, pipeline_encoder(args))
     if alignment is None:
         return InputError.exit_code

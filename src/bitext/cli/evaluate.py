@@ -9,7 +9,7 @@ from typing import Any
 
 from bitext.errors import InputError
 
-from ._common import add_aligner_settings, aligner_settings, progress
+from ._common import add_aligner_settings, aligner_config, progress
 
 
 def add_eval_command(sub: Any) -> None:
@@ -96,9 +96,9 @@ def _run_aligner(docs: list[tuple[Path, Any]], args: argparse.Namespace) -> list
     from bitext.align import align_sentences
     from bitext.embed import load_encoder
 
-    options = aligner_settings(args)
+    config = aligner_config(args)
     encoder = load_encoder(args.encoder)
     return [
-        align_sentences(doc.zh, doc.en, encoder=encoder, **options)
+        align_sentences(doc.zh, doc.en, encoder=encoder, config=config)
         for _, doc in progress(docs, quiet=False)
     ]

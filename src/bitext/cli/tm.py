@@ -12,18 +12,19 @@ from typing import Any
 
 from bitext._names import printable
 from bitext.errors import EncoderError, InputError
+from bitext.lang import DEFAULT_EN_TAG
 from bitext.model import EXPORT_MIN_SCORE
 
 from ._common import (
     STDOUT,
     add_pipeline_options,
-    aligner_settings,
     cache_setting,
     check_output,
     check_zh_options,
     confidence,
     language_tag,
     output_name,
+    pipeline_config,
     say,
     write_output,
 )
@@ -114,7 +115,9 @@ def add_tm_commands(tm_sub: Any) -> None:
         default=None,
         help="take this Chinese variant only (default: every one, each under its own tag)",
     )
-    imp.add_argument("--tgt-lang", default="en-US", help="target language (default en-US)")
+    imp.add_argument(
+        "--tgt-lang", default=DEFAULT_EN_TAG, help=f"target language (default {DEFAULT_EN_TAG})"
+    )
     imp.set_defaults(run=_import)
 
     exp = tm_sub.add_parser(
@@ -188,14 +191,9 @@ def _batch(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output, [str(f) for f in files], force=args.force, kind="tmx")
     settings = BatchSettings(
-        zh_script=args.zh_script,
-        segmentation=args.srx or args.segmentation,
-        encoder=args.encoder,
-        src_lang=args.src_lang,
-        tgt_lang=args.tgt_lang,
+        pipeline_config(args, read_rules=False),
         vectors=not args.no_vectors,
         cache=cache_setting(args),
-        aligner=tuple(sorted(aligner_settings(args).items())),
     )
     with tempfile.TemporaryDirectory(prefix="bitext-") as scratch:
         memory = _open(args.tm or str(Path(scratch) / "batch.sqlite"), create=True)

@@ -20,7 +20,14 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from bitext.atomic import atomic_open
-from bitext.lang import display_name, normalize_tag, primary, tag_script
+from bitext.lang import (
+    DEFAULT_EN_TAG,
+    DEFAULT_ZH_TAG,
+    display_name,
+    normalize_tag,
+    primary,
+    tag_script,
+)
 from bitext.model import FLAG_DAMAGED, FLAG_REPAIRED, Alignment, Pair, Sentence
 
 # The format itself (parser, DTD check, header) is `bitext.tmx`'s; these names
@@ -128,7 +135,7 @@ class TMXExporter:
     def __init__(
         self,
         src_lang: str | None = None,
-        tgt_lang: str = "en-US",
+        tgt_lang: str = DEFAULT_EN_TAG,
         min_score: float | None = None,
         creation_date: datetime | None = None,
         tool_version: str | None = None,
@@ -189,7 +196,7 @@ class TMXExporter:
                 f"alignments tagged {', '.join(tags)}: a TMX has one source language; "
                 "write one file per tag (bitext.export.tmx.by_tag) or give src_lang"
             )
-        return tags[0] if tags else "zh-CN"
+        return tags[0] if tags else DEFAULT_ZH_TAG
 
     def _check_langs(self, alignments: Iterable[Alignment], src_lang: str) -> None:
         """Refuse to label an English→Chinese alignment as zh→en, or Traditional as zh-CN."""

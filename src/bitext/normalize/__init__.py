@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bitext.charclass import HAN_RE, HAN_RUN_RE, is_cjk_punct, is_han
+from bitext.lang import SIMPLIFIED
 from bitext.model import Document, Paragraph
 from bitext.normalize._text import Tracked
 from bitext.normalize.chars import cleanup_edits, nfc_edits, whitespace_edits, width_edits
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 
-def normalize(doc: Document, *, zh_script: str = "simplified") -> Document:
+def normalize(doc: Document, *, zh_script: str = SIMPLIFIED) -> Document:
     """A copy of `doc` with every paragraph normalized (text, source, format, encoding kept).
 
     `zh_script` is a key of `ZH_SCRIPTS` (``"simplified"``, ``"traditional"``,
@@ -70,7 +71,7 @@ def normalize(doc: Document, *, zh_script: str = "simplified") -> Document:
     return replace(doc, paragraphs=paragraphs)
 
 
-def normalize_paragraph(p: Paragraph, *, zh_script: str = "simplified") -> Paragraph:
+def normalize_paragraph(p: Paragraph, *, zh_script: str = SIMPLIFIED) -> Paragraph:
     """A copy of `p` with normalized `text`, its `origin` and its `damage` spans.
 
     `origin[i]` is the offset in `Document.text` of the input character that
@@ -93,6 +94,6 @@ def normalize_paragraph(p: Paragraph, *, zh_script: str = "simplified") -> Parag
     return t.to_paragraph(p)
 
 
-def normalize_text(text: str, *, zh_script: str = "simplified") -> str:
+def normalize_text(text: str, *, zh_script: str = SIMPLIFIED) -> str:
     """`text` normalized as one paragraph, for callers without a `Document` (tests, evaluation)."""
     return normalize_paragraph(Paragraph(0, text, 0, len(text)), zh_script=zh_script).text

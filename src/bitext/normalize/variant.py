@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bitext.lang import normalize_tag, tag_region, tag_script
+from bitext.lang import DEFAULT_ZH_TAG, SIMPLIFIED, normalize_tag, tag_region, tag_script
 from bitext.normalize.zh_script import ZH_SCRIPTS, text_script
 
 __all__ = [
@@ -65,7 +65,7 @@ def zh_script_for_tag(tag: str) -> str | None:
     """The `ZH_SCRIPTS` key that writes Chinese as `tag` wants it; None for a bare ``zh``."""
     script = tag_script(tag)
     if script == "Hans":
-        return "simplified"
+        return SIMPLIFIED
     if script is None:
         return None
     return {"HK": "hongkong", "MO": "hongkong", "TW": "taiwan"}.get(
@@ -96,7 +96,7 @@ def check_variant_options(zh_script: str | None, src_lang: str | None) -> None:
     if zh_script is None or zh_script == "keep" or src_lang is None:
         return
     want = tag_script(src_lang)
-    written = "Hans" if zh_script == "simplified" else "Hant"
+    written = "Hans" if zh_script == SIMPLIFIED else "Hant"
     if want is not None and want != written:
         raise _conflict(
             f"{{zh_script}} writes {_NAMES[written]} Chinese, "
@@ -147,12 +147,12 @@ def decide_variant(zh_script: str | None, src_lang: str | None, text: str) -> Zh
     if zh_script is None:
         derived = zh_script_for_tag(tag) if tag else None
         if derived is None:
-            return ZhVariant("simplified", tag or "zh-CN", "default")
+            return ZhVariant(SIMPLIFIED, tag or DEFAULT_ZH_TAG, "default")
         return ZhVariant(derived, tag, f"from --src-lang {tag}")
     if zh_script == "keep":
         return _keep(tag, text)
-    if zh_script == "simplified":
-        return ZhVariant("simplified", tag or "zh-CN", "--zh-script simplified")
+    if zh_script == SIMPLIFIED:
+        return ZhVariant(SIMPLIFIED, tag or DEFAULT_ZH_TAG, f"--zh-script {SIMPLIFIED}")
     if tag is not None:
         script = zh_script if zh_script != "traditional" else zh_script_for_tag(tag)
         return ZhVariant(script or "traditional", tag, f"--src-lang {tag}")
@@ -180,4 +180,4 @@ def _keep(tag: str | None, text: str) -> ZhVariant:
         return ZhVariant("keep", tag, f"--src-lang {tag}")
     if found == "Hant":
         return ZhVariant("keep", f"zh-{guess_region(text)}", "Traditional text, its regional forms")
-    return ZhVariant("keep", "zh-CN", "Simplified text")
+    return ZhVariant("keep", DEFAULT_ZH_TAG, "Simplified text")

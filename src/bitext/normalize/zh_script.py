@@ -13,21 +13,8 @@ from functools import cache
 import opencc
 
 from bitext.charclass import HAN_RUN_RE
+from bitext.lang import ZH_SCRIPTS
 from bitext.normalize._text import Edit, Label, diff_edits
-
-#: Accepted values of the ``zh_script`` option, and the OpenCC config of each.
-#: ``traditional`` here is OpenCC's generic standard (臺, 說); the pipeline reads
-#: a user's ``traditional`` as the regional one the language tag names
-#: (`bitext.normalize.variant`). ``taiwan-phrases`` also swaps mainland words
-#: for Taiwan ones (软件 → 軟體), an explicit choice since it changes wording.
-ZH_SCRIPTS: dict[str, str | None] = {
-    "simplified": "t2s",
-    "traditional": "s2t",
-    "hongkong": "s2hk",
-    "taiwan": "s2tw",
-    "taiwan-phrases": "s2twp",
-    "keep": None,
-}
 
 
 def check_zh_script(zh_script: str) -> str | None:

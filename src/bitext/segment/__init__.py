@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bitext.errors import LanguageError
@@ -81,7 +82,25 @@ def resolve_rules(segmentation: str | os.PathLike[str] | SrxRules | None) -> Srx
         return None
     if segmentation == "srx":
         return default_rules()
-    return read_srx(segmentation)
+    return _read_srx_file(os.fspath(segmentation))
+
+
+def _read_srx_file(path: str) -> SrxRules:
+    """`read_srx(path)`, parsed once per version of the file.
+
+    A run over many documents names the same file for each (settings carry
+    the path, not the parsed rules); a file changed in between is read again.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return read_srx(path)  # its error names the file
+    return _parsed_srx(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed_srx(path: str, mtime_ns: int, size: int) -> SrxRules:
+    return read_srx(path)
 
 
 def split_sentences(

@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bitext.charclass import is_han
 from bitext.errors import InputError
-from bitext.lang import primary
+from bitext.lang import SIMPLIFIED, primary
 from bitext.normalize.variant import zh_script_for_tag
 from bitext.normalize.zh_script import to_simplified
 
@@ -322,5 +322,5 @@ class Lookups:
                 f"{self.path}: vectors were made by {index.embed_model}, not {encoder.name}"
             )
         # Simplified, as the units' vectors were made (the encoder reads it best).
-        query = normalize_text(query, zh_script="simplified")
+        query = normalize_text(query, zh_script=SIMPLIFIED)
         return self._matches(index.semantic(query, encoder, limit=limit), "semantic")

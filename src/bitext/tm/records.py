@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bitext.lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -116,8 +118,8 @@ class DocumentRecord:
     content_hash: str
     settings: dict[str, object]
     pairs: tuple[StoredPair, ...]
-    src_lang: str = "zh-CN"
-    tgt_lang: str = "en-US"
+    src_lang: str = DEFAULT_ZH_TAG
+    tgt_lang: str = DEFAULT_EN_TAG
     kind: str = "release"
     layout: str | None = None
     src_sentences: int = 0

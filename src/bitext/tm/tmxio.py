@@ -19,7 +19,7 @@ from bitext._names import file_label, printable
 from bitext.atomic import atomic_write, check_target
 from bitext.errors import InputError
 from bitext.export.tmx import tag_path
-from bitext.lang import normalize_tag, primary
+from bitext.lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG, normalize_tag, primary
 from bitext.model import EXPORT_MIN_SCORE, FLAG_DAMAGED
 from bitext.read import load_file
 from bitext.tmx._prolog import gunzip_bounded
@@ -44,7 +44,7 @@ def import_tmx(
     path: str | os.PathLike[str],
     *,
     src_lang: str | None = None,
-    tgt_lang: str = "en-US",
+    tgt_lang: str = DEFAULT_EN_TAG,
 ) -> AddResult:
     """Add the `src_lang`/`tgt_lang` pairs of a TMX file (1.1-1.4) to `memory`.
 
@@ -85,8 +85,8 @@ def import_tmx(
         content_hash=hashlib.sha256(data).hexdigest(),
         settings={**_IMPORT_SETTINGS, "src_lang": src_lang or "any zh", "tgt_lang": tgt_tag},
         pairs=tuple(pairs),
-        src_lang=src_tag or "zh-CN",
-        tgt_lang=tgt_tag or "en-US",
+        src_lang=src_tag or DEFAULT_ZH_TAG,
+        tgt_lang=tgt_tag or DEFAULT_EN_TAG,
         kind="tmx",
     )
     return memory.add(record)

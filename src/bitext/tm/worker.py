@@ -76,7 +76,7 @@ class Worker:
         from bitext.segment import resolve_rules
 
         self.settings = settings
-        encoder = load_encoder(settings.encoder)
+        encoder = load_encoder(settings.pipeline.encoder)
         self._texts: TextMemo | None = None
         if settings.cache is not None:
             from bitext.embed_cache import CachedEncoder
@@ -85,7 +85,8 @@ class Worker:
             # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
             self._texts = encoder.texts
         self.encoder = _TimedEncoder(encoder)
-        self.rules = resolve_rules(settings.segmentation)
+        resolve_rules(settings.pipeline.segmentation)  # a bad SRX file fails the worker's start
+        self.config = settings.pipeline
 
     def align(self, name: str, data: bytes) -> WorkerResult:
         """Read, align and embed one document; `Failed` with a one-line reason if it fails.
@@ -110,19 +111,9 @@ class Worker:
         from bitext.pipeline import align_document
         from bitext.read import format_of, read_bytes
 
-        settings = self.settings
         document = read_bytes(data, source=name, format=format_of(name))
         # The timing wrapper hides the cache from align_document: hand its memo over.
-        return align_document(
-            document,
-            zh_script=settings.zh_script,
-            encoder=self.encoder,
-            src_lang=settings.src_lang,
-            tgt_lang=settings.tgt_lang,
-            segmentation=self.rules,
-            memo=self._texts,
-            **dict(settings.aligner),
-        )
+        return align_document(document, config=self.config, encoder=self.encoder, memo=self._texts)
 
     def _record(self, name: str, data: bytes, alignment: Alignment) -> DocumentRecord:
         beads = [b for b in alignment.beads if b.is_pair]  # in the order of pairs(): their doubts

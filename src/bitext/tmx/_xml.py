@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from bitext.lang import normalize_tag
+from bitext.lang import DEFAULT_EN_TAG, normalize_tag
 from bitext.tmx._document import ALL_LANGUAGES, LANG_ATTRS
 
 __all__ = [
@@ -126,7 +126,7 @@ def header_element(root: etree._Element, attrs: dict[str, str]) -> etree._Elemen
         "creationtoolversion": installed_version(),
         "segtype": "sentence",
         "o-tmf": "unknown",
-        "adminlang": "en-US",
+        "adminlang": DEFAULT_EN_TAG,  # the language of the notes bitext writes
         "srclang": ALL_LANGUAGES,
         "datatype": "unknown",
     }
