@@ -89,8 +89,9 @@ def test_settings_travel_in_the_config_only():
         assert not any(p.kind is p.VAR_KEYWORD for p in params), function
         return {p.name for p in params if p.kind is p.KEYWORD_ONLY}
 
-    assert keywords(bitext.align_document) == {"config", "encoder", "name"}
-    assert keywords(bitext.align_text) == {"source", "config", "encoder", "name"}
+    # Besides the config only resources (the encoder, the cache's memo) and the output's name.
+    assert keywords(bitext.align_document) == {"config", "encoder", "name", "memo"}
+    assert keywords(bitext.align_text) == {"source", "config", "encoder", "name", "memo"}
     keywords(batch_align)
     keywords(iter_batch)
     # The batch's settings hold one PipelineConfig and redeclare none of its defaults.

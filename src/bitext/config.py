@@ -13,7 +13,7 @@ changes an alignment. The encoder's *spec* is here: which model embeds decides
 the result, so it is part of a batch's identity.
 
 This module loads nothing heavy: the command line reads its defaults to build
-its parser, and the aligner's settings (`bitext.align.config`, which needs
+its parser, and the aligner's settings (`bitext.align.align_config`, which needs
 numpy) are imported only when a config is made.
 """
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG, SIMPLIFIED
 
 if TYPE_CHECKING:
-    from .align.config import AlignConfig
+    from .align.align_config import AlignConfig
 
 __all__ = ["PipelineConfig"]
 
@@ -38,7 +38,7 @@ _NAMED_RULES = ("bitext", "srx")
 
 
 def _default_align() -> AlignConfig:
-    from .align.config import AlignConfig
+    from .align.align_config import AlignConfig
 
     return AlignConfig()
 
@@ -68,7 +68,7 @@ class PipelineConfig:
     align: AlignConfig = field(default_factory=_default_align)
 
     def __post_init__(self) -> None:
-        from .align.config import check_config
+        from .align.align_config import check_config
 
         # Equal settings compare equal, and a bad value fails here, before any work.
         object.__setattr__(self, "align", check_config(self.align))
@@ -84,7 +84,7 @@ class PipelineConfig:
         ``with_overrides(zh_script="keep", trim_gain=None)``. Raises TypeError
         naming an unknown setting, ValueError a bad aligner value (one line).
         """
-        from .align.config import check_config
+        from .align.align_config import check_config
 
         align = changes.pop("align", self.align)
         own = {f.name for f in fields(self)}

@@ -30,7 +30,7 @@ from .segment import resolve_rules, segment
 from .segment.srx import SrxRules
 
 if TYPE_CHECKING:
-    from .align.config import AlignConfig
+    from .align.align_config import AlignConfig
 
 __all__ = [
     "MAX_PARAGRAPH_CHARS",
@@ -230,10 +230,11 @@ def align_text(
     config: PipelineConfig | None = None,
     encoder: Encoder | None = None,
     name: str | None = None,
+    memo: TextMemo | None = None,
 ) -> Alignment:
     """`align_document` on a string already in memory (`source`: the name it reads as)."""
     document = read_text(text, source=source)
-    return align_document(document, config=config, encoder=encoder, name=name)
+    return align_document(document, config=config, encoder=encoder, name=name, memo=memo)
 
 
 def sentence_sides(

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import InputError
 from ..lang import joiner
 from ..model import Bead
-from .config import DEFAULT_BEAD_TYPES, AlignConfig, check_config, check_options
+from .align_config import DEFAULT_BEAD_TYPES, AlignConfig, check_config, check_options
 from .lexical import LexicalFeatures, lexical_features
 from .passes import align_sides
 from .side import Side

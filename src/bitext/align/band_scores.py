@@ -22,7 +22,7 @@ from .side import Side
 from .windows import crosses_paragraph, length_agreement, paragraph_starts
 
 if TYPE_CHECKING:
-    from .config import AlignConfig
+    from .align_config import AlignConfig
     from .lexical import LexicalFeatures
 
 _BLOCK_ROWS = 128

@@ -20,7 +20,7 @@ from .margins import Margins
 from .side import Side
 
 if TYPE_CHECKING:
-    from .config import AlignConfig
+    from .align_config import AlignConfig
 
 #: Lattice nodes a document pair may have and still be searched whole at first.
 WHOLE_LIMIT = 250_000

@@ -40,7 +40,7 @@ from .windows import length_agreement
 
 if TYPE_CHECKING:
     from ..embed import Encoder
-    from .config import AlignConfig
+    from .align_config import AlignConfig
     from .lexical import LexicalFeatures
 
 _MAX_ROUNDS = 3  # searches with newly embedded windows before giving up on stand-ins

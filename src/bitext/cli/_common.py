@@ -14,7 +14,7 @@ from bitext.config import PipelineConfig
 from bitext.lang import ZH_SCRIPTS
 
 if TYPE_CHECKING:
-    from bitext.align.config import AlignConfig
+    from bitext.align.align_config import AlignConfig
 
 #: `bitext.segment.SEGMENTATIONS`, spelled out: importing bitext.segment to build the
 #: parser would load numpy and lxml for `bitext --version` (tests check they agree).
