@@ -36,6 +36,7 @@ from .neighbours import Margins
 from .refine import refine
 from .scoring import length_agreement
 from .side import Side
+from .stretches import unpair_stretches
 from .trim import trim
 
 if TYPE_CHECKING:
@@ -138,7 +139,15 @@ def _align(
             (config.unpair_share, config.unpair_agreement),
             ratio,
         )
-    return _beads(path, src, tgt, config, ratio)
+    beads = _beads(path, src, tgt, config, ratio)
+    if config.stretch_weak is not None:
+        # Needs each pair's confidence, so it runs on the finished beads.
+        limits = (config.stretch_weak, config.stretch_strong, config.stretch_share)
+        scores = [b.score for b in beads]
+        unpaired = unpair_stretches(path, src, tgt, limits, scores, config.stretch_confidence)
+        if unpaired != path:
+            beads = _beads(unpaired, src, tgt, config, ratio)
+    return beads
 
 
 def _calibrated_nulls(
