@@ -29,19 +29,25 @@ def release_with_untranslated_ends(sample: Path, folder: Path) -> Path:
     return release_with_untranslated(sample, folder, "end")
 
 
-def release_with_untranslated(sample: Path, folder: Path, place: str) -> Path:
-    """`folder`/release.txt: the sample with NOTE in its Chinese and ABOUT and CONTACT in its
-    English, each as paragraphs of their own, at the `place` "start" (after the byline that
-    opens the Chinese), "mid" (after the same number of paragraphs on both sides: half the
-    English ones) or "end"."""
+def release_with_untranslated(
+    sample: Path,
+    folder: Path,
+    place: str,
+    chinese_extra: tuple[str, ...] = (NOTE,),
+    english_extra: tuple[str, ...] = (ABOUT, CONTACT),
+) -> Path:
+    """`folder`/release.txt: the sample with `chinese_extra` (NOTE) in its Chinese and
+    `english_extra` (ABOUT, CONTACT) in its English, each as paragraphs of their own, at the
+    `place` "start" (after the byline that opens the Chinese), "mid" (after the same number
+    of paragraphs on both sides: half the English ones) or "end"."""
     lines = [line for line in sample.read_text(encoding="utf-8").split("\n") if line.strip()]
     first_en = next(i for i, line in enumerate(lines) if re.match(r"[A-Za-z]", line))
     chinese, english = lines[:first_en], lines[first_en:]
     half = len(english) // 2
     at = {"start": (1, 0), "mid": (1 + half, half)}
     zh_at, en_at = at.get(place, (len(chinese), len(english)))
-    chinese[zh_at:zh_at] = [NOTE]
-    english[en_at:en_at] = [ABOUT, CONTACT]
+    chinese[zh_at:zh_at] = list(chinese_extra)
+    english[en_at:en_at] = list(english_extra)
     folder.mkdir(parents=True, exist_ok=True)
     release = folder / "release.txt"
     release.write_text("\n".join(chinese) + "\n\n" + "\n".join(english) + "\n", encoding="utf-8")

@@ -199,6 +199,26 @@ def test_editors_note_and_about_paragraph_are_left_without_counterpart(
         assert holding and all("unaligned" in row.get("class") for row in holding), text
 
 
+@pytest.mark.parametrize("place", ["start", "mid"])
+def test_captions_of_other_stories_in_the_release_are_left_without_counterpart(
+    sample_path: Path, tmp_path: Path, wmt, use_encoder, place
+):
+    """A caption on each side, before the text or mid-text: sentences of two other wmt22
+    stories in the sample release (where the release's own translations embed less closely
+    than news); each is left without counterpart, the sample's 13 pairs are kept."""
+    plain = align_document(sample_path, encoder=use_encoder)
+    for k in range(0, len(wmt), 6):
+        zh, en = wmt[k].zh[1], wmt[(k + 13) % len(wmt)].en[1]
+        release = release_with_untranslated(sample_path, tmp_path / str(k), place, (zh,), (en,))
+        alignment = align_document(release, encoder=use_encoder)
+        for bead in alignment.beads:
+            texts = [alignment.src[i].text for i in bead.src]
+            texts += [alignment.tgt[j].text for j in bead.tgt]
+            if any(t in zh or t in en for t in texts):
+                assert not bead.is_pair, (k, bead, texts)
+        assert len(list(alignment.pairs())) == len(list(plain.pairs()))
+
+
 def test_review_page_says_why_each_held_pair_is_doubted(shared_dir: Path, tmp_path: Path):
     """A literary chapter's loose pairs are partly held back; the page lists each with a doubt."""
     chapter = literary_chapter(shared_dir, tmp_path)
