@@ -4,10 +4,11 @@ A batch stores every pair, but what the aligner is not confident of (below
 `EXPORT_MIN_SCORE`) is held back: `tm export` and `batch -o` leave it out and
 say how many they held back, `tm export --held` lists it for review with the
 reason, `tm search` marks it, `tm info` counts it; a CAT tool's approved
-memory (imported, without a score) is exported. The release is real: the
+memory (imported, without a score) is exported. The documents are real: the
 bundled sample with an editor's note and "About"/media-contact lines on
-either side (as tests/test_evidence.py builds it), material the aligner holds
-back.
+either side (as tests/test_evidence.py builds it; the aligner leaves those
+without counterpart), and a chapter of a mac-dev novel, whose loose literary
+translation gets pairs held back.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bitext.cli import main
 from bitext.model import EXPORT_MIN_SCORE
 from bitext.pipeline import align_document
 from bitext.tm import TranslationMemory, export_tmx
-from release_helpers import release_with_untranslated_ends
+from release_helpers import literary_chapter, release_with_untranslated_ends
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
@@ -35,20 +36,30 @@ def _run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture(scope="module")
-def batch(sample_path: Path, tmp_path_factory) -> dict:
-    """One batch over a folder holding the release (and the plain sample), with -o."""
-    root = tmp_path_factory.mktemp("policy")
-    folder = root / "releases"
+def _documents(sample_path: Path, shared_dir: Path, folder: Path) -> list[Path]:
+    """The release with untranslated ends, the plain sample and a literary chapter, in `folder`.
+
+    The release's additions are left without counterpart; the chapter's loose translation
+    is what gets pairs held back.
+    """
     release = release_with_untranslated_ends(sample_path, folder)
     (folder / "sample.txt").write_bytes(sample_path.read_bytes())
+    return [release, folder / "sample.txt", literary_chapter(shared_dir, folder)]
+
+
+@pytest.fixture(scope="module")
+def batch(sample_path: Path, shared_dir: Path, tmp_path_factory) -> dict:
+    """One batch over a folder holding the release, the plain sample and a chapter, with -o."""
+    root = tmp_path_factory.mktemp("policy")
+    folder = root / "releases"
+    documents = _documents(sample_path, shared_dir, folder)
     memory, out = root / "tm.sqlite", root / "batch.tmx"
     code, _, err = _run(["batch", str(folder), "--tm", str(memory), "-o", str(out), "-q"])
     assert code == 0, err
     # The same counts from the library, file by file, as `bitext align` states them.
     expected = dict.fromkeys(("pairs", "held", "zh", "en"), 0)
     held_pairs = []
-    for path in (release, folder / "sample.txt"):
+    for path in documents:
         alignment = align_document(path)
         pairs = list(alignment.pairs())
         expected["pairs"] += len(pairs)
@@ -57,7 +68,7 @@ def batch(sample_path: Path, tmp_path_factory) -> dict:
         expected["en"] += sum(len(b.tgt) for b in alignment.beads if not b.src)
         held_pairs += [p for p in pairs if p.score < EXPORT_MIN_SCORE]
     held = {(p.src, p.tgt) for p in held_pairs}
-    assert held, "the release's foreign material is no longer held back: rebuild the test"
+    assert held, "the chapter's loose pairs are no longer held back: rebuild the test"
     return {"root": root, "memory": memory, "out": out, "held": held, "expected": expected}
 
 
@@ -139,11 +150,10 @@ def test_search_marks_a_held_unit(batch):
 
 
 def test_batch_summary_counts_held_pairs_and_sentences_without_counterpart(
-    sample_path: Path, tmp_path: Path, batch
+    sample_path: Path, shared_dir: Path, tmp_path: Path, batch
 ):
     folder = tmp_path / "in"
-    release_with_untranslated_ends(sample_path, folder)
-    (folder / "sample.txt").write_bytes(sample_path.read_bytes())
+    _documents(sample_path, shared_dir, folder)
     code, _, err = _run(["batch", str(folder), "--tm", str(tmp_path / "tm.sqlite")])
     assert code == 0, err
     e = batch["expected"]

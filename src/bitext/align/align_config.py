@@ -101,6 +101,15 @@ class AlignConfig:
       translation is as long as it); 0 switches that off. None
       switches both off. These were fit on news-noisy, mac-dev and paramed
       together.
+    - `stretch_weak`: in any document, the beads between two pairs scoring at
+      least `stretch_strong` spreads from the centre of its 1-1 pairs' raw
+      cosines (or between one and the document's start or end) form a
+      stretch; in a stretch holding a sentence without counterpart, a pair
+      scoring below `stretch_weak` spreads and below `stretch_share` of that
+      centre, with a confidence below `stretch_confidence`, is left without
+      counterpart too (an editor's note against a media contact; see
+      `stretches`). None switches it off. Chosen on the four gold sets pooled
+      and the hk-releases (which it must not change).
     """
 
     bead_types: tuple[tuple[int, int], ...] = DEFAULT_BEAD_TYPES
@@ -141,6 +150,10 @@ class AlignConfig:
     trim_share: float = 0.7
     unpair_share: float = 0.5
     unpair_agreement: float = 0.95
+    stretch_weak: float | None = -2.75
+    stretch_strong: float = -1.0
+    stretch_share: float = 0.7
+    stretch_confidence: float = 0.9
 
     @property
     def max_src(self) -> int:

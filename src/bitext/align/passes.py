@@ -35,6 +35,7 @@ from .guide import GUIDE_WIDTH, coarse_guide, path_nodes
 from .margins import Margins
 from .refine import refine
 from .side import Side
+from .stretches import unpair_stretches
 from .trim import trim
 from .windows import length_agreement
 
@@ -138,7 +139,22 @@ def _align(
             (config.unpair_share, config.unpair_agreement),
             ratio,
         )
-    return _beads(path, src, tgt, config, ratio)
+    return _finish(path, src, tgt, config, ratio)
+
+
+def _finish(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) -> list[Bead]:
+    """The path's beads, with weak pairs of untranslated stretches unpaired (`stretches`).
+
+    That pass needs each pair's confidence, so it runs on the finished beads,
+    which are scored again only if it changed something.
+    """
+    beads = _beads(path, src, tgt, config, ratio)
+    if config.stretch_weak is None:
+        return beads
+    limits = (config.stretch_weak, config.stretch_strong, config.stretch_share)
+    scores = [b.score for b in beads]
+    unpaired = unpair_stretches(path, src, tgt, limits, scores, config.stretch_confidence)
+    return beads if unpaired == path else _beads(unpaired, src, tgt, config, ratio)
 
 
 def _calibrated_nulls(
