@@ -1,8 +1,8 @@
 """Bead confidence: the probability that a bead is exactly right.
 
-A bead's score used to be a logistic of its margin-adjusted similarity alone,
-fit on mac-dev; the margin compares a pair with its neighbours, so two
-leftover sentences that are each other's only candidates scored 0.7-0.8. Here
+A bead's score used to be a logistic of its margin-adjusted similarity alone;
+the margin compares a pair with its neighbours, so two leftover sentences
+that are each other's only candidates scored as well as a fair pair. Here
 the probability comes from evidence that does not depend on the neighbours
 next to the evidence that does:
 
@@ -51,9 +51,8 @@ PAIR_FEATURES = (
 NULL_FEATURES = ("margin", "odds")
 #: Intercept then one weight per feature; refit with tools/fit_confidence.py.
 PAIR_WEIGHTS = (0.299, 16.009, 0.039, -0.08, 0.253, 1.979, -2.441, -3.264, -2.404, -75.501)
-#: 116 of the 121 predicted nulls of the dev sets (mac-dev 1/2, paramed 19/20,
-#: news-noisy 96/99) are right: the null model is that rate with one pseudo-count
-#: each way, (116 + 1) / (121 + 2) = 0.951, until data says more.
+#: Nearly every predicted null of the dev sets is right: the null model is that
+#: rate with one pseudo-count each way, until data says more (docs/benchmarks.md).
 NULL_WEIGHTS = (2.97, 0.0, 0.0)
 ODDS_CLIP = (-5.0, 15.0)
 #: A typical right pair: the median `PAIR_FEATURES` row, and the median length
@@ -115,10 +114,9 @@ def unrelated_document(src: Side, tgt: Side, true: Typical, ratio: float) -> flo
     model of a translation; that hides a document aligned against another
     document's text. Here the median of the 1-1 beads' raw cosine x length
     agreement (unrelated sentences are seldom as long as each other's
-    translation): at least 0.335 in all 80 gold documents (0.62 typical; 0.34-0.45
-    in mac-dev's novels), at most 0.295 when each is aligned against the next
-    document's English (0.10 typical; medical papers sharing their headings
-    reach 0.25-0.3). 0 above `_TRANSLATION_FLOOR`.
+    translation), which separates every gold document from the same documents
+    aligned against another's English (docs/benchmarks.md, "A whole document
+    that is no translation"). 0 above `_TRANSLATION_FLOOR`.
     """
     raw = raw_cosine(src, tgt, (1, 1), true.s, true.t)
     agree = length_agreement(src.chars[0][true.s], tgt.chars[0][true.t] * ratio)

@@ -2,8 +2,8 @@
 
 What an office adds to one version only (an editor's note in the Chinese, an
 "About the city" paragraph and a media contact in the English) is about the
-same city and names the same office, so it embeds closer to the other side's
-additions (raw cosine ~0.4) than sentences of other stories do (~0.06): the
+same city and names the same office, so it embeds far closer to the other
+side's additions than sentences of other stories do: the
 absolute evidence (`evidence`) cannot call it unrelated, and the margin scores
 two leftovers, each the other's only candidate, as a fair pair. Where it sits
 tells more. Between two pairs that score like the document's translations
@@ -15,16 +15,14 @@ material, and a pair in it scoring far below the document's translations
 confidence (`confidence`) already doubts (below `least`, 0.9: a pair bitext
 would hold back) is two pieces of it, not a translation. Such pairs become
 1-0 / 0-1 beads. The confidence keeps a true pair whose other evidence is
-strong (a release's "1.7 metres" sentence scores -3.8 spreads, 0.66 of the
-centre, but 0.997: its length and neighbours agree).
+strong (a release's sentence on a patient's height scores as low, but its
+length and neighbours agree).
 
 Unlike `trim`, this holds in any document, loose or close: both tests are
 against the document's own distribution, and it acts only where untranslated
 material is already found. Chosen on the four gold sets pooled and the 35
-hk-releases (grid in docs/_issue17_h3.md): anywhere in weak -2.5 to -3 and
-share 0.65 to 0.75 it splits no right pair of the gold sets and changes no
-hk-release; without the confidence test it split a right pair of one hk-release
-and three pairs of a mac-dev chapter (a 30-bead excerpt).
+hk-releases (the grid and how to refit it: docs/benchmarks.md, "Untranslated
+stretches"); the confidence test is what keeps right pairs of real releases.
 """
 
 from __future__ import annotations

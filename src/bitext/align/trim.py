@@ -1,13 +1,12 @@
 """Trimming many-sentence beads: a sentence that adds nothing the other side says is left out.
 
 A sentence whose translation was deleted sits next to a true pair and is about
-the same story, so its cosine to the neighbour's translation (0.3-0.5) looks
-like a true merge's, and the search often joins it to that pair (a 2-1, 3-1
-or 2-2 bead). The joined text tells them apart: a true merge's extra sentence
-adds content the other side has, so the bead's cosine is higher with it than
-without it (on the gold sets' right many-sentence beads, by 0.03 or more in 95%
-of them); a sentence without counterpart adds none, and the cosine stays or
-drops (by less than 0.01 in three of four absorbed deletions on news-noisy).
+the same story, so its cosine to the neighbour's translation looks like a
+true merge's, and the search often joins it to that pair (a 2-1, 3-1 or 2-2
+bead). The joined text tells them apart: a true merge's extra sentence adds
+content the other side has, so the bead's cosine is higher with it than
+without it; a sentence without counterpart adds none, and the cosine stays or
+drops (docs/benchmarks.md, "Trimming absorbed sentences").
 
 So after the search each many-sentence bead is tried without its first or last
 sentence on a side of several; the sentence whose removal costs the least
@@ -16,7 +15,7 @@ and the bead is tried again. The test is only trusted where the document's
 translations embed closely (its 1-1 pairs' median cosine at least
 `AlignConfig.trim_centre`, as in news): in a loose, literary translation a
 true merge's joined embedding often scores no higher than its parts, and
-trimming there split mac-dev's right merges (strict F1 0.94 -> 0.79).
+trimming there split the literary gold set's right merges.
 """
 
 from __future__ import annotations
@@ -164,8 +163,7 @@ def _unpair(path: Path, src: Side, tgt: Side, limits: tuple[float, float], ratio
     In a document whose translations embed closely, two sides that score below
     half its typical cosine are material of other stories that the search
     paired because nothing else was left next to them (a caption against a
-    caption); on news-noisy 8 of the 14 units without counterpart still missed
-    after trimming were such beads. Lengths that agree as a translation's do
+    caption), most of what trimming alone still missed on news-noisy. Lengths that agree as a translation's do
     keep the pair: a very long sentence (a list of a thousand items) embeds
     poorly, but its translation is as long as it.
     """
