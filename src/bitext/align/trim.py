@@ -163,9 +163,10 @@ def _unpair(path: Path, src: Side, tgt: Side, limits: tuple[float, float], ratio
     In a document whose translations embed closely, two sides that score below
     half its typical cosine are material of other stories that the search
     paired because nothing else was left next to them (a caption against a
-    caption), most of what trimming alone still missed on news-noisy. Lengths that agree as a translation's do
-    keep the pair: a very long sentence (a list of a thousand items) embeds
-    poorly, but its translation is as long as it.
+    caption), most of what trimming alone still missed on news-noisy. Lengths
+    that agree as a translation's do keep the pair: a very long sentence (a
+    list of a thousand items) embeds poorly, but its translation is as long
+    as it.
     """
     floor, agreement = limits
     out: Path = []
