@@ -130,7 +130,9 @@ def _align_split(
     tgt_lang: str,
     memo: TextMemo | None,
 ) -> Alignment:
-    src, tgt, beads = [], [], []
+    src: list[Sentence] = []
+    tgt: list[Sentence] = []
+    beads: list[Bead] = []
     for zh_blocks, en_blocks in _facing_blocks(split):
         zh = sentence_sides(zh_blocks, ZH, rules, memo)
         en = sentence_sides(en_blocks, EN, rules, memo)
