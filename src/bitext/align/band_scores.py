@@ -237,7 +237,8 @@ class BandScorer:
         """The capped log-likelihood ratio past `absolute_shift`, discounted for short text.
 
         A short sentence's embedding is a weak witness either way: a literary
-        "Fine." and its translation often score 0.2 (mac-dev).
+        "Fine." and its translation often score far below a typical pair
+        (docs/benchmarks.md, "Figures formerly in code comments").
         """
         config = self.config
         cost = np.clip(
