@@ -17,11 +17,11 @@ from typing import Any
 
 @cache
 def tokenizer() -> Any:
-    """jieba's default `Tokenizer`, its dictionary loaded (about half a second, once)."""
+    """jieba's default `Tokenizer`, its dictionary loaded (slow: once per process)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    # No usable home: a fresh private folder (jieba then rebuilds its cache, ~1 s).
+    # No usable home: a fresh private folder (jieba then rebuilds its cache, slower still).
     jieba.dt.tmp_dir = private_cache_dir() or tempfile.mkdtemp(prefix="bitext-jieba-")
     jieba.dt.check_initialized()
     return jieba.dt

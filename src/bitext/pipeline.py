@@ -130,14 +130,16 @@ def _align_split(
     tgt_lang: str,
     memo: TextMemo | None,
 ) -> Alignment:
-    src, tgt, beads = [], [], []
+    src: list[Sentence] = []
+    tgt: list[Sentence] = []
+    beads: list[Bead] = []
     for zh_blocks, en_blocks in _facing_blocks(split):
         zh = sentence_sides(zh_blocks, ZH, rules, memo)
         en = sentence_sides(en_blocks, EN, rules, memo)
         try:
             found = align_sentences(
-                # The encoder reads Simplified far better (true-pair cosine ~0.70 vs
-                # ~0.45 on the sample), whatever script the output keeps.
+                # The encoder reads Simplified far better (docs/benchmarks.md,
+                # "Normalization and the encoder"), whatever script the output keeps.
                 [to_simplified(s.text) for s in zh],
                 [s.text for s in en],
                 encoder=encoder,
@@ -165,7 +167,7 @@ def _align_split(
 def refuse_if_too_long(doc: Document) -> None:
     """Raise InputError now if `doc`, once segmented, would have too many sentences to align.
 
-    Normalizing and segmenting a 50 MB text takes a minute and 2 GB before the
+    Normalizing and segmenting a 50 MB text takes long and gigabytes before the
     aligner's sentence limit (`bitext.align.check_size`) can refuse it. Counting
     paragraphs needs neither: every paragraph with a letter or digit becomes at
     least one sentence, so the paragraphs each side of the alignment would get
@@ -195,8 +197,8 @@ def _refuse_giant_paragraph(doc: Document) -> None:
     """Raise InputError naming the first paragraph longer than `MAX_PARAGRAPH_CHARS`.
 
     Such a paragraph is a file whose line breaks were lost, not prose: one
-    5,000,000-character line was normalized, cut into 38,611 sentences and
-    aligned for 100 s and 1.7 GB, and nothing said a word about the line.
+    such line was normalized, cut into tens of thousands of sentences and
+    aligned at length, and nothing said a word about the line.
     """
     giant = next((p for p in doc.paragraphs if p.end - p.start > MAX_PARAGRAPH_CHARS), None)
     if giant is None:

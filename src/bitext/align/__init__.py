@@ -102,9 +102,9 @@ def check_size(n: int, m: int) -> None:
     """Refuse a document pair too long to align in one search.
 
     The search runs in a band around a coarse-to-fine path, so time and memory
-    grow linearly: about 15 kB per sentence besides the encoder (16,000 x 18,600
-    sentences: 240 MB). `MAX_SENTENCES` per side keeps a runaway input (a
-    50 MB text) from taking gigabytes and hours.
+    grow linearly with the sentences (docs/benchmarks.md, "A long document").
+    `MAX_SENTENCES` per side keeps a runaway input (a 50 MB text) from taking
+    gigabytes and hours.
     """
     if max(n, m) > MAX_SENTENCES:
         raise InputError(

@@ -19,8 +19,8 @@ __all__ = ["DEFAULT_BEAD_TYPES", "AlignConfig", "check_config", "check_options"]
 
 #: Pairing bead types searched by default (1-0 and 0-1 are always allowed).
 #: Lopsided toward the target: a long Chinese sentence often becomes five or six
-#: English ones (1-5, 1-6 and 2-4 beads are 0.6% of mac-dev's gold, and finding
-#: them raised its strict F1 by 0.006); the mirror types found nothing there.
+#: English ones, and finding those beads paid on mac-dev; the mirror types found
+#: nothing there (docs/benchmarks.md, "Figures formerly in code comments").
 DEFAULT_BEAD_TYPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 4), (4, 1), (2, 2), (2, 3), (3, 2),
     (1, 5), (1, 6), (2, 4), (3, 3),
@@ -76,12 +76,13 @@ class AlignConfig:
       bead is exactly right (see `confidence`).
     - `band_width`: sentences on either side of the first, 1-1 path that the
       full search may move (see `passes`), doubled where the best path runs
-      along the band's edge; 2 to 6 give the same mac-dev result.
+      along the band's edge; mac-dev's result is the same over a range of
+      widths (docs/benchmarks.md).
     - `embed_margin`: a window of several sentences is embedded only if a bead
       using it lies on a path scoring within this margin of the best one, as
-      estimated from its sentences' own embeddings (stand-ins differ from real
-      window embeddings by about 0.04 in score). None embeds every window, as
-      before: about 10x the embedding time, mac-dev strict F1 0.912 against 0.913.
+      estimated from its sentences' own embeddings (a stand-in's score is close
+      to the real window's, not equal). None embeds every window, as before:
+      many times the embedding time for no better alignment (docs/benchmarks.md).
     - `refine_weight`: after the search, two neighbouring beads with at most
       three source sentences together are regrouped (a boundary moved, the
       beads merged or split) where aligning the source sentences' clauses to

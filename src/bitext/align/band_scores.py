@@ -130,11 +130,10 @@ class BandScorer:
 
     def _patch(self, sim: np.ndarray, a: int, b: int, r0: int, nr: int, c0: int, nc: int) -> None:
         """Overwrite the stand-in similarities of windows that have a real embedding."""
-        rows = self.src.known(a, r0, r0 + nr) if a > 1 else ()
-        cols = self.tgt.known(b, c0, c0 + nc) if b > 1 else ()
-        if len(rows):
+        # A width-1 window is one sentence: its box sum is its real vector, nothing to patch.
+        if a > 1 and len(rows := self.src.known(a, r0, r0 + nr)):
             sim[rows - r0] = self.src.real(a, rows) @ self.tgt.vectors(b, c0, c0 + nc).T
-        if len(cols):
+        if b > 1 and len(cols := self.tgt.known(b, c0, c0 + nc)):
             sim[:, cols - c0] = self.src.vectors(a, r0, r0 + nr) @ self.tgt.real(b, cols).T
 
     def _fixed(
@@ -238,7 +237,8 @@ class BandScorer:
         """The capped log-likelihood ratio past `absolute_shift`, discounted for short text.
 
         A short sentence's embedding is a weak witness either way: a literary
-        "Fine." and its translation often score 0.2 (mac-dev).
+        "Fine." and its translation often score far below a typical pair
+        (docs/benchmarks.md, "Figures formerly in code comments").
         """
         config = self.config
         cost = np.clip(

@@ -123,7 +123,9 @@ def unrelated_document(src: Side, tgt: Side, true: Typical, ratio: float) -> flo
     return max(0.0, _TRANSLATION_FLOOR - float(np.median(raw * agree))) / 0.1
 
 
-def raw_cosine(src: Side, tgt: Side, bead: tuple[int, int], s: np.ndarray, t: np.ndarray):
+def raw_cosine(
+    src: Side, tgt: Side, bead: tuple[int, int], s: np.ndarray, t: np.ndarray
+) -> np.ndarray:
     a, b = bead
     return np.einsum("ij,ij->i", src.gather(a, s), tgt.gather(b, t))
 

@@ -18,6 +18,7 @@ are a running maximum, so no Python loop runs over cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 
@@ -90,7 +91,12 @@ class Band:
         """Whether each (row, col) is a node of the band (rows must lie in 0..n)."""
         return (cols >= self.lo[rows]) & (cols < self.hi[rows])
 
-    def index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    # One node or many: callers look up the end node by its plain ints as well.
+    @overload
+    def index(self, rows: int, cols: int) -> np.int64: ...
+    @overload
+    def index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray: ...
+    def index(self, rows: int | np.ndarray, cols: int | np.ndarray) -> np.int64 | np.ndarray:
         """Storage position of nodes known to lie in the band."""
         return self.start[rows] + cols - self.lo[rows]
 

@@ -9,8 +9,8 @@ weight (a Dice-like score in [0, 1]). A sentence merged into a bead without a
 counterpart adds unexplained weight, so the score falls, which the window
 cosine barely shows. Matrices are sparse: nothing is dense in the vocabulary.
 
-Finding a Chinese sentence's words takes jieba (whose dictionary loads in
-about half a second) and CC-CEDICT; given a `memo` (a cache's text store, see
+Finding a Chinese sentence's words takes jieba (whose dictionary is slow to
+load) and CC-CEDICT; given a `memo` (a cache's text store, see
 `bitext.embed_cache`) each sentence's words and keys are kept in the cache
 file, so a rerun over the same sentences loads neither.
 """

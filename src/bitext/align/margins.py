@@ -29,7 +29,7 @@ Blocks = list[tuple[int, int, int, int]]  # (row start, row stop, column start, 
 def blocks(n: int, m: int, guide: np.ndarray | None, span: int = NN_SPAN) -> Blocks:
     """Row blocks of an n x m comparison and the columns each block is compared with."""
     if guide is None or m <= span:
-        step = max(1, min(n, (1 << 22) // max(m, 1)))  # about 16 MB of float32 per block
+        step = max(1, min(n, (1 << 22) // max(m, 1)))  # 2**22 float32 (16 MB) per block at most
         return [(r0, min(r0 + step, n), 0, m) for r0 in range(0, n, step)]
     path = Band.around(guide, n, m, 0)
     out = []

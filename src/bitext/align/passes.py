@@ -307,7 +307,10 @@ def bead_evidence(
     # Confidence that a sentence has no counterpart: that its best partner would
     # be wrong. Only partners next to the gap count: the search could not have
     # paired it elsewhere without crossing beads.
-    owner, s, t = [], [], []
+    # Not `s`, `t`: those name the arrays of pair starts above.
+    owner: list[int] = []
+    near_s: list[int] = []
+    near_t: list[int] = []
     for k, (i, a, j, b) in enumerate(path):
         if not (a and b):
             near = (
@@ -316,10 +319,10 @@ def bead_evidence(
                 else range(max(i - 1, 0), min(i + 2, src.n))
             )
             owner.extend([k] * len(near))
-            s.extend([i] * len(near) if a else near)
-            t.extend(near if a else [j] * len(near))
+            near_s.extend([i] * len(near) if a else near)
+            near_t.extend(near if a else [j] * len(near))
     if owner:
-        si, ti = np.array(s, dtype=np.int64), np.array(t, dtype=np.int64)
+        si, ti = np.array(near_s, dtype=np.int64), np.array(near_t, dtype=np.int64)
         margin = evidence(src, tgt, config, ratio, (1, 1), si, ti)
         raw = confidence.raw_cosine(src, tgt, (1, 1), si, ti)
         odds = np.clip(confidence.unrelated_odds(raw, true), *confidence.ODDS_CLIP)

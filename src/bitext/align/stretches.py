@@ -51,11 +51,15 @@ def unpair_stretches(
     pairs = [(i, j) for i, a, j, b in path if a == b == 1]
     centre, spread = confidence.document_true(src, tgt, pairs)
     cosines = [_cosine(src, tgt, bead) if bead[1] and bead[3] else None for bead in path]
-    z = [None if c is None else (c - centre) / spread for c in cosines]
+    z: list[float | None] = [None if c is None else (c - centre) / spread for c in cosines]
     weak_pairs = {
         k
-        for k, c in enumerate(cosines)
-        if c is not None and z[k] < weak and c < share * centre and scores[k] < least
+        for k, (c, zk) in enumerate(zip(cosines, z, strict=True))
+        if c is not None
+        and zk is not None
+        and zk < weak
+        and c < share * centre
+        and scores[k] < least
     }
     chosen: set[int] = set()
     stretch: list[int] = []

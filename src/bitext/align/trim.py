@@ -21,7 +21,7 @@ trimming there split the literary gold set's right merges.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -130,7 +130,7 @@ def _anchored(src: Side, tgt: Side, cut: Cut) -> bool:
     return any(t.lower() in found and t.lower() not in kept for t in _ANCHOR_RE.findall(own))
 
 
-def _windows(cuts) -> dict[tuple[bool, int], np.ndarray]:
+def _windows(cuts: Iterable[Cut]) -> dict[tuple[bool, int], np.ndarray]:
     """The several-sentence windows of the remaining beads, to embed for real."""
     found: dict[tuple[bool, int], list[int]] = {}
     for (i, a, j, b), _ in cuts:

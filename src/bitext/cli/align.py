@@ -52,8 +52,8 @@ def add_align_command(sub: Any) -> None:
         type=confidence,
         default=EXPORT_MIN_SCORE,
         help="hold back pairs whose confidence (the probability that the pair is exactly "
-        f"right) is below this, for review in `bitext report` (default {EXPORT_MIN_SCORE:g}: "
-        "98%% of the pairs exported from the gold sets are exactly right; 0 exports every pair)",
+        f"right) is below this, for review in `bitext report` (default {EXPORT_MIN_SCORE:g}, "
+        "chosen on the gold sets: see docs/benchmarks.md; 0 exports every pair)",
     )
     align.add_argument(
         "--max-chars",

@@ -136,8 +136,8 @@ def add_tm_commands(tm_sub: Any) -> None:
         type=confidence,
         default=EXPORT_MIN_SCORE,
         help="export the units whose best confidence (the probability that the pair is "
-        f"exactly right) is at least this (default {EXPORT_MIN_SCORE:g}: 98%% of such pairs "
-        "are right on the gold sets); the others are held back for review and counted; "
+        f"exactly right) is at least this (default {EXPORT_MIN_SCORE:g}, chosen on the gold "
+        "sets: see docs/benchmarks.md); the others are held back for review and counted; "
         "units imported from a TMX without a score are approved and exported; 0: every unit",
     )
     exp.add_argument(

@@ -146,7 +146,7 @@ def decide_variant(zh_script: str | None, src_lang: str | None, text: str) -> Zh
     tag = normalize_tag(src_lang) if src_lang else None
     if zh_script is None:
         derived = zh_script_for_tag(tag) if tag else None
-        if derived is None:
+        if tag is None or derived is None:
             return ZhVariant(SIMPLIFIED, tag or DEFAULT_ZH_TAG, "default")
         return ZhVariant(derived, tag, f"from --src-lang {tag}")
     if zh_script == "keep":

@@ -84,7 +84,7 @@ _FULL_WIDTH_END = re.compile(r"[。！？]++[”’\"')\]）」』]*+(?![，,；
 @cache
 def parameters() -> PunktParameters:
     """The shipped Punkt statistics plus the curated abbreviations, read on first use."""
-    # Importing nltk costs most of a second; pay it only when English is segmented.
+    # Importing nltk is slow (docs/benchmarks.md); pay it only when English is segmented.
     from nltk.tokenize.punkt import PunktParameters
 
     path = resources.files("bitext").joinpath("resources").joinpath(_RESOURCE)

@@ -138,8 +138,9 @@ def batch_align(
     """
     start = time.perf_counter()
     report = BatchRun()
+    # Open (and later close) the memory only when given its path, not a caller's open one.
     own = not isinstance(memory, TranslationMemory)
-    tm = TranslationMemory(memory) if own else memory
+    tm = memory if isinstance(memory, TranslationMemory) else TranslationMemory(memory)
     try:
         outcomes = iter_batch(inputs, tm, settings, jobs=jobs, engine=engine, scheduler=scheduler)
         report.outcomes.extend(outcomes)

@@ -289,8 +289,8 @@ class Lookups:
     def concordance(self, term: str, *, limit: int | None = None) -> list[Match]:
         """Every unit holding `term` (Chinese in either script, English in any case), oldest first.
 
-        Each hit is fetched with its origins (about 25 µs a unit): a term found in
-        tens of thousands of units takes a second; `limit` keeps the first ones.
+        Each hit is fetched from the store with its origins: a term found in tens
+        of thousands of units takes a while; `limit` keeps the first ones.
         """
         found = self._concordance_hits(term)
         found = found if limit is None else found[:limit]

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from .records import DocumentRecord, StoredPair
 from .settings import BatchSettings
 
 if TYPE_CHECKING:
+    from bitext.embed import Encoder
     from bitext.embed_cache import TextMemo
 
 __all__ = ["Aligned", "Failed", "Worker", "WorkerResult", "align_in_worker", "start_worker"]
@@ -57,8 +58,8 @@ WorkerResult = Aligned | Failed
 class _TimedEncoder:
     """The worker's encoder, counting the seconds spent embedding (for the benchmark split)."""
 
-    def __init__(self, encoder: Any) -> None:
-        self.encoder, self.name, self.seconds = encoder, encoder.name, 0.0
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder, self.name, self.dim, self.seconds = encoder, encoder.name, encoder.dim, 0.0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         start = time.perf_counter()
