@@ -72,6 +72,7 @@ def foreign(wmt, use_encoder) -> dict[str, dict[str, int]]:
     return out
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 @pytest.mark.parametrize("place", PLACES)
 def test_other_stories_on_both_sides_do_not_reach_a_unit(foreign, place):
     counts = foreign[place]
@@ -82,11 +83,13 @@ def test_other_stories_on_both_sides_do_not_reach_a_unit(foreign, place):
     assert counts["good_held"] <= 0.01 * counts["good"], counts
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 def test_other_stories_at_the_end_are_left_without_counterpart(foreign):
     counts = foreign["end"]
     assert counts["alone"] >= 0.8 * counts["added"], counts  # 2 of 124 before
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 @pytest.mark.parametrize("name", ["news-noisy", "mac-dev"])
 def test_confidence_says_how_often_a_pair_is_right(shared_dir: Path, use_encoder, name):
     docs = load_gold_set(shared_dir / "eval" / name)
@@ -110,6 +113,7 @@ def test_expected_calibration_error_is_the_weighted_gap():
     assert reliability(gold, [[((0,), (0,))]]) is None  # no scores, no calibration
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 def test_documents_that_are_not_translations_export_almost_nothing(wmt, use_encoder):
     scores = []
     for k, d in enumerate(wmt):
@@ -120,6 +124,7 @@ def test_documents_that_are_not_translations_export_almost_nothing(wmt, use_enco
     assert below >= 0.95 * len(scores), sorted(scores)[-10:]
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 @pytest.mark.parametrize("name", ["wmt22-news", "paramed", "mac-dev"])
 def test_a_pair_across_two_documents_scores_below_three_tenths(shared_dir: Path, use_encoder, name):
     """Each gold document's Chinese aligned against the next document's English.
@@ -230,6 +235,7 @@ def test_review_page_says_why_each_held_pair_is_doubted(shared_dir: Path, tmp_pa
     assert all(row.xpath(".//small[@class='doubt']/text()") for row in low)
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 def test_sentence_whose_translation_was_deleted_stays_alone(wmt, use_encoder):
     """A Chinese sentence whose English was deleted is left without counterpart.
 
@@ -252,6 +258,7 @@ def test_sentence_whose_translation_was_deleted_stays_alone(wmt, use_encoder):
     assert not missed, f"{alone} left alone; joined instead: {missed[:5]}"
 
 
+@pytest.mark.slow  # a whole gold set or many documents
 def test_other_stories_anywhere_are_left_without_counterpart(foreign):
     """A caption against a caption mid-text or at the start is not paired either.
 
