@@ -130,7 +130,7 @@ def test_the_command_line_defaults_are_the_config_s(command: str):
     for name in ("zh_script", "src_lang", "tgt_lang", "segmentation", "encoder"):
         assert getattr(args, name) == getattr(defaults, name), name
     assert args.overrides == []
-    assert pipeline_config(args, read_rules=command != "batch") == defaults
+    assert pipeline_config(args) == defaults
 
 
 def test_reading_the_defaults_loads_nothing_heavy():
@@ -204,3 +204,39 @@ def test_the_default_tags_and_script_are_spelled_once():
         if isinstance(target, ast.Name) and target.id == "ZH_SCRIPTS"
     }
     assert defined == {"lang.py"}
+
+
+def test_a_batch_worker_cuts_every_document_by_the_rules_it_started_with(
+    tmp_path: Path, sample_path: Path
+):
+    # The rules are parsed once: an SRX file deleted mid-run fails no later document
+    # (and one edited mid-run cannot cut documents differently from the identity stored).
+    from bitext.tm.worker import Aligned, Worker
+
+    rules = tmp_path / "rules.srx"
+    rules.write_bytes(srx_bytes())
+    worker = Worker(BatchSettings(PipelineConfig(segmentation=str(rules)), cache=None))
+    data = sample_path.read_bytes()
+    first = worker.align("a.txt", data)
+    rules.unlink()
+    second = worker.align("b.txt", data)
+    assert isinstance(first, Aligned) and isinstance(second, Aligned), second
+    assert first.record.pairs == second.record.pairs
+
+
+def test_a_batch_with_a_missing_srx_file_is_one_line_and_creates_no_memory(
+    tmp_path: Path, sample_path: Path, capsys
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "release.txt")
+    memory = tmp_path / "tm.sqlite"
+    code = main(["batch", str(folder), "--tm", str(memory), "--srx", str(tmp_path / "no.srx")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "no.srx" in err[0], err
+    assert not memory.exists()
+
+
+def test_an_unreadable_srx_file_in_an_identity_is_an_input_error(tmp_path: Path):
+    with pytest.raises(bitext.InputError, match=r"no\.srx"):
+        PipelineConfig(segmentation=str(tmp_path / "no.srx")).identity()

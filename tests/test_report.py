@@ -173,6 +173,26 @@ def test_sample_summary_and_paragraph_separators(sample_page: Path, sample_align
     assert len(starts) == 10  # paragraphs 0..10 of the Chinese side
 
 
+def test_a_stricter_low_score_says_why_each_pair_it_adds_is_doubted(
+    sample_alignment: Alignment,
+):
+    # Pairs above the default threshold but below the reviewer's own are flagged too,
+    # and each with a reason (before: flagged with none).
+    from bitext.model import EXPORT_MIN_SCORE
+
+    strict = 0.995
+    added = [
+        b for b in sample_alignment.beads if b.is_pair and EXPORT_MIN_SCORE <= b.score < strict
+    ]
+    assert added  # the sample has confident pairs short of 0.995
+    root = html5lib.parse(render_report(sample_alignment, low_score=strict), "etree", False)
+    low = [row for row in root.iter("tr") if "low" in (row.get("class") or "").split()]
+    assert len(low) == sum(b.is_pair and b.score < strict for b in sample_alignment.beads)
+    for row in low:
+        doubt = [e for e in row.iter("small") if e.get("class") == "doubt"]
+        assert doubt and (doubt[0].text or "").strip(), "".join(row.itertext())[:80]
+
+
 def test_hostile_text_is_shown_as_text():
     page = render_report(hand_alignment(), title="</title><script>x()</script>")
     root = parse(page)

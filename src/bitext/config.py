@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import InputError
 from .lang import DEFAULT_EN_TAG, DEFAULT_ZH_TAG, SIMPLIFIED
 
 if TYPE_CHECKING:
@@ -102,7 +103,12 @@ class PipelineConfig:
         """
         seg = self.segmentation
         if seg not in _NAMED_RULES:
-            seg = "srx:" + hashlib.sha256(Path(seg).read_bytes()).hexdigest()[:16]
+            try:
+                content = Path(seg).read_bytes()
+            except OSError as exc:
+                why = exc.strerror or exc
+                raise InputError(f"{seg}: cannot read the SRX file: {why}") from None
+            seg = "srx:" + hashlib.sha256(content).hexdigest()[:16]
         return {
             **self._script_identity(),
             "segmentation": seg,

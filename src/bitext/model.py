@@ -141,8 +141,8 @@ class Bead:
     Either side may be empty (a sentence with no counterpart). `score` is the
     probability that the bead is exactly right; for an empty side, that the
     sentence really has no counterpart. `doubt` says why the aligner doubts a
-    pair scoring below `EXPORT_MIN_SCORE` ("" otherwise); it is not part of
-    the bead's identity.
+    pair: always below `EXPORT_MIN_SCORE`, above it only where one reason
+    really lowered the score ("" otherwise); it is not part of the bead's identity.
     """
 
     src: tuple[int, ...]
@@ -175,6 +175,8 @@ class Bead:
 #: held pairs are counted in the summary and listed for review, never dropped. The
 #: figures per set, and other thresholds, are in docs/benchmarks.md ("Export threshold").
 EXPORT_MIN_SCORE = 0.96
+#: Why a pair is doubted when no single reason lowered its score by much (`Bead.doubt`).
+SMALL_SHORTFALLS = "no single reason: several small shortfalls against a right pair"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import itertools
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import align as align_stage
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PARAGRAPH_CHARS",
+    "DocumentAligner",
     "align_document",
     "align_text",
     "refuse_if_too_long",
@@ -72,29 +73,62 @@ def align_document(
     `CachedEncoder`, so that with an on-disk cache a rerun recomputes nothing.
 
     Raises InputError/LanguageError (one line, naming the file) on bad input,
-    or on a script and tag that contradict each other.
+    or on a script and tag that contradict each other. A caller aligning many
+    documents with one config prepares a `DocumentAligner` once instead.
     """
-    config = PipelineConfig() if config is None else config
-    rules = resolve_rules(config.segmentation)
-    encoder = load_encoder(config.encoder) if encoder is None else encoder
-    if memo is None and isinstance(encoder, CachedEncoder):
-        memo = encoder.texts
-    doc = source if isinstance(source, Document) else _read_path(source)
-    refuse_if_too_long(doc)
-    try:
-        text = "\n".join(p.text for p in doc.paragraphs)
-        variant = decide_variant(config.zh_script, config.src_lang, text)
-    except ValueError as exc:
-        where = doc.source or "input"
-        cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
-        raise InputError(f"{where}: {exc}", cli=cli and f"{where}: {cli}") from None
-    doc = normalize(doc, zh_script=variant.zh_script)
-    split = split_languages(doc)
-    raise_if_not_bilingual(split, doc.source)
-    tags = variant.tag, config.tgt_lang
-    found = _align_split(doc, split, rules, encoder, config.align, *tags, memo)
-    # Outputs are sent to others: they name the file, not where it sat on this machine.
-    return replace(found, source=file_label(doc.source) if name is None else name)
+    aligner = DocumentAligner.prepare(config, encoder=encoder, memo=memo)
+    return aligner.align(source, name=name)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentAligner:
+    """`align_document` with what a config needs made once: the encoder and the parsed
+    segmentation rules, so that every document of a run is cut by the same rules (an
+    SRX file edited or deleted mid-run changes nothing) and no file is read again."""
+
+    config: PipelineConfig
+    encoder: Encoder
+    rules: SrxRules | None
+    memo: TextMemo | None = None
+
+    @classmethod
+    def prepare(
+        cls,
+        config: PipelineConfig | None = None,
+        *,
+        encoder: Encoder | None = None,
+        memo: TextMemo | None = None,
+    ) -> DocumentAligner:
+        """Parse the rules and load the encoder `config` names (unless `encoder` is given);
+        InputError at once for an SRX file that cannot be read."""
+        config = PipelineConfig() if config is None else config
+        rules = resolve_rules(config.segmentation)
+        encoder = load_encoder(config.encoder) if encoder is None else encoder
+        if memo is None and isinstance(encoder, CachedEncoder):
+            memo = encoder.texts
+        return cls(config, encoder, rules, memo)
+
+    def align(
+        self, source: str | os.PathLike[str] | Document, *, name: str | None = None
+    ) -> Alignment:
+        """One document's alignment: see `align_document`."""
+        config = self.config
+        doc = source if isinstance(source, Document) else _read_path(source)
+        refuse_if_too_long(doc)
+        try:
+            text = "\n".join(p.text for p in doc.paragraphs)
+            variant = decide_variant(config.zh_script, config.src_lang, text)
+        except ValueError as exc:
+            where = doc.source or "input"
+            cli = getattr(exc, "cli", None)  # OptionConflict: the flags' spelling too
+            raise InputError(f"{where}: {exc}", cli=cli and f"{where}: {cli}") from None
+        doc = normalize(doc, zh_script=variant.zh_script)
+        split = split_languages(doc)
+        raise_if_not_bilingual(split, doc.source)
+        tags = variant.tag, config.tgt_lang
+        found = _align_split(doc, split, self.rules, self.encoder, config.align, *tags, self.memo)
+        # Outputs are sent to others: they name the file, not where it sat on this machine.
+        return replace(found, source=file_label(doc.source) if name is None else name)
 
 
 def _read_path(path: str | os.PathLike[str]) -> Document:

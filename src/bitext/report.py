@@ -26,6 +26,7 @@ from bitext.model import (
     EXPORT_MIN_SCORE,
     FLAG_DAMAGED,
     FLAG_REPAIRED,
+    SMALL_SHORTFALLS,
     Alignment,
     Bead,
     Document,
@@ -271,9 +272,11 @@ def _rows(alignment: Alignment, low_score: float) -> Iterator[str]:
 
 def _doubt(bead: Bead, low_score: float) -> str:
     """Why the aligner doubts a low-confidence pair, under its score."""
-    if not (_is_low(bead, low_score) and bead.doubt):
+    if not _is_low(bead, low_score):
         return ""
-    return f'<small class="doubt">{_esc(bead.doubt)}</small>'
+    # A pair above the default threshold whose score no single reason lowered.
+    why = bead.doubt or SMALL_SHORTFALLS
+    return f'<small class="doubt">{_esc(why)}</small>'
 
 
 def _cell(sentences: Sequence[Sentence], lang: str, paragraphs: dict[int, Paragraph]) -> str:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..model import SMALL_SHORTFALLS
 from .evidence import true_pairs, unrelated_odds
 from .windows import length_agreement
 
@@ -170,7 +171,11 @@ def probability(features: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
 
 
 def doubts(
-    row: np.ndarray, length_agreement: float, weights: tuple[float, ...] = PAIR_WEIGHTS
+    row: np.ndarray,
+    length_agreement: float,
+    weights: tuple[float, ...] = PAIR_WEIGHTS,
+    *,
+    fallback: str = SMALL_SHORTFALLS,
 ) -> str:
     """Why a pair's confidence is low, in words, from its `PAIR_FEATURES` row.
 
@@ -181,12 +186,13 @@ def doubts(
     held-back right beads of several sentences were told one of them looked
     unrelated. `length_agreement` is the bead's `windows.length_agreement`
     (1: as long as a translation usually is); the margin is similarity x that
-    agreement, so the margin's pull is split between the two.
+    agreement, so the margin's pull is split between the two. `fallback` is
+    said when no single reason costs that much.
     """
     pulls = reason_pulls(row, length_agreement, weights)
     named = [_REASONS[_evidence_kind(row) if k == "evidence" else k] for k in pulls]
     named = [text for text, pull in zip(named, pulls.values(), strict=True) if pull <= -REAL_PULL]
-    return "; ".join(named) or "no single reason: several small shortfalls against a right pair"
+    return "; ".join(named) or fallback
 
 
 def _evidence_kind(row: np.ndarray) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import EXPORT_MIN_SCORE, Bead
+from ..model import EXPORT_MIN_SCORE, SMALL_SHORTFALLS, Bead
 from . import confidence
 from .band_scores import BandScorer
 from .dp import NEG, Band, Path
@@ -281,11 +281,16 @@ def _beads(path: Path, src: Side, tgt: Side, config: AlignConfig, ratio: float) 
         weights = config.pair_weights if a and b else config.null_weights
         conf = float(confidence.probability(row[None], weights)[0])
         doubt = ""
-        if a and b and conf < EXPORT_MIN_SCORE:
+        if a and b:
+            # Every pair: a reviewer who asks for more than the default threshold
+            # (`report --low-score 0.99`) sees why those pairs are doubted too; above
+            # the threshold only a reason that really lowered the score is named.
             agree = length_agreement(
                 src.chars[a - 1][i : i + 1], tgt.chars[b - 1][j : j + 1] * ratio
             )
-            doubt = confidence.doubts(row, float(agree[0]), weights)
+            held = conf < EXPORT_MIN_SCORE
+            fallback = SMALL_SHORTFALLS if held else ""
+            doubt = confidence.doubts(row, float(agree[0]), weights, fallback=fallback)
         beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), round(conf, 4), doubt))
     return beads
 

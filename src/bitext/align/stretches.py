@@ -12,8 +12,8 @@ between one and the document's start or end, lies a stretch; a stretch that
 holds a sentence the search left without counterpart is untranslated
 material, and a pair in it scoring far below the document's translations
 (under `weak` spreads and under `share` of the centre) that its calibrated
-confidence (`confidence`) already doubts (below `least`, 0.9: a pair bitext
-would hold back) is two pieces of it, not a translation. Such pairs become
+confidence (`confidence`) already doubts (below `least`, 0.9, under the
+export threshold) is two pieces of it, not a translation. Such pairs become
 1-0 / 0-1 beads. The confidence keeps a true pair whose other evidence is
 strong (a release's sentence on a patient's height scores as low, but its
 length and neighbours agree).

@@ -96,17 +96,15 @@ def add_aligner_settings(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def pipeline_config(args: argparse.Namespace, *, read_rules: bool = True) -> PipelineConfig:
+def pipeline_config(args: argparse.Namespace) -> PipelineConfig:
     """The settings the pipeline flags give, as one `PipelineConfig`, checked now (exit 2).
 
-    `read_rules`: an SRX file is read now, so that a bad one fails before any
-    work (a batch's workers read it when they start).
+    An SRX file is read now too, so that a bad one fails before any work.
     """
     segmentation = args.srx or args.segmentation
-    if read_rules:
-        from bitext.segment import resolve_rules
+    from bitext.segment import resolve_rules
 
-        resolve_rules(segmentation)
+    resolve_rules(segmentation)
     return PipelineConfig(
         zh_script=args.zh_script,
         src_lang=args.src_lang,
@@ -163,6 +161,14 @@ def cache_setting(args: argparse.Namespace) -> str | None:
 
     check_cache_file(args.cache_file or default_cache_path())
     return args.cache_file or ""
+
+
+def pipeline_aligner(args: argparse.Namespace) -> Any:
+    """A `DocumentAligner` for the pipeline flags: settings checked, SRX rules parsed and
+    the encoder loaded once for every input of the command."""
+    from bitext.pipeline import DocumentAligner
+
+    return DocumentAligner.prepare(pipeline_config(args), encoder=pipeline_encoder(args))
 
 
 def pipeline_encoder(args: argparse.Namespace) -> Any:

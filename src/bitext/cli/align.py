@@ -19,8 +19,7 @@ from ._common import (
     confidence,
     error,
     output_name,
-    pipeline_config,
-    pipeline_encoder,
+    pipeline_aligner,
     progress,
     say,
     write_output,
@@ -123,11 +122,10 @@ def _align(args: argparse.Namespace) -> int:
     inputs = _distinct(args.inputs, args.quiet)
     # Everything knowable about the output is checked before any alignment work.
     check_output(args.output, inputs, force=args.force, kind=exporter.name)
-    args.config = pipeline_config(args)
-    encoder = pipeline_encoder(args)
+    aligner = pipeline_aligner(args)
     done, failures = [], 0
     for path in progress(inputs, args.quiet):
-        alignment = _align_one(path, args, encoder)
+        alignment = _align_one(path, args, aligner)
         if alignment is None:
             failures += 1
             continue
@@ -214,10 +212,8 @@ def _no_units(args: argparse.Namespace, files: int) -> str:
     return f"{where}: the aligner paired no sentences in {files} file(s)"
 
 
-def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
+def _align_one(path: str, args: argparse.Namespace, aligner: Any) -> Any:
     """One input's alignment, or None after a one-line error: the batch goes on."""
-    from bitext.pipeline import align_document
-
     if os.path.isdir(path):
         # The library says "is a directory, not a file"; here the command for one is known.
         error(
@@ -226,9 +222,7 @@ def _align_one(path: str, args: argparse.Namespace, encoder: Any) -> Any:
         )
         return None
     try:
-        return align_document(
-            path, config=args.config, encoder=encoder, name=getattr(args, "name", None)
-        )
+        return aligner.align(path, name=getattr(args, "name", None))
     except EncoderError:
         raise  # the encoder is shared: every other file would fail the same way
     except BitextError as exc:
@@ -273,8 +267,7 @@ def _report(args: argparse.Namespace) -> int:
     # A refused output must cost nothing: checked before the slow alignment.
     check_zh_options(args)
     check_output(args.output, [args.input], force=args.force, kind="report")
-    args.config = pipeline_config(args)
-    alignment = _align_one(args.input, args, pipeline_encoder(args))
+    alignment = _align_one(args.input, args, pipeline_aligner(args))
     if alignment is None:
         return InputError.exit_code
     page = render_report(alignment, title=args.title, low_score=args.low_score)

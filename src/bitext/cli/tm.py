@@ -191,7 +191,7 @@ def _batch(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output, [str(f) for f in files], force=args.force, kind="tmx")
     settings = BatchSettings(
-        pipeline_config(args, read_rules=False),
+        pipeline_config(args),
         vectors=not args.no_vectors,
         cache=cache_setting(args),
     )

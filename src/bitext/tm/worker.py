@@ -74,7 +74,7 @@ class Worker:
 
     def __init__(self, settings: BatchSettings) -> None:
         from bitext.embed import load_encoder
-        from bitext.segment import resolve_rules
+        from bitext.pipeline import DocumentAligner
 
         self.settings = settings
         encoder = load_encoder(settings.pipeline.encoder)
@@ -86,8 +86,12 @@ class Worker:
             # Word features beside the vectors: a rerun then loads neither jieba nor CC-CEDICT.
             self._texts = encoder.texts
         self.encoder = _TimedEncoder(encoder)
-        resolve_rules(settings.pipeline.segmentation)  # a bad SRX file fails the worker's start
-        self.config = settings.pipeline
+        # The rules are parsed once, at the worker's start (a bad SRX file fails it there):
+        # every document is cut by the rules the batch's identity names, whatever happens
+        # to the file meanwhile. The timing wrapper hides the cache: its memo is handed over.
+        self.aligner = DocumentAligner.prepare(
+            settings.pipeline, encoder=self.encoder, memo=self._texts
+        )
 
     def align(self, name: str, data: bytes) -> WorkerResult:
         """Read, align and embed one document; `Failed` with a one-line reason if it fails.
@@ -109,12 +113,9 @@ class Worker:
         return Aligned(record, time.perf_counter() - start, self.encoder.seconds - embed_before)
 
     def _align(self, name: str, data: bytes) -> Alignment:
-        from bitext.pipeline import align_document
         from bitext.read import format_of, read_bytes
 
-        document = read_bytes(data, source=name, format=format_of(name))
-        # The timing wrapper hides the cache from align_document: hand its memo over.
-        return align_document(document, config=self.config, encoder=self.encoder, memo=self._texts)
+        return self.aligner.align(read_bytes(data, source=name, format=format_of(name)))
 
     def _record(self, name: str, data: bytes, alignment: Alignment) -> DocumentRecord:
         beads = [b for b in alignment.beads if b.is_pair]  # in the order of pairs(): their doubts
