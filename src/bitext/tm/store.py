@@ -27,9 +27,12 @@ from bitext.errors import OutputError
 from bitext.lang import normalize_tag
 from bitext.model import EXPORT_MIN_SCORE
 
+from ._beads import unit_id
+from ._carry import keep_alignment, previous_decisions
 from ._migrate import shimmed
 from ._open import connect, immediate
 from ._sql import (
+    APPROVED,
     UNIT_SELECT,
     cannot_write,
     end_of_day,
@@ -88,8 +91,13 @@ class TranslationMemory(Lookups):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for the review's reads and writes (`bitext.review`)."""
+        return self._con
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (`immediate`), counted so that lookup caches see it."""
         with immediate(self._con) as con:
             yield con
@@ -130,7 +138,7 @@ class TranslationMemory(Lookups):
                 f"written when opened); open it again to store {record.path}"
             )
         try:
-            with self._transaction() as con:
+            with self.transaction() as con:
                 return self._store(con, record)
         except sqlite3.OperationalError as exc:
             if not cannot_write(exc):
@@ -152,6 +160,8 @@ class TranslationMemory(Lookups):
         for doc_id, old_hash in old:
             if old_hash == settings_hash:
                 return AddResult(doc_id, 0, 0, skipped=True)
+        # Read before the old rows go: a reviewer's decisions outlive a realignment.
+        previous = previous_decisions(con, [d for d, _ in old])
         if old:
             con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
             con.execute(
@@ -160,7 +170,8 @@ class TranslationMemory(Lookups):
             )
         doc_id = con.execute(
             "INSERT INTO documents (path, kind, content_hash, settings_hash, settings, added,"
-            " layout, src_sentences, tgt_sentences, pairs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " layout, src_sentences, tgt_sentences, pairs, src_lang, tgt_lang)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 record.path,
                 record.kind,
@@ -172,6 +183,8 @@ class TranslationMemory(Lookups):
                 record.src_sentences,
                 record.tgt_sentences,
                 len(record.pairs),
+                src_lang,
+                tgt_lang,
             ),
         ).lastrowid
         added = 0
@@ -181,20 +194,20 @@ class TranslationMemory(Lookups):
                 normalize_tag(pair.src_lang) if pair.src_lang else src_lang,
                 normalize_tag(pair.tgt_lang) if pair.tgt_lang else tgt_lang,
             )
-            unit_id, new = self._unit_id(con, *langs, pair.src, pair.tgt, now)
+            uid, new = unit_id(con, *langs, pair.src, pair.tgt, now)
             if new:
                 added += 1
             if vector is not None:
                 con.execute(
                     "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
                     " AND (vector IS NULL OR embed_model IS NOT ?)",
-                    (vector, record.embed_model, unit_id, record.embed_model),
+                    (vector, record.embed_model, uid, record.embed_model),
                 )
             con.execute(
                 "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
                 " count, doubt) VALUES (?,?,?,?,?,?,?,?)",
                 (
-                    unit_id,
+                    uid,
                     doc_id,
                     pair.paragraph,
                     pair.kind,
@@ -204,25 +217,8 @@ class TranslationMemory(Lookups):
                     pair.doubt,
                 ),
             )
+        keep_alignment(con, int(doc_id or 0), record, previous, now)
         return AddResult(int(doc_id or 0), added, len(record.pairs))
-
-    @staticmethod
-    def _unit_id(
-        con: sqlite3.Connection, src_lang: str, tgt_lang: str, src: str, tgt: str, now: str
-    ) -> tuple[int, bool]:
-        row = con.execute(
-            "SELECT id FROM units WHERE src_lang = ? AND tgt_lang = ? AND src = ? AND tgt = ?",
-            (src_lang, tgt_lang, src, tgt),
-        ).fetchone()
-        if row is not None:
-            con.execute("UPDATE units SET changed = ? WHERE id = ?", (now, row[0]))
-            return int(row[0]), False
-        cur = con.execute(
-            "INSERT INTO units (src_lang, tgt_lang, src, tgt, created, changed)"
-            " VALUES (?,?,?,?,?,?)",
-            (src_lang, tgt_lang, src, tgt, now, now),
-        )
-        return int(cur.lastrowid or 0), True
 
     # -- reading -----------------------------------------------------------------------
 
@@ -248,6 +244,7 @@ class TranslationMemory(Lookups):
         unflagged: bool = False,
         ids: Sequence[int] | None = None,
         held: bool = False,
+        approved_only: bool = False,
     ) -> list[Unit]:
         """Units, oldest first, filtered.
 
@@ -257,7 +254,8 @@ class TranslationMemory(Lookups):
         `EXPORT_MIN_SCORE`) and not approved; `since`/`until`: last seen in this date range
         (inclusive; ISO dates); `document`: seen in a document whose path
         matches this glob (``*2024*``) or equals it; `flag`: carrying this
-        flag; `unflagged`: carrying none.
+        flag; `unflagged`: carrying none; `approved_only`: only the approved
+        units (a reviewer approved one of its beads, or imported without a score).
         """
         where, having, params, hparams = [], [], [], []
         if ids is not None:
@@ -279,13 +277,14 @@ class TranslationMemory(Lookups):
                 " ON d.id = o2.document_id WHERE d.path = ? OR d.path GLOB ?)"
             )
             params.extend([document, document])
-        # COUNT(o.score) < COUNT(*): an occurrence without a score, i.e. an approved import.
         if held:
-            having.append("MAX(o.score) < ? AND COUNT(o.score) = COUNT(*)")
+            having.append(f"MAX(o.score) < ? AND NOT {APPROVED}")
             hparams.append(EXPORT_MIN_SCORE if min_score is None else min_score)
         elif min_score is not None:
-            having.append("(MAX(o.score) >= ? OR COUNT(o.score) < COUNT(*))")
+            having.append(f"(MAX(o.score) >= ? OR {APPROVED})")
             hparams.append(min_score)
+        if approved_only:
+            having.append(APPROVED)
         sql = UNIT_SELECT.format(
             where="WHERE " + " AND ".join(where) if where else "",
             having="HAVING " + " AND ".join(having) if having else "",
@@ -316,8 +315,8 @@ class TranslationMemory(Lookups):
             (json.dumps(ids),),
         )
         origins: dict[int, list[Origin]] = {}
-        for unit_id, *rest in rows:
-            origins.setdefault(unit_id, []).append(Origin(*rest))
+        for uid, *rest in rows:
+            origins.setdefault(uid, []).append(Origin(*rest))
         return [replace(u, origins=tuple(origins.get(u.id, ()))) for u in units]
 
     def rows(self, *, after: int = 0) -> list[tuple[int, str, str, str, str]]:
@@ -350,7 +349,7 @@ class TranslationMemory(Lookups):
         """How many units are held back for review at `min_score` (see `units(held=True)`)."""
         row = self._con.execute(
             "SELECT COUNT(*) FROM (SELECT 1 FROM occurrences o GROUP BY o.unit_id"
-            " HAVING MAX(o.score) < ? AND COUNT(o.score) = COUNT(*))",
+            f" HAVING MAX(o.score) < ? AND NOT {APPROVED})",
             (min_score,),
         ).fetchone()
         return int(row[0])

@@ -141,7 +141,11 @@ def units_to_tmx(
     header = {"srclang": langs.pop() if len(langs) == 1 else "*all*", "o-tmf": "bitext-tm"}
     out = []
     for unit in units:
-        props: dict[str, tuple[str, ...]] = {"x-count": (str(unit.count),)}
+        # x-status: approved (by a reviewer, or a CAT tool's import) or as the aligner left it.
+        props: dict[str, tuple[str, ...]] = {
+            "x-count": (str(unit.count),),
+            "x-status": ("approved" if unit.approved else "auto",),
+        }
         if unit.score is not None:
             props["x-score"] = (f"{unit.score:.4f}",)
         kinds = tuple(dict.fromkeys(o.kind for o in unit.origins if o.kind))
@@ -222,9 +226,10 @@ def export_tmx_files(
     a memory of one pair is written to `path` itself. `zh_lang` keeps the units
     whose Chinese has that tag only, written to `path`. `filters` are those of
     `TranslationMemory.units` (min_score, since, until, document, flag,
-    unflagged). Every target is checked before any is written; each file
-    appears complete or not at all, and an existing one is replaced only with
-    `force`.
+    unflagged, approved_only: only units a reviewer approved or imported
+    without a score). Pairs a reviewer rejected are in no unit, so never
+    written. Every target is checked before any is written; each file appears
+    complete or not at all, and an existing one is replaced only with `force`.
 
     `min_score` defaults to `bitext.model.EXPORT_MIN_SCORE`: pairs the aligner
     is not confident of are held back for review (`TranslationMemory.units`
