@@ -384,3 +384,47 @@ def test_carrying_over_cuts_the_new_beads_around_each_decided_one(memory_path: P
         b for k, b in enumerate(doc.beads) if k not in (p, p + 1)
     ]
     assert tgt[0].text == "Edited." and tgt[0].original == doc.tgt[0].text
+
+
+def test_after_any_actions_the_units_are_exactly_the_documents_kept_pairs(memory_path: Path):
+    import random
+
+    rng = random.Random(19)
+    with TranslationMemory(memory_path) as memory:
+        doc = load(memory, 1)
+        done = 0
+        while done < 60:
+            n = len(doc.beads)
+            action = rng.choice(
+                [
+                    Merge(rng.randrange(n)),
+                    Split(rng.randrange(n), rng.randrange(3), rng.randrange(3)),
+                    Move(
+                        rng.randrange(n),
+                        rng.choice(["src", "tgt"]),
+                        rng.choice(["next", "previous"]),
+                    ),
+                    Unpair(
+                        rng.randrange(n), rng.choice(["src", "tgt"]), rng.randrange(len(doc.src))
+                    ),
+                    Pair(rng.randrange(n)),
+                    Approve(rng.randrange(n)),
+                    Reject(rng.randrange(n)),
+                    Edit("tgt", rng.randrange(len(doc.tgt)), f"Corrected {done}."),
+                    Undo(),
+                    Redo(),
+                ]
+            )
+            try:
+                doc = apply(memory, 1, action, expected_version=doc.version)
+            except ReviewError:
+                continue
+            done += 1
+            check_partition(doc.state)
+            kept = {
+                (*_texts(doc, b), b.status == "approved")
+                for b in doc.beads
+                if b.is_pair and b.status != "rejected"
+            }
+            assert {(u.src, u.tgt, u.approved) for u in memory.units()} == kept
+        assert load(memory, 1) == doc

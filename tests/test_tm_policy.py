@@ -262,4 +262,4 @@ def test_an_old_memory_locked_while_opened_is_read_and_refuses_to_store(
         writer.close()
     with TranslationMemory(old) as memory:  # the lock gone: upgraded, and stores
         assert memory.add(record).units_added == 1
-    assert _schema(old)[0] == "3"
+    assert _schema(old)[0] == str(SCHEMA_VERSION)

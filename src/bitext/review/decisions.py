@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from bitext.errors import OutputError, ReviewConflict, ReviewError
 from bitext.tm import TranslationMemory
@@ -136,7 +136,14 @@ def apply(
             change, log_id = _change(con, doc, action)
             state = apply_change(doc.state, change)
             _save(con, doc, state, change, action, log_id, user)
-            return _read(con, document_id)
+            return replace(
+                doc,
+                version=doc.version + 1,
+                src=state.src,
+                tgt=state.tgt,
+                beads=state.beads,
+                **_history(con, doc.id),
+            )
     except sqlite3.OperationalError as exc:
         raise OutputError(
             f"{memory.path}: cannot write ({exc}); the action was not saved"
@@ -164,7 +171,9 @@ def _save(
     log_id: int,
     user: str | None,
 ) -> None:
-    if change.before != change.after:
+    if len(change.after) == len(change.before):  # the same beads, some decided otherwise
+        write_beads(con, doc.id, change.after, start=change.start, replaced=len(change.before))
+    else:
         write_beads(con, doc.id, state.beads)
     write_sentences(con, doc.id, [new for _, new in change.edits])
     if isinstance(action, Undo):
@@ -189,7 +198,28 @@ def _save(
         ),
     )
     con.execute("UPDATE documents SET review_version = review_version + 1 WHERE id = ?", (doc.id,))
-    derive_occurrences(con, doc.id, now)
+    # The units of the beads the action replaced, and of those holding a corrected sentence.
+    edited = {(new.side, new.index) for _, new in change.edits}
+    derive_occurrences(
+        con,
+        doc.id,
+        (state.src, state.tgt),
+        [*change.before, *_holding(doc.beads, edited)],
+        [*change.after, *_holding(state.beads, edited)],
+        now,
+    )
+
+
+def _holding(beads: Iterable[ReviewBead], sentences: set[tuple[str, int]]) -> list[ReviewBead]:
+    """The beads holding one of `sentences` ((side, index) pairs)."""
+    if not sentences:
+        return []
+    return [
+        b
+        for b in beads
+        if any(("src", i) in sentences for i in b.src)
+        or any(("tgt", j) in sentences for j in b.tgt)
+    ]
 
 
 # The log's `undone`: 0 done, 1 undone (can be redone), 2 undone and past redoing,
@@ -212,13 +242,26 @@ def _read(con: sqlite3.Connection, document_id: int) -> ReviewedDocument:
     if version is None:
         raise ReviewError(NOT_KEPT.format(path=path))
     src, tgt, beads = read_alignment(con, document_id)
+    return ReviewedDocument(
+        document_id,
+        path,
+        version,
+        src,
+        tgt,
+        beads,
+        src_lang,
+        tgt_lang,
+        **_history(con, document_id),
+    )
+
+
+def _history(con: sqlite3.Connection, document_id: int) -> dict[str, bool]:
+    """Whether the document's log holds an action to undo, and one to redo."""
     undo, redo = (
         con.execute(sql + " LIMIT 1", (document_id,)).fetchone() is not None
         for sql in (_UNDO_TARGET, _REDO_TARGET)
     )
-    return ReviewedDocument(
-        document_id, path, version, src, tgt, beads, src_lang, tgt_lang, undo, redo
-    )
+    return {"can_undo": undo, "can_redo": redo}
 
 
 def _progress(statuses: Iterable[str]) -> Progress:

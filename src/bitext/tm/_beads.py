@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from bitext.lang import joiner
+from bitext.lang import joiner, normalize_tag
 
-from .records import ReviewBead, ReviewSentence
+from ._sql import vector_blob
+from .records import DocumentRecord, ReviewBead, ReviewSentence
 
 __all__ = [
     "derive_occurrences",
+    "insert_pairs",
     "read_alignment",
     "unit_id",
     "write_beads",
@@ -63,17 +65,38 @@ def write_sentences(
     )
 
 
-def write_beads(con: sqlite3.Connection, doc_id: int, beads: Sequence[ReviewBead]) -> None:
-    """Replace the beads of document `doc_id` by `beads`, in this order."""
+def write_beads(
+    con: sqlite3.Connection,
+    doc_id: int,
+    beads: Sequence[ReviewBead],
+    *,
+    start: int = 0,
+    replaced: int | None = None,
+) -> None:
+    """Write the beads of document `doc_id`: all of them, or when an action replaced
+    `replaced` beads from `start` by as many, those rows only."""
+    rows = [(_indices(b.src), _indices(b.tgt), b.score, b.doubt, b.status) for b in beads]
+    if replaced is not None and len(beads) == replaced:
+        con.executemany(
+            "UPDATE beads SET src = ?, tgt = ?, score = ?, doubt = ?, status = ?"
+            " WHERE document_id = ? AND position = ?",
+            [(*row, doc_id, start + k) for k, row in enumerate(rows)],
+        )
+        return
     con.execute("DELETE FROM beads WHERE document_id = ?", (doc_id,))
     con.executemany(
         "INSERT INTO beads (document_id, position, src, tgt, score, doubt, status)"
         " VALUES (?,?,?,?,?,?,?)",
-        [
-            (doc_id, k, json.dumps(b.src), json.dumps(b.tgt), b.score, b.doubt, b.status)
-            for k, b in enumerate(beads)
-        ],
+        [(doc_id, k, *row) for k, row in enumerate(rows)],
     )
+
+
+def _indices(indices: Sequence[int]) -> str:
+    return ",".join(map(str, indices))
+
+
+def _parse(text: str) -> tuple[int, ...]:
+    return tuple(int(i) for i in text.split(",")) if text else ()
 
 
 def read_alignment(
@@ -86,10 +109,10 @@ def read_alignment(
         " WHERE document_id = ? ORDER BY side, idx",
         (doc_id,),
     ):
-        flag_tuple = tuple(f for f in flags.split(",") if f)
+        flag_tuple = tuple(f for f in flags.split(",") if f) if flags else ()
         sides[side].append(ReviewSentence(side, idx, text, paragraph, flag_tuple, original))
     beads = tuple(
-        ReviewBead(tuple(json.loads(src)), tuple(json.loads(tgt)), score, doubt, status)
+        ReviewBead(_parse(src), _parse(tgt), score, doubt, status)
         for src, tgt, score, doubt, status in con.execute(
             "SELECT src, tgt, score, doubt, status FROM beads WHERE document_id = ?"
             " ORDER BY position",
@@ -99,49 +122,116 @@ def read_alignment(
     return tuple(sides["src"]), tuple(sides["tgt"]), beads
 
 
-def derive_occurrences(con: sqlite3.Connection, doc_id: int, now: str) -> int:
-    """Rebuild document `doc_id`'s occurrences from its beads; returns the pairs stored.
+def insert_pairs(
+    con: sqlite3.Connection, doc_id: int, record: DocumentRecord, langs: tuple[str, str], now: str
+) -> int:
+    """Store `record`'s pairs as occurrences of document `doc_id`; returns the new units.
 
-    Units no occurrence refers to any more (a pair the reviewer rejected,
-    split or corrected) are deleted; units still referred to keep their id and
-    embedding.
+    Each pair is tied to its bead (by the bead's first source sentence) when the
+    record keeps its alignment: the pairs are its paired beads, in order.
+    """
+    firsts = [b.src[0] for b in record.beads or () if b.is_pair] or [None] * len(record.pairs)
+    added = 0
+    for k, (pair, first) in enumerate(zip(record.pairs, firsts, strict=True)):
+        uid, new = unit_id(
+            con,
+            normalize_tag(pair.src_lang) if pair.src_lang else langs[0],
+            normalize_tag(pair.tgt_lang) if pair.tgt_lang else langs[1],
+            pair.src,
+            pair.tgt,
+            now,
+        )
+        added += new
+        if record.vectors is not None:
+            con.execute(
+                "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
+                " AND (vector IS NULL OR embed_model IS NOT ?)",
+                (vector_blob(record.vectors[k]), record.embed_model, uid, record.embed_model),
+            )
+        con.execute(
+            "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
+            " count, doubt, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                uid,
+                doc_id,
+                pair.paragraph,
+                pair.kind,
+                pair.score,
+                ",".join(pair.flags),
+                pair.count,
+                pair.doubt,
+                first,
+            ),
+        )
+    return added
+
+
+def derive_occurrences(
+    con: sqlite3.Connection,
+    doc_id: int,
+    sides: tuple[Sequence[ReviewSentence], Sequence[ReviewSentence]],
+    removed: Iterable[ReviewBead],
+    added: Iterable[ReviewBead],
+    now: str,
+) -> None:
+    """Replace the occurrences of document `doc_id`'s `removed` beads by those of its
+    `added` beads (over the sentences `sides`): a rejected bead, or one without
+    counterpart, has none.
+
+    Units no occurrence refers to any more (a pair the reviewer rejected, split
+    or corrected) are deleted; units still referred to keep their id and embedding.
     """
     src_lang, tgt_lang = con.execute(
         "SELECT src_lang, tgt_lang FROM documents WHERE id = ?", (doc_id,)
     ).fetchone()
-    src, tgt, beads = read_alignment(con, doc_id)
+    firsts = [b.src[0] for b in removed if b.is_pair]
     before = [
         row[0]
-        for row in con.execute("SELECT unit_id FROM occurrences WHERE document_id = ?", (doc_id,))
+        for row in con.execute(
+            "SELECT unit_id FROM occurrences WHERE document_id = ? AND sentence IN"
+            " (SELECT value FROM json_each(?))",
+            (doc_id, json.dumps(firsts)),
+        )
     ]
-    con.execute("DELETE FROM occurrences WHERE document_id = ?", (doc_id,))
-    pairs = 0
-    for bead in beads:
-        if not bead.is_pair or bead.status == "rejected":
-            continue
+    con.execute(
+        "DELETE FROM occurrences WHERE document_id = ? AND sentence IN"
+        " (SELECT value FROM json_each(?))",
+        (doc_id, json.dumps(firsts)),
+    )
+    src, tgt = sides
+    for bead in {b.src[0]: b for b in added if b.is_pair and b.status != "rejected"}.values():
         left, right = [src[i] for i in bead.src], [tgt[j] for j in bead.tgt]
-        uid, _ = unit_id(
-            con,
-            src_lang,
-            tgt_lang,
+        texts = (
             joiner(src_lang).join(s.text for s in left),
             joiner(tgt_lang).join(s.text for s in right),
-            now,
         )
+        uid, _ = unit_id(con, src_lang, tgt_lang, *texts, now)
         flags = ",".join(dict.fromkeys(f for s in (*left, *right) for f in s.flags))
         score = UNSCORED if bead.score is None else bead.score
         con.execute(
             "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-            " doubt, status) VALUES (?,?,?,?,?,?,?,?)",
-            (uid, doc_id, left[0].paragraph, bead.kind, score, flags, bead.doubt, bead.status),
+            " doubt, status, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                uid,
+                doc_id,
+                left[0].paragraph,
+                bead.kind,
+                score,
+                flags,
+                bead.doubt,
+                bead.status,
+                bead.src[0],
+            ),
         )
-        pairs += 1
-    con.execute("UPDATE documents SET pairs = ? WHERE id = ?", (pairs, doc_id))
-    # Only this document's former units can have lost their last occurrence: checking
+    con.execute(
+        "UPDATE documents SET pairs = (SELECT COUNT(*) FROM occurrences WHERE document_id = ?)"
+        " WHERE id = ?",
+        (doc_id, doc_id),
+    )
+    # Only the units of the beads replaced can have lost their last occurrence: checking
     # those, not the whole memory, keeps an action's time independent of its size.
     con.execute(
         "DELETE FROM units WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
         "(SELECT 1 FROM occurrences o WHERE o.unit_id = units.id)",
         (json.dumps(before),),
     )
-    return pairs

@@ -176,5 +176,5 @@ def keep_alignment(
     write_sentences(con, doc_id, [*src, *tgt])
     write_beads(con, doc_id, beads)
     con.execute("UPDATE documents SET review_version = 0 WHERE id = ?", (doc_id,))
-    if previous is not None:
-        derive_occurrences(con, doc_id, now)
+    if previous is not None:  # the pairs stored were the new alignment's: now as decided
+        derive_occurrences(con, doc_id, (src, tgt), record.beads, beads, now)

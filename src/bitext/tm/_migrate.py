@@ -43,7 +43,7 @@ def migrate(con: sqlite3.Connection) -> None:
     for table, column, declaration in _ADDED_COLUMNS:
         if column not in _columns(con, table):
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-    # The new tables: the schema's own statements, which leave existing tables alone.
+    # The new tables and indexes: the schema's own statements, which leave existing ones alone.
     for statement in SCHEMA.split(";"):
         if statement.strip():
             con.execute(statement)
@@ -54,6 +54,7 @@ def migrate(con: sqlite3.Connection) -> None:
 _ADDED_COLUMNS = (
     ("occurrences", "doubt", "TEXT NOT NULL DEFAULT ''"),
     ("occurrences", "status", "TEXT NOT NULL DEFAULT 'auto'"),
+    ("occurrences", "sentence", "INTEGER"),
     ("documents", "review_version", "INTEGER"),
     ("documents", "src_lang", "TEXT"),
     ("documents", "tgt_lang", "TEXT"),

@@ -15,7 +15,8 @@ from .records import Unit
 #: 2: a unit's tag follows its text (Traditional units tagged zh-HK/zh-TW, not zh-CN).
 #: 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`), for the review of held units.
 #: 4: a document keeps its alignment (sentences, beads with a review status), a review
-#: log and a version; an occurrence keeps its bead's status (approved by a reviewer).
+#: log and a version; an occurrence keeps its bead's status (approved by a reviewer)
+#: and first source sentence (which bead it is, so an action rewrites that bead's only).
 SCHEMA_VERSION = 4
 APPLICATION = "bitext translation memory"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
@@ -61,7 +62,8 @@ CREATE TABLE IF NOT EXISTS occurrences (
     flags TEXT NOT NULL DEFAULT '',
     count INTEGER NOT NULL DEFAULT 1,
     doubt TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'auto'
+    status TEXT NOT NULL DEFAULT 'auto',
+    sentence INTEGER
 );
 CREATE TABLE IF NOT EXISTS sentences (
     document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
@@ -95,6 +97,7 @@ CREATE TABLE IF NOT EXISTS review_log (
 CREATE INDEX IF NOT EXISTS review_log_document ON review_log (document_id);
 CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
 CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
+CREATE INDEX IF NOT EXISTS occurrences_bead ON occurrences (document_id, sentence);
 CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
 """
 

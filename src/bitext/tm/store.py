@@ -27,7 +27,7 @@ from bitext.errors import OutputError
 from bitext.lang import normalize_tag
 from bitext.model import EXPORT_MIN_SCORE
 
-from ._beads import unit_id
+from ._beads import insert_pairs
 from ._carry import keep_alignment, previous_decisions
 from ._migrate import shimmed
 from ._open import connect, immediate
@@ -39,7 +39,6 @@ from ._sql import (
     fingerprint,
     tmx_date,
     unit_from_row,
-    vector_blob,
 )
 from .lookup import Lookups
 from .records import DocumentRecord, Origin, StoredDocument, Unit
@@ -150,7 +149,6 @@ class TranslationMemory(Lookups):
     def _store(self, con: sqlite3.Connection, record: DocumentRecord) -> AddResult:
         """`add`'s statements, inside its transaction."""
         settings_hash = fingerprint(record.settings)
-        vectors = record.vectors
         now = tmx_date()
         src_lang, tgt_lang = normalize_tag(record.src_lang), normalize_tag(record.tgt_lang)
         old = con.execute(
@@ -187,36 +185,7 @@ class TranslationMemory(Lookups):
                 tgt_lang,
             ),
         ).lastrowid
-        added = 0
-        for k, pair in enumerate(record.pairs):
-            vector = None if vectors is None else vector_blob(vectors[k])
-            langs = (
-                normalize_tag(pair.src_lang) if pair.src_lang else src_lang,
-                normalize_tag(pair.tgt_lang) if pair.tgt_lang else tgt_lang,
-            )
-            uid, new = unit_id(con, *langs, pair.src, pair.tgt, now)
-            if new:
-                added += 1
-            if vector is not None:
-                con.execute(
-                    "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
-                    " AND (vector IS NULL OR embed_model IS NOT ?)",
-                    (vector, record.embed_model, uid, record.embed_model),
-                )
-            con.execute(
-                "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-                " count, doubt) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    uid,
-                    doc_id,
-                    pair.paragraph,
-                    pair.kind,
-                    pair.score,
-                    ",".join(pair.flags),
-                    pair.count,
-                    pair.doubt,
-                ),
-            )
+        added = insert_pairs(con, int(doc_id or 0), record, (src_lang, tgt_lang), now)
         keep_alignment(con, int(doc_id or 0), record, previous, now)
         return AddResult(int(doc_id or 0), added, len(record.pairs))
 
