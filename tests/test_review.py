@@ -428,3 +428,58 @@ def test_after_any_actions_the_units_are_exactly_the_documents_kept_pairs(memory
             }
             assert {(u.src, u.tgt, u.approved) for u in memory.units()} == kept
         assert load(memory, 1) == doc
+
+
+def test_a_rerun_that_aligns_differently_cuts_its_beads_around_the_decided_ones(
+    shared_dir: Path, tmp_path: Path
+):
+    from bitext.config import PipelineConfig
+    from bitext.pipeline import align_document
+
+    # A Hong Kong notice whose list items the aligner pairs otherwise at skip=0.3.
+    release = tmp_path / "20251113_cfs_poultry_import_suspension.txt"
+    shutil.copy(shared_dir / "eval" / "hk-releases" / "mixed" / release.name, release)
+    memory_path = tmp_path / "hk.sqlite"
+    assert main(["batch", str(release), "--tm", str(memory_path), "-q"]) == 0
+    fresh = align_document(release, config=PipelineConfig().with_overrides(skip=0.3))
+    fresh_beads = {(b.src, b.tgt) for b in fresh.beads}
+    with TranslationMemory(memory_path) as memory:
+        doc = load(memory, 1)
+        changed = next(
+            k for k, b in enumerate(doc.beads) if b.is_pair and (b.src, b.tgt) not in fresh_beads
+        )
+        kept = next(
+            k
+            for k, b in enumerate(doc.beads)
+            if b.is_pair and (b.src, b.tgt) in fresh_beads and abs(k - changed) > 1
+        )
+        doc = apply(memory, 1, Approve(changed), expected_version=doc.version)
+        doc = apply(memory, 1, Reject(kept), expected_version=doc.version)
+        decided = {
+            (doc.beads[k].src, doc.beads[k].tgt): s
+            for k, s in ((changed, "approved"), (kept, "rejected"))
+        }
+        texts = {_texts(doc, doc.beads[k]) for k in (changed, kept)}
+    cmd = ["batch", str(release), "--tm", str(memory_path), "-q", "--set", "skip=0.3"]
+    assert main(cmd) == 0
+    with TranslationMemory(memory_path) as memory:
+        (stored,) = memory.documents()
+        doc = load(memory, stored.id)
+        check_partition(doc.state)
+        assert {(b.src, b.tgt): b.status for b in doc.beads if b.status != "auto"} == decided
+        assert {_texts(doc, b) for b in doc.beads if b.status != "auto"} == texts
+        taken = {("src", i) for b in decided for i in b[0]} | {
+            ("tgt", j) for b in decided for j in b[1]
+        }
+        for bead in doc.beads:
+            touches = any(("src", i) in taken for i in bead.src) or any(
+                ("tgt", j) in taken for j in bead.tgt
+            )
+            if bead.status == "auto" and bead.score is not None and not touches:
+                assert (bead.src, bead.tgt) in fresh_beads  # the rest: as skip=0.3 aligns it
+        pairs = {(u.src, u.tgt) for u in memory.units()}
+        (rejected,) = (_texts(doc, b) for b in doc.beads if b.status == "rejected")
+        assert rejected not in pairs
+        assert {(u.src, u.tgt) for u in memory.units(approved_only=True)} == {
+            _texts(doc, b) for b in doc.beads if b.status == "approved"
+        }
