@@ -136,13 +136,15 @@ def apply(
             change, log_id = _change(con, doc, action)
             state = apply_change(doc.state, change)
             _save(con, doc, state, change, action, log_id, user)
+            undo, redo = _history(con, doc.id)
             return replace(
                 doc,
                 version=doc.version + 1,
                 src=state.src,
                 tgt=state.tgt,
                 beads=state.beads,
-                **_history(con, doc.id),
+                can_undo=undo,
+                can_redo=redo,
             )
     except sqlite3.OperationalError as exc:
         raise OutputError(
@@ -251,17 +253,17 @@ def _read(con: sqlite3.Connection, document_id: int) -> ReviewedDocument:
         beads,
         src_lang,
         tgt_lang,
-        **_history(con, document_id),
+        *_history(con, document_id),
     )
 
 
-def _history(con: sqlite3.Connection, document_id: int) -> dict[str, bool]:
+def _history(con: sqlite3.Connection, document_id: int) -> tuple[bool, bool]:
     """Whether the document's log holds an action to undo, and one to redo."""
     undo, redo = (
         con.execute(sql + " LIMIT 1", (document_id,)).fetchone() is not None
         for sql in (_UNDO_TARGET, _REDO_TARGET)
     )
-    return {"can_undo": undo, "can_redo": redo}
+    return undo, redo
 
 
 def _progress(statuses: Iterable[str]) -> Progress:

@@ -130,7 +130,9 @@ def insert_pairs(
     Each pair is tied to its bead (by the bead's first source sentence) when the
     record keeps its alignment: the pairs are its paired beads, in order.
     """
-    firsts = [b.src[0] for b in record.beads or () if b.is_pair] or [None] * len(record.pairs)
+    firsts: list[int | None] = [b.src[0] for b in record.beads or () if b.is_pair]
+    if record.beads is None:  # an imported TMX: no beads to tie its pairs to
+        firsts = [None] * len(record.pairs)
     added = 0
     for k, (pair, first) in enumerate(zip(record.pairs, firsts, strict=True)):
         uid, new = unit_id(
