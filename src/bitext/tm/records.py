@@ -31,7 +31,8 @@ class Unit:
 
     Its review status follows from its occurrences: `approved` when one of
     them came from an imported TMX without a score (a CAT tool's memory,
-    which translators have approved), else by its best confidence: ``held``
+    which translators have approved) or from a bead a reviewer approved
+    (`bitext.review`), else by its best confidence: ``held``
     below `bitext.model.EXPORT_MIN_SCORE` (kept for review, not exported by
     default), ``exported`` at or above it. `doubt` is why the aligner doubted
     its best occurrence ("" when it did not).
