@@ -328,3 +328,23 @@ def test_every_exported_unit_says_whether_it_is_approved(memory, tmp_path: Path,
         "The meeting was held in Chongqing.",
         "Fish & chips <3",
     }
+
+
+def test_an_approval_travels_with_the_unit_through_tmx(memory, tmp_path: Path):
+    # A unit a reviewer approved though the aligner scored it low, exported by one
+    # office's memory and imported by another's: still approved, so still exported.
+    reviewed = tmp_path / "reviewed.tmx"
+    reviewed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="bitext"'
+        ' creationtoolversion="1" segtype="sentence" o-tmf="bitext-tm" adminlang="en"'
+        ' srclang="zh-CN" datatype="plaintext"/><body>'
+        '<tu><prop type="x-score">0.4000</prop><prop type="x-status">approved</prop>'
+        '<tuv xml:lang="zh-CN"><seg>甲。</seg></tuv><tuv xml:lang="en-US"><seg>A.</seg></tuv></tu>'
+        '<tu><prop type="x-score">0.4000</prop><prop type="x-status">auto</prop>'
+        '<tuv xml:lang="zh-CN"><seg>乙。</seg></tuv><tuv xml:lang="en-US"><seg>B.</seg></tuv></tu>'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    import_tmx(memory, reviewed)
+    assert {u.tgt: u.status for u in memory.units()} == {"A.": "approved", "B.": "held"}
+    assert export_tmx(memory, tmp_path / "out.tmx") == 1

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from bitext.errors import OutputError, ReviewConflict, ReviewError
 from bitext.tm import TranslationMemory
 from bitext.tm._beads import derive_occurrences, read_alignment, write_beads, write_sentences
-from bitext.tm._sql import tmx_date
+from bitext.tm._sql import cannot_write, tmx_date
 from bitext.tm.records import ReviewBead, ReviewSentence
 
 from .actions import Action, Change, DocumentState, Redo, Undo, apply_change
@@ -147,6 +147,8 @@ def apply(
                 can_redo=redo,
             )
     except sqlite3.OperationalError as exc:
+        if not cannot_write(exc):
+            raise
         raise OutputError(
             f"{memory.path}: cannot write ({exc}); the action was not saved"
         ) from None

@@ -152,7 +152,7 @@ def insert_pairs(
             )
         con.execute(
             "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-            " count, doubt, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+            " count, doubt, sentence, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 uid,
                 doc_id,
@@ -163,6 +163,7 @@ def insert_pairs(
                 pair.count,
                 pair.doubt,
                 first,
+                pair.status,
             ),
         )
     return added

@@ -103,6 +103,8 @@ class StoredPair:
     #: The pair's own tags, when not the document's: one TMX may hold zh-HK and zh-TW units.
     src_lang: str | None = None
     tgt_lang: str | None = None
+    #: ``approved`` for a pair a reviewer approved (a TMX's ``x-status``), else ``auto``.
+    status: str = "auto"
 
 
 #: A bead's review status: as the aligner left it, or decided by a reviewer.

@@ -339,14 +339,14 @@ class TranslationMemory(Lookups):
             if row is None:
                 continue
             doc_id, lonely_src_here, lonely_tgt_here = row
-            for kind, score in self._con.execute(
-                "SELECT kind, score FROM occurrences WHERE document_id = ?", (doc_id,)
+            for kind, score, state in self._con.execute(
+                "SELECT kind, score, status FROM occurrences WHERE document_id = ?", (doc_id,)
             ):
                 n_src, _, n_tgt = (kind or "1-1").partition("-")
                 lonely_src_here -= int(n_src)
                 lonely_tgt_here -= int(n_tgt)
                 pairs += 1
-                held += score is not None and score < min_score
+                held += score is not None and score < min_score and state != "approved"
             lonely_src += lonely_src_here
             lonely_tgt += lonely_tgt_here
         return pairs, held, lonely_src, lonely_tgt

@@ -52,10 +52,11 @@ def import_tmx(
     stores it under the unit's own tag: a file of zh-HK and zh-TW units stays
     two variants. A given tag takes that variant only (a bare ``zh``: the
     unit's only Chinese). A unit lacking either language is left out. Scores,
-    bead types, flags and counts that bitext wrote as props (x-score, x-bead,
-    x-flags, x-count) are kept. Raises `InputError` for a file the TMX reader
-    refuses, and for one holding no unit with both languages (nothing is stored
-    then). A file is stored under its file name, not the folders above it.
+    bead types, flags, counts and approvals that bitext wrote as props
+    (x-score, x-bead, x-flags, x-count, x-status) are kept. Raises `InputError`
+    for a file the TMX reader refuses, and for one holding no unit with both
+    languages (nothing is stored then). A file is stored under its file name,
+    not the folders above it.
     """
     name = printable(str(path))
     # Inflated here, not only in the reader: the identity (content hash) of a
@@ -110,6 +111,9 @@ def _pair(unit: tmx.TranslationUnit, src: tmx.Variant, tgt: tmx.Variant) -> Stor
         count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
         src_lang=src.lang,
         tgt_lang=tgt.lang,
+        # A reviewer's approval travels with the unit: a memory exported and imported
+        # elsewhere keeps it approved, whatever its score.
+        status="approved" if _first(unit.props.get("x-status")) == "approved" else "auto",
     )
 
 
