@@ -201,31 +201,8 @@ def derive_occurrences(
         " (SELECT value FROM json_each(?))",
         (doc_id, json.dumps(firsts)),
     )
-    src, tgt = sides
     for bead in {b.src[0]: b for b in added if b.is_pair and b.status != "rejected"}.values():
-        left, right = [src[i] for i in bead.src], [tgt[j] for j in bead.tgt]
-        texts = (
-            joiner(src_lang).join(s.text for s in left),
-            joiner(tgt_lang).join(s.text for s in right),
-        )
-        uid, _ = unit_id(con, src_lang, tgt_lang, *texts, now)
-        flags = ",".join(dict.fromkeys(f for s in (*left, *right) for f in s.flags))
-        score = UNSCORED if bead.score is None else bead.score
-        con.execute(
-            "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-            " doubt, status, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                uid,
-                doc_id,
-                left[0].paragraph,
-                bead.kind,
-                score,
-                flags,
-                bead.doubt,
-                bead.status,
-                bead.src[0],
-            ),
-        )
+        _insert(con, doc_id, bead, sides, (src_lang, tgt_lang), now)
     con.execute(
         "UPDATE documents SET pairs = (SELECT COUNT(*) FROM occurrences WHERE document_id = ?)"
         " WHERE id = ?",
@@ -237,4 +214,38 @@ def derive_occurrences(
         "DELETE FROM units WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
         "(SELECT 1 FROM occurrences o WHERE o.unit_id = units.id)",
         (json.dumps(before),),
+    )
+
+
+def _insert(
+    con: sqlite3.Connection,
+    doc_id: int,
+    bead: ReviewBead,
+    sides: tuple[Sequence[ReviewSentence], Sequence[ReviewSentence]],
+    langs: tuple[str, str],
+    now: str,
+) -> None:
+    """The occurrence of one pair bead of document `doc_id` (its unit made if new)."""
+    left, right = [sides[0][i] for i in bead.src], [sides[1][j] for j in bead.tgt]
+    texts = (
+        joiner(langs[0]).join(s.text for s in left),
+        joiner(langs[1]).join(s.text for s in right),
+    )
+    uid, _ = unit_id(con, *langs, *texts, now)
+    flags = ",".join(dict.fromkeys(f for s in (*left, *right) for f in s.flags))
+    score = UNSCORED if bead.score is None else bead.score
+    con.execute(
+        "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
+        " doubt, status, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            uid,
+            doc_id,
+            left[0].paragraph,
+            bead.kind,
+            score,
+            flags,
+            bead.doubt,
+            bead.status,
+            bead.src[0],
+        ),
     )

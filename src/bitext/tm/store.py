@@ -226,7 +226,8 @@ class TranslationMemory(Lookups):
         flag; `unflagged`: carrying none; `approved_only`: only the approved
         units (a reviewer approved one of its beads, or imported without a score).
         """
-        where, having, params, hparams = [], [], [], []
+        where: list[str] = []
+        params: list[Any] = []
         if ids is not None:
             if not ids:
                 return []
@@ -246,14 +247,7 @@ class TranslationMemory(Lookups):
                 " ON d.id = o2.document_id WHERE d.path = ? OR d.path GLOB ?)"
             )
             params.extend([document, document])
-        if held:
-            having.append(f"MAX(o.score) < ? AND NOT {APPROVED}")
-            hparams.append(EXPORT_MIN_SCORE if min_score is None else min_score)
-        elif min_score is not None:
-            having.append(f"(MAX(o.score) >= ? OR {APPROVED})")
-            hparams.append(min_score)
-        if approved_only:
-            having.append(APPROVED)
+        having, hparams = _having(held, min_score, approved_only)
         sql = UNIT_SELECT.format(
             where="WHERE " + " AND ".join(where) if where else "",
             having="HAVING " + " AND ".join(having) if having else "",
@@ -365,3 +359,17 @@ class TranslationMemory(Lookups):
                 one("SELECT COUNT(*) FROM units WHERE vector IS NOT NULL").fetchone()[0]
             ),
         }
+
+
+def _having(
+    held: bool, min_score: float | None, approved_only: bool
+) -> tuple[list[str], list[float]]:
+    """`units`' conditions on a unit's occurrences, and their parameters."""
+    if held:
+        having = [f"MAX(o.score) < ? AND NOT {APPROVED}"]
+        params = [EXPORT_MIN_SCORE if min_score is None else min_score]
+    elif min_score is not None:
+        having, params = [f"(MAX(o.score) >= ? OR {APPROVED})"], [min_score]
+    else:
+        having, params = [], []
+    return [*having, APPROVED] if approved_only else having, params
