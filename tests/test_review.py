@@ -483,3 +483,15 @@ def test_a_rerun_that_aligns_differently_cuts_its_beads_around_the_decided_ones(
         assert {(u.src, u.tgt) for u in memory.units(approved_only=True)} == {
             _texts(doc, b) for b in doc.beads if b.status == "approved"
         }
+
+
+def test_a_memory_opened_read_only_is_reviewed_read_only(memory_path: Path):
+    from bitext.errors import OutputError
+
+    before = memory_path.read_bytes()
+    with TranslationMemory(memory_path, read_only=True) as memory:
+        doc = load(memory, 1)
+        assert documents(memory)[0].progress.to_review == len(doc.beads)
+        with pytest.raises(OutputError, match="read-only"):
+            apply(memory, 1, Approve(0), expected_version=doc.version)
+    assert memory_path.read_bytes() == before
