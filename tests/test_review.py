@@ -298,14 +298,21 @@ def test_export_writes_the_corrected_units_with_their_status(
         assert "A corrected sentence." in edited[1]
         everything, approved = tmp_path / "all.tmx", tmp_path / "approved.tmx"
         export_tmx(memory, everything, min_score=0)
+        default = tmp_path / "default.tmx"
+        export_tmx(memory, default)  # at the default threshold: held units left out
+        kept_pairs = {_texts(doc, b) for b in doc.beads if b.is_pair and b.status != "rejected"}
         assert (
             main(["tm", "export", "--tm", str(memory_path), "--approved-only", "-o", str(approved)])
             == 0
         )
-    for path in (everything, approved):
+    for path in (everything, approved, default):
         validate_tmx(path.read_bytes(), tmx_dtd)
     units = {(u.variant("zh").text, u.variant("en").text): u for u in tmx.read(everything).units}
+    assert set(units) == kept_pairs  # exactly the document's pairs as corrected
     assert rejected not in units
+    # The merged bead has no aligner score (held if it were not approved): exported.
+    by_default = {(u.variant("zh").text, u.variant("en").text) for u in tmx.read(default).units}
+    assert merged in by_default
     assert all(original not in en for _, en in units)
     assert units[merged].props["x-status"] == ("approved",)
     assert units[edited].props["x-status"] == ("auto",)
