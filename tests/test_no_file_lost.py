@@ -74,6 +74,7 @@ NOT_PATHS = {
     "name",  # what outputs call the document (x-document); opens no file
     "max_chars",
     "held",  # tm export --held: a switch
+    "approved_only",  # tm export --approved-only: a switch
 }  # fmt: skip
 
 

@@ -298,3 +298,53 @@ def test_the_lookup_index_follows_growth_and_realignment(memory):
     memory.add(record("a.txt", [pair("庚辛壬癸子。", "C.")], content="h1", s=2))
     assert {m.unit.tgt for m in memory.search("甲乙丙丁戊。")} == {"B."}
     assert [m.unit.tgt for m in memory.search("庚辛壬癸子。")] == ["C."]
+
+
+def test_every_exported_unit_says_whether_it_is_approved(memory, tmp_path: Path, tmx_dtd: Path):
+    from bitext.tm import export_tmx_files
+    from tmx_helpers import OMEGAT_11
+
+    filled(memory)  # what the aligner stored: not approved by anyone
+    cat_tool = tmp_path / "omegat.tmx"
+    cat_tool.write_text(OMEGAT_11, encoding="utf-8")
+    import_tmx(memory, cat_tool)  # a CAT tool's memory, no scores: approved by translators
+
+    def statuses(**filters: object) -> dict[str, tuple[str, ...]]:
+        found = {}
+        for written in export_tmx_files(memory, tmp_path / "out.tmx", force=True, **filters):
+            validate_tmx(Path(written).read_bytes(), tmx_dtd)
+            for unit in tmx.read(written).units:
+                found[unit.variant("en").text] = unit.props.get("x-status", ())
+        return found
+
+    assert statuses(min_score=0) == {
+        "A.": ("auto",),
+        "B.": ("auto",),
+        "C.": ("auto",),
+        "The meeting was held in Chongqing.": ("approved",),
+        "Fish & chips <3": ("approved",),
+    }
+    assert set(statuses(min_score=0, approved_only=True)) == {
+        "The meeting was held in Chongqing.",
+        "Fish & chips <3",
+    }
+
+
+def test_an_approval_travels_with_the_unit_through_tmx(memory, tmp_path: Path):
+    # A unit a reviewer approved though the aligner scored it low, exported by one
+    # office's memory and imported by another's: still approved, so still exported.
+    reviewed = tmp_path / "reviewed.tmx"
+    reviewed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="bitext"'
+        ' creationtoolversion="1" segtype="sentence" o-tmf="bitext-tm" adminlang="en"'
+        ' srclang="zh-CN" datatype="plaintext"/><body>'
+        '<tu><prop type="x-score">0.4000</prop><prop type="x-status">approved</prop>'
+        '<tuv xml:lang="zh-CN"><seg>甲。</seg></tuv><tuv xml:lang="en-US"><seg>A.</seg></tuv></tu>'
+        '<tu><prop type="x-score">0.4000</prop><prop type="x-status">auto</prop>'
+        '<tuv xml:lang="zh-CN"><seg>乙。</seg></tuv><tuv xml:lang="en-US"><seg>B.</seg></tuv></tu>'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    import_tmx(memory, reviewed)
+    assert {u.tgt: u.status for u in memory.units()} == {"A.": "approved", "B.": "held"}
+    assert export_tmx(memory, tmp_path / "out.tmx") == 1

@@ -26,6 +26,7 @@ from bitext.cli import main
 from bitext.model import EXPORT_MIN_SCORE
 from bitext.pipeline import align_document
 from bitext.tm import TranslationMemory, export_tmx
+from bitext.tm._sql import SCHEMA_VERSION
 from release_helpers import literary_chapter, release_with_untranslated_ends
 
 
@@ -228,7 +229,7 @@ def test_a_memory_of_schema_2_is_read_as_it_is_and_migrated(batch, tmp_path: Pat
         assert {(u.src, u.tgt) for u in memory.units(held=True)} == batch["held"]
         assert memory.stats()["held"] == len(batch["held"])
     version, columns = _schema(old)
-    assert version == "3" and "doubt" in columns
+    assert version == str(SCHEMA_VERSION) and "doubt" in columns
     out = tmp_path / "out.tmx"
     assert _run(["tm", "export", "--tm", str(old), "-o", str(out)])[0] == 0
     assert _pairs(out) == _pairs(batch["out"])
@@ -261,4 +262,4 @@ def test_an_old_memory_locked_while_opened_is_read_and_refuses_to_store(
         writer.close()
     with TranslationMemory(old) as memory:  # the lock gone: upgraded, and stores
         assert memory.add(record).units_added == 1
-    assert _schema(old)[0] == "3"
+    assert _schema(old)[0] == str(SCHEMA_VERSION)

@@ -278,8 +278,8 @@ def test_a_memory_of_the_old_schema_is_retagged(hk_path: Path, tmp_path: Path, u
         for src, _ in tags:
             assert memory.search(src)[0].percent == 100.0
     con = sqlite3.connect(tm)
-    # Migrated to the current schema (3 since the occurrences keep their doubt).
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "3"
+    # Migrated to the current schema (4 since documents keep their alignment for review).
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "4"
     con.close()
 
 

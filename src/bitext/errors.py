@@ -62,3 +62,22 @@ class EncoderError(BitextError):
     """A sentence encoder cannot be loaded (missing extra, model not available offline)."""
 
     exit_code = 4
+
+
+class ReviewError(InputError):
+    """A review action that does not fit the document: no such bead, a split point
+    outside it, sentences not next to each other, a document with no alignment kept."""
+
+
+class ReviewConflict(ReviewError):
+    """The document changed since the caller loaded it (another tab, another reviewer).
+
+    `current` is the document's version now: reload it, then act again.
+    """
+
+    def __init__(self, message: str, current: int = 0, *, cli: str | None = None) -> None:
+        super().__init__(message, cli=cli)
+        self.current = current
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ReviewConflict, (str(self), self.current), {"cli": self.cli})

@@ -146,6 +146,12 @@ def add_tm_commands(tm_sub: Any) -> None:
         help="export only the units held back (below --min-score), each with a note "
         "saying why, for review",
     )
+    exp.add_argument(
+        "--approved-only",
+        action="store_true",
+        help="export only the units a reviewer approved (`bitext.review`) or imported from "
+        "a TMX without a score; rejected pairs are never exported",
+    )
     exp.add_argument("--since", metavar="DATE", help="last seen on or after (YYYY-MM-DD)")
     exp.add_argument("--until", metavar="DATE", help="last seen on or before (YYYY-MM-DD)")
     exp.add_argument("--document", metavar="GLOB", help="seen in a document matching this path")
@@ -318,6 +324,7 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
         "document": args.document,
         "flag": args.flag,
         "unflagged": args.unflagged,
+        "approved_only": args.approved_only,
     }
 
 

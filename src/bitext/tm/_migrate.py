@@ -14,6 +14,12 @@ Schema 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`).
 Older occurrences get an empty doubt: their scores still say which units are
 held back for review, only the reason is unknown until the release is
 aligned again.
+
+Schema 4: a document keeps its alignment for review (tables ``sentences``,
+``beads``, ``review_log``; a document's ``review_version``), and an occurrence
+its bead's status. Documents stored before keep no beads (``review_version``
+NULL): the review says so and aligns them again, for beads made up from units
+would be wrong wherever the aligner left a sentence without counterpart.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import sqlite3
 
 from bitext.lang import primary, tag_script
 from bitext.normalize.variant import guess_region, text_script
+
+from ._sql import SCHEMA, SCHEMA_VERSION
 
 __all__ = ["migrate", "shim_old_schema", "shimmed"]
 
@@ -32,9 +40,25 @@ def migrate(con: sqlite3.Connection) -> None:
     version = int(row[0]) if row else 0
     if version < 2:
         _retag_traditional(con)
-    if "doubt" not in _columns(con, "occurrences"):
-        con.execute("ALTER TABLE occurrences ADD COLUMN doubt TEXT NOT NULL DEFAULT ''")
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    for table, column, declaration in _ADDED_COLUMNS:
+        if column not in _columns(con, table):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    # The new tables and indexes: the schema's own statements, which leave existing ones alone.
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+
+
+#: Columns added since schema 1: (table, column, declaration), fixed names only.
+_ADDED_COLUMNS = (
+    ("occurrences", "doubt", "TEXT NOT NULL DEFAULT ''"),
+    ("occurrences", "status", "TEXT NOT NULL DEFAULT 'auto'"),
+    ("occurrences", "sentence", "INTEGER"),
+    ("documents", "review_version", "INTEGER"),
+    ("documents", "src_lang", "TEXT"),
+    ("documents", "tgt_lang", "TEXT"),
+)
 
 
 def shim_old_schema(con: sqlite3.Connection) -> None:
@@ -44,17 +68,37 @@ def shim_old_schema(con: sqlite3.Connection) -> None:
     temporary view (in the connection's own temp schema, nothing written to
     the file) gives its occurrences the columns added since, empty.
     """
-    if "doubt" not in _columns(con, "occurrences"):
-        con.execute(
-            "CREATE TEMP VIEW IF NOT EXISTS occurrences AS"
-            " SELECT *, '' AS doubt FROM main.occurrences"
-        )
+    for table in ("occurrences", "documents"):
+        have = _columns(con, table)
+        missing = [
+            f"{declaration.split(' DEFAULT ')[1] if ' DEFAULT ' in declaration else 'NULL'}"
+            f" AS {column}"
+            for t, column, declaration in _ADDED_COLUMNS
+            if t == table and column not in have
+        ]
+        if missing:
+            con.execute(
+                f"CREATE TEMP VIEW IF NOT EXISTS {table} AS"
+                f" SELECT *, {', '.join(missing)} FROM main.{table}"
+            )
+    # Empty stand-ins for the review's tables: such a memory kept no alignment.
+    tables = _tables(con)
+    for statement in SCHEMA.split(";"):
+        name = statement.split("EXISTS", 1)[-1].split("(", 1)[0].strip()
+        if statement.strip().startswith("CREATE TABLE") and name not in tables:
+            con.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
 
 
 def shimmed(con: sqlite3.Connection) -> bool:
     """Is `con` reading an old memory through `shim_old_schema` (so it cannot store)?"""
-    row = con.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'occurrences'").fetchone()
+    row = con.execute(
+        "SELECT 1 FROM sqlite_temp_master WHERE name IN ('occurrences', 'documents', 'beads')"
+    ).fetchone()
     return row is not None
+
+
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT name FROM main.sqlite_master")}
 
 
 def _columns(con: sqlite3.Connection, table: str) -> set[str]:

@@ -14,7 +14,10 @@ from .records import Unit
 
 #: 2: a unit's tag follows its text (Traditional units tagged zh-HK/zh-TW, not zh-CN).
 #: 3: an occurrence keeps why the aligner doubted it (`Bead.doubt`), for the review of held units.
-SCHEMA_VERSION = 3
+#: 4: a document keeps its alignment (sentences, beads with a review status), a review
+#: log and a version; an occurrence keeps its bead's status (approved by a reviewer)
+#: and first source sentence (which bead it is, so an action rewrites that bead's only).
+SCHEMA_VERSION = 4
 APPLICATION = "bitext translation memory"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"  # TMX's, so dates go into TMX unchanged
 
@@ -32,6 +35,9 @@ CREATE TABLE IF NOT EXISTS documents (
     src_sentences INTEGER NOT NULL DEFAULT 0,
     tgt_sentences INTEGER NOT NULL DEFAULT 0,
     pairs INTEGER NOT NULL DEFAULT 0,
+    review_version INTEGER,
+    src_lang TEXT,
+    tgt_lang TEXT,
     UNIQUE (content_hash, settings_hash)
 );
 CREATE TABLE IF NOT EXISTS units (
@@ -55,12 +61,49 @@ CREATE TABLE IF NOT EXISTS occurrences (
     score REAL,
     flags TEXT NOT NULL DEFAULT '',
     count INTEGER NOT NULL DEFAULT 1,
-    doubt TEXT NOT NULL DEFAULT ''
+    doubt TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'auto',
+    sentence INTEGER
 );
+CREATE TABLE IF NOT EXISTS sentences (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    side TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    original TEXT,
+    paragraph INTEGER,
+    flags TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (document_id, side, idx)
+);
+CREATE TABLE IF NOT EXISTS beads (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    src TEXT NOT NULL,
+    tgt TEXT NOT NULL,
+    score REAL,
+    doubt TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'auto',
+    PRIMARY KEY (document_id, position)
+);
+CREATE TABLE IF NOT EXISTS review_log (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    user TEXT,
+    action TEXT NOT NULL,
+    change TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS review_log_document ON review_log (document_id);
 CREATE INDEX IF NOT EXISTS occurrences_unit ON occurrences (unit_id);
 CREATE INDEX IF NOT EXISTS occurrences_document ON occurrences (document_id);
+CREATE INDEX IF NOT EXISTS occurrences_bead ON occurrences (document_id, sentence);
 CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
 """
+
+#: A unit is approved when one of its occurrences is: imported from a TMX without a
+#: score (a CAT tool's memory, approved by translators), or a bead a reviewer approved.
+APPROVED = "(COUNT(o.score) < COUNT(*) OR MAX(o.status = 'approved'))"
 
 # Unit rows with what their occurrences say; {where} and {having} are filled by `units`.
 # An occurrence without a score comes from an imported TMX (a CAT tool's approved
@@ -69,13 +112,13 @@ CREATE INDEX IF NOT EXISTS documents_content ON documents (content_hash);
 UNIT_SELECT = """
 SELECT u.id, u.src, u.tgt, u.src_lang, u.tgt_lang, SUM(o.count), MAX(o.score),
        GROUP_CONCAT(NULLIF(o.flags, ''), ','), u.created, u.changed,
-       COUNT(o.score) < COUNT(*), o.doubt
+       {approved}, o.doubt
 FROM units u JOIN occurrences o ON o.unit_id = u.id
 {where}
 GROUP BY u.id
 {having}
 ORDER BY u.id
-"""
+""".replace("{approved}", APPROVED)
 
 
 def fingerprint(settings: dict[str, Any]) -> str:

@@ -31,7 +31,8 @@ class Unit:
 
     Its review status follows from its occurrences: `approved` when one of
     them came from an imported TMX without a score (a CAT tool's memory,
-    which translators have approved), else by its best confidence: ``held``
+    which translators have approved) or from a bead a reviewer approved
+    (`bitext.review`), else by its best confidence: ``held``
     below `bitext.model.EXPORT_MIN_SCORE` (kept for review, not exported by
     default), ``exported`` at or above it. `doubt` is why the aligner doubted
     its best occurrence ("" when it did not).
@@ -102,6 +103,53 @@ class StoredPair:
     #: The pair's own tags, when not the document's: one TMX may hold zh-HK and zh-TW units.
     src_lang: str | None = None
     tgt_lang: str | None = None
+    #: ``approved`` for a pair a reviewer approved (a TMX's ``x-status``), else ``auto``.
+    status: str = "auto"
+
+
+#: A bead's review status: as the aligner left it, or decided by a reviewer.
+BEAD_STATUSES = ("auto", "approved", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSentence:
+    """One sentence of a stored document, as the review shows and corrects it.
+
+    `side` is ``src`` or ``tgt``, `index` its place on that side (0-based).
+    `original` is the aligner's text when a reviewer corrected `text` (None
+    while it is unedited), so a correction never loses what the release said.
+    """
+
+    side: str
+    index: int
+    text: str
+    paragraph: int | None = None
+    flags: tuple[str, ...] = ()
+    original: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewBead:
+    """One bead of a stored document: sentence indices of each side, in order.
+
+    `score` is the aligner's confidence, None for a bead a reviewer reshaped
+    (merged, split, moved: no aligner has scored it); `status` is one of
+    `BEAD_STATUSES`.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None = None
+    doubt: str = ""
+    status: str = "auto"
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_pair(self) -> bool:
+        return bool(self.src) and bool(self.tgt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +174,10 @@ class DocumentRecord:
     tgt_sentences: int = 0
     vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
     embed_model: str | None = None
+    #: The alignment itself, kept for review: both sides' sentences and every bead
+    #: (pairs and sentences without counterpart). None for a TMX import (no document).
+    sentences: tuple[ReviewSentence, ...] = field(default=(), compare=False, repr=False)
+    beads: tuple[ReviewBead, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

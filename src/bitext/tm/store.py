@@ -27,16 +27,18 @@ from bitext.errors import OutputError
 from bitext.lang import normalize_tag
 from bitext.model import EXPORT_MIN_SCORE
 
+from ._beads import insert_pairs
+from ._carry import keep_alignment, previous_decisions
 from ._migrate import shimmed
 from ._open import connect, immediate
 from ._sql import (
+    APPROVED,
     UNIT_SELECT,
     cannot_write,
     end_of_day,
     fingerprint,
     tmx_date,
     unit_from_row,
-    vector_blob,
 )
 from .lookup import Lookups
 from .records import DocumentRecord, Origin, StoredDocument, Unit
@@ -88,8 +90,13 @@ class TranslationMemory(Lookups):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for the review's reads and writes (`bitext.review`)."""
+        return self._con
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (`immediate`), counted so that lookup caches see it."""
         with immediate(self._con) as con:
             yield con
@@ -130,7 +137,7 @@ class TranslationMemory(Lookups):
                 f"written when opened); open it again to store {record.path}"
             )
         try:
-            with self._transaction() as con:
+            with self.transaction() as con:
                 return self._store(con, record)
         except sqlite3.OperationalError as exc:
             if not cannot_write(exc):
@@ -142,7 +149,6 @@ class TranslationMemory(Lookups):
     def _store(self, con: sqlite3.Connection, record: DocumentRecord) -> AddResult:
         """`add`'s statements, inside its transaction."""
         settings_hash = fingerprint(record.settings)
-        vectors = record.vectors
         now = tmx_date()
         src_lang, tgt_lang = normalize_tag(record.src_lang), normalize_tag(record.tgt_lang)
         old = con.execute(
@@ -152,6 +158,8 @@ class TranslationMemory(Lookups):
         for doc_id, old_hash in old:
             if old_hash == settings_hash:
                 return AddResult(doc_id, 0, 0, skipped=True)
+        # Read before the old rows go: a reviewer's decisions outlive a realignment.
+        previous = previous_decisions(con, [d for d, _ in old])
         if old:
             con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
             con.execute(
@@ -160,7 +168,8 @@ class TranslationMemory(Lookups):
             )
         doc_id = con.execute(
             "INSERT INTO documents (path, kind, content_hash, settings_hash, settings, added,"
-            " layout, src_sentences, tgt_sentences, pairs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " layout, src_sentences, tgt_sentences, pairs, src_lang, tgt_lang)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 record.path,
                 record.kind,
@@ -172,57 +181,13 @@ class TranslationMemory(Lookups):
                 record.src_sentences,
                 record.tgt_sentences,
                 len(record.pairs),
+                src_lang,
+                tgt_lang,
             ),
         ).lastrowid
-        added = 0
-        for k, pair in enumerate(record.pairs):
-            vector = None if vectors is None else vector_blob(vectors[k])
-            langs = (
-                normalize_tag(pair.src_lang) if pair.src_lang else src_lang,
-                normalize_tag(pair.tgt_lang) if pair.tgt_lang else tgt_lang,
-            )
-            unit_id, new = self._unit_id(con, *langs, pair.src, pair.tgt, now)
-            if new:
-                added += 1
-            if vector is not None:
-                con.execute(
-                    "UPDATE units SET vector = ?, embed_model = ? WHERE id = ?"
-                    " AND (vector IS NULL OR embed_model IS NOT ?)",
-                    (vector, record.embed_model, unit_id, record.embed_model),
-                )
-            con.execute(
-                "INSERT INTO occurrences (unit_id, document_id, paragraph, kind, score, flags,"
-                " count, doubt) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    unit_id,
-                    doc_id,
-                    pair.paragraph,
-                    pair.kind,
-                    pair.score,
-                    ",".join(pair.flags),
-                    pair.count,
-                    pair.doubt,
-                ),
-            )
+        added = insert_pairs(con, int(doc_id or 0), record, (src_lang, tgt_lang), now)
+        keep_alignment(con, int(doc_id or 0), record, previous, now)
         return AddResult(int(doc_id or 0), added, len(record.pairs))
-
-    @staticmethod
-    def _unit_id(
-        con: sqlite3.Connection, src_lang: str, tgt_lang: str, src: str, tgt: str, now: str
-    ) -> tuple[int, bool]:
-        row = con.execute(
-            "SELECT id FROM units WHERE src_lang = ? AND tgt_lang = ? AND src = ? AND tgt = ?",
-            (src_lang, tgt_lang, src, tgt),
-        ).fetchone()
-        if row is not None:
-            con.execute("UPDATE units SET changed = ? WHERE id = ?", (now, row[0]))
-            return int(row[0]), False
-        cur = con.execute(
-            "INSERT INTO units (src_lang, tgt_lang, src, tgt, created, changed)"
-            " VALUES (?,?,?,?,?,?)",
-            (src_lang, tgt_lang, src, tgt, now, now),
-        )
-        return int(cur.lastrowid or 0), True
 
     # -- reading -----------------------------------------------------------------------
 
@@ -248,6 +213,7 @@ class TranslationMemory(Lookups):
         unflagged: bool = False,
         ids: Sequence[int] | None = None,
         held: bool = False,
+        approved_only: bool = False,
     ) -> list[Unit]:
         """Units, oldest first, filtered.
 
@@ -257,9 +223,11 @@ class TranslationMemory(Lookups):
         `EXPORT_MIN_SCORE`) and not approved; `since`/`until`: last seen in this date range
         (inclusive; ISO dates); `document`: seen in a document whose path
         matches this glob (``*2024*``) or equals it; `flag`: carrying this
-        flag; `unflagged`: carrying none.
+        flag; `unflagged`: carrying none; `approved_only`: only the approved
+        units (a reviewer approved one of its beads, or imported without a score).
         """
-        where, having, params, hparams = [], [], [], []
+        where: list[str] = []
+        params: list[Any] = []
         if ids is not None:
             if not ids:
                 return []
@@ -279,13 +247,7 @@ class TranslationMemory(Lookups):
                 " ON d.id = o2.document_id WHERE d.path = ? OR d.path GLOB ?)"
             )
             params.extend([document, document])
-        # COUNT(o.score) < COUNT(*): an occurrence without a score, i.e. an approved import.
-        if held:
-            having.append("MAX(o.score) < ? AND COUNT(o.score) = COUNT(*)")
-            hparams.append(EXPORT_MIN_SCORE if min_score is None else min_score)
-        elif min_score is not None:
-            having.append("(MAX(o.score) >= ? OR COUNT(o.score) < COUNT(*))")
-            hparams.append(min_score)
+        having, hparams = _having(held, min_score, approved_only)
         sql = UNIT_SELECT.format(
             where="WHERE " + " AND ".join(where) if where else "",
             having="HAVING " + " AND ".join(having) if having else "",
@@ -316,8 +278,8 @@ class TranslationMemory(Lookups):
             (json.dumps(ids),),
         )
         origins: dict[int, list[Origin]] = {}
-        for unit_id, *rest in rows:
-            origins.setdefault(unit_id, []).append(Origin(*rest))
+        for uid, *rest in rows:
+            origins.setdefault(uid, []).append(Origin(*rest))
         return [replace(u, origins=tuple(origins.get(u.id, ()))) for u in units]
 
     def rows(self, *, after: int = 0) -> list[tuple[int, str, str, str, str]]:
@@ -350,7 +312,7 @@ class TranslationMemory(Lookups):
         """How many units are held back for review at `min_score` (see `units(held=True)`)."""
         row = self._con.execute(
             "SELECT COUNT(*) FROM (SELECT 1 FROM occurrences o GROUP BY o.unit_id"
-            " HAVING MAX(o.score) < ? AND COUNT(o.score) = COUNT(*))",
+            f" HAVING MAX(o.score) < ? AND NOT {APPROVED})",
             (min_score,),
         ).fetchone()
         return int(row[0])
@@ -371,14 +333,14 @@ class TranslationMemory(Lookups):
             if row is None:
                 continue
             doc_id, lonely_src_here, lonely_tgt_here = row
-            for kind, score in self._con.execute(
-                "SELECT kind, score FROM occurrences WHERE document_id = ?", (doc_id,)
+            for kind, score, state in self._con.execute(
+                "SELECT kind, score, status FROM occurrences WHERE document_id = ?", (doc_id,)
             ):
                 n_src, _, n_tgt = (kind or "1-1").partition("-")
                 lonely_src_here -= int(n_src)
                 lonely_tgt_here -= int(n_tgt)
                 pairs += 1
-                held += score is not None and score < min_score
+                held += score is not None and score < min_score and state != "approved"
             lonely_src += lonely_src_here
             lonely_tgt += lonely_tgt_here
         return pairs, held, lonely_src, lonely_tgt
@@ -397,3 +359,17 @@ class TranslationMemory(Lookups):
                 one("SELECT COUNT(*) FROM units WHERE vector IS NOT NULL").fetchone()[0]
             ),
         }
+
+
+def _having(
+    held: bool, min_score: float | None, approved_only: bool
+) -> tuple[list[str], list[float]]:
+    """`units`' conditions on a unit's occurrences, and their parameters."""
+    if held:
+        having = [f"MAX(o.score) < ? AND NOT {APPROVED}"]
+        params = [EXPORT_MIN_SCORE if min_score is None else min_score]
+    elif min_score is not None:
+        having, params = [f"(MAX(o.score) >= ? OR {APPROVED})"], [min_score]
+    else:
+        having, params = [], []
+    return [*having, APPROVED] if approved_only else having, params

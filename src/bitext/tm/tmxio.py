@@ -52,10 +52,11 @@ def import_tmx(
     stores it under the unit's own tag: a file of zh-HK and zh-TW units stays
     two variants. A given tag takes that variant only (a bare ``zh``: the
     unit's only Chinese). A unit lacking either language is left out. Scores,
-    bead types, flags and counts that bitext wrote as props (x-score, x-bead,
-    x-flags, x-count) are kept. Raises `InputError` for a file the TMX reader
-    refuses, and for one holding no unit with both languages (nothing is stored
-    then). A file is stored under its file name, not the folders above it.
+    bead types, flags, counts and approvals that bitext wrote as props
+    (x-score, x-bead, x-flags, x-count, x-status) are kept. Raises `InputError`
+    for a file the TMX reader refuses, and for one holding no unit with both
+    languages (nothing is stored then). A file is stored under its file name,
+    not the folders above it.
     """
     name = printable(str(path))
     # Inflated here, not only in the reader: the identity (content hash) of a
@@ -110,6 +111,9 @@ def _pair(unit: tmx.TranslationUnit, src: tmx.Variant, tgt: tmx.Variant) -> Stor
         count=max(int(_number(_first(unit.props.get("x-count"))) or 1), 1),
         src_lang=src.lang,
         tgt_lang=tgt.lang,
+        # A reviewer's approval travels with the unit: a memory exported and imported
+        # elsewhere keeps it approved, whatever its score.
+        status="approved" if _first(unit.props.get("x-status")) == "approved" else "auto",
     )
 
 
@@ -141,7 +145,11 @@ def units_to_tmx(
     header = {"srclang": langs.pop() if len(langs) == 1 else "*all*", "o-tmf": "bitext-tm"}
     out = []
     for unit in units:
-        props: dict[str, tuple[str, ...]] = {"x-count": (str(unit.count),)}
+        # x-status: approved (by a reviewer, or a CAT tool's import) or as the aligner left it.
+        props: dict[str, tuple[str, ...]] = {
+            "x-count": (str(unit.count),),
+            "x-status": ("approved" if unit.approved else "auto",),
+        }
         if unit.score is not None:
             props["x-score"] = (f"{unit.score:.4f}",)
         kinds = tuple(dict.fromkeys(o.kind for o in unit.origins if o.kind))
@@ -222,9 +230,10 @@ def export_tmx_files(
     a memory of one pair is written to `path` itself. `zh_lang` keeps the units
     whose Chinese has that tag only, written to `path`. `filters` are those of
     `TranslationMemory.units` (min_score, since, until, document, flag,
-    unflagged). Every target is checked before any is written; each file
-    appears complete or not at all, and an existing one is replaced only with
-    `force`.
+    unflagged, approved_only: only units a reviewer approved or imported
+    without a score). Pairs a reviewer rejected are in no unit, so never
+    written. Every target is checked before any is written; each file appears
+    complete or not at all, and an existing one is replaced only with `force`.
 
     `min_score` defaults to `bitext.model.EXPORT_MIN_SCORE`: pairs the aligner
     is not confident of are held back for review (`TranslationMemory.units`

@@ -26,7 +26,7 @@ from bitext.errors import BitextError, EncoderError
 from bitext.model import Alignment
 from bitext.normalize.zh_script import to_simplified
 
-from .records import DocumentRecord, StoredPair
+from .records import DocumentRecord, ReviewBead, ReviewSentence, StoredPair
 from .settings import BatchSettings
 
 if TYPE_CHECKING:
@@ -137,7 +137,18 @@ class Worker:
             tgt_sentences=len(alignment.tgt),
             vectors=vectors,
             embed_model=self.encoder.name if vectors is not None else None,
+            sentences=_sentences(alignment),
+            beads=tuple(ReviewBead(b.src, b.tgt, b.score, b.doubt) for b in alignment.beads),
         )
+
+
+def _sentences(alignment: Alignment) -> tuple[ReviewSentence, ...]:
+    """Both sides' sentences as the memory keeps them for review."""
+    return tuple(
+        ReviewSentence(side, k, s.text, s.paragraph, s.flags)
+        for side, sentences in (("src", alignment.src), ("tgt", alignment.tgt))
+        for k, s in enumerate(sentences)
+    )
 
 
 # The process's worker: the encoder and rules it loaded serve every document it aligns.
