@@ -1,0 +1,1 @@
+// The review page: script (written with the page, issue 19).
