@@ -7,6 +7,7 @@ actions applied to the document as it was loaded."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -22,7 +23,8 @@ from bitext import tmx, validate_tmx
 from bitext.cli import main
 from bitext.lang import joiner
 from bitext.review import DocumentState, apply_change, load, parse_action
-from bitext.tm import TranslationMemory
+from bitext.tm import DocumentRecord, StoredPair, TranslationMemory
+from bitext.tm.records import ReviewBead, ReviewSentence
 from release_helpers import release_with_untranslated
 
 pytestmark = pytest.mark.slow
@@ -354,3 +356,63 @@ def test_the_sample_s_document_view_draws_and_makes_the_readme_screenshot(
     assert green > 100
     if os.environ.get("BITEXT_REVIEW_SCREENSHOT"):  # how docs/review.png is made
         shutil.copy(shot, os.environ["BITEXT_REVIEW_SCREENSHOT"])
+
+
+@pytest.fixture
+def long_memory(tmp_path: Path, shared_dir: Path) -> Path:
+    """A memory holding one document of 2,000 1-1 beads: the real sentence pairs of
+    wmt22-news, numbered (each a unit of its own), stored as a batch stores a document."""
+    texts = []
+    for path in sorted((shared_dir / "eval" / "wmt22-news" / "docs").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        texts.extend(zip(doc["zh"], doc["en"], strict=False))
+    sentences, beads, pairs = [], [], []
+    for k in range(2000):
+        zh, en = texts[k % len(texts)]
+        zh, en = f"{zh}（{k}）", f"{en} ({k})"
+        sentences += [ReviewSentence("src", k, zh, k // 10), ReviewSentence("tgt", k, en, k // 10)]
+        beads.append(ReviewBead((k,), (k,), 0.97))
+        pairs.append(StoredPair(zh, en, "1-1", 0.97, k // 10))
+    record = DocumentRecord(
+        "long.txt",
+        "long",
+        {"test": 1},
+        tuple(pairs),
+        src_sentences=2000,
+        tgt_sentences=2000,
+        sentences=tuple(sentences),
+        beads=tuple(beads),
+    )
+    memory = tmp_path / "long.sqlite"
+    with TranslationMemory(memory) as tm:
+        tm.add(record)
+    return memory
+
+
+def test_a_2000_bead_document_draws_in_chunks_and_an_action_redraws_only_its_beads(
+    browser, long_memory: Path
+):
+    with serving(long_memory) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("#doc-list tr.doc.focused")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#beads .bead", state="visible")
+        _drawn(page)
+        assert page.locator("#beads .bead").count() == 2000
+        last = page.locator("#beads .bead").last
+        assert last.locator(".n").text_content() == "2000"
+        assert last.locator(".side.tgt").text_content().endswith("(1999)")
+        # Tag the rows, merge the first two beads: the rows after them are kept, renumbered.
+        page.evaluate("document.querySelectorAll('#beads .bead').forEach((r) => r.tag = 1)")
+        _press(page, "m")
+        assert page.locator("#beads .bead").count() == 1999
+        assert (
+            page.evaluate(
+                "[...document.querySelectorAll('#beads .bead')].filter((r) => !r.tag).length"
+            )
+            == 1
+        )
+        assert last.locator(".n").text_content() == "1999"
+        assert page.evaluate(SHOWN)[0][2] == "auto" and len(page.evaluate(SHOWN)[0][0]) == 2
+        page.close()
