@@ -160,8 +160,22 @@ def _assets(csrf: str) -> dict[str, tuple[bytes, str]]:
     return assets
 
 
+class _JSON(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` as \\u escapes: a document's ``<script>`` is no
+    markup even to a reader that mistakes the response for HTML (the page uses textContent)."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        for char, escape in _JSON_ESCAPES:
+            text = text.replace(char, escape)
+        return text.encode("utf-8")
+
+
+_JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
+
+
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status)
+    return _JSON({"error": message, **extra}, status_code=status)
 
 
 class _Api:
@@ -177,7 +191,7 @@ class _Api:
     def documents(self, request: Request) -> Response:
         with self._open() as memory:
             listed = documents(memory)
-        return JSONResponse(
+        return _JSON(
             {
                 "documents": [
                     {
@@ -202,7 +216,7 @@ class _Api:
                 doc = load(memory, doc_id)
             except ReviewError as exc:  # stored before schema 4: not reviewable
                 return _error(400, str(exc))
-        return JSONResponse(document_json(doc))
+        return _JSON(document_json(doc))
 
     async def act(self, request: Request) -> Response:
         try:
@@ -232,7 +246,7 @@ class _Api:
                 return _error(409, str(exc), current=exc.current)
             except ReviewError as exc:
                 return _error(400, str(exc))
-        return JSONResponse(document_json(doc))
+        return _JSON(document_json(doc))
 
 
 def _exists(memory: TranslationMemory, doc_id: int) -> bool:
