@@ -20,12 +20,13 @@ from starlette.testclient import TestClient  # needs httpx (the dev extra has bo
 
 from bitext.cli import main
 from bitext.review import documents, load
-from bitext.review.web import COOKIE, CSRF_HEADER, SECURITY_HEADERS, create_app
+from bitext.review.web import CSRF_HEADER, SECURITY_HEADERS, cookie_name, create_app
 from bitext.tm import TranslationMemory
 from cli_helpers import start_cli
 
 TOKEN = "t0ken-for-the-tests"
 BASE = "http://127.0.0.1:8765"
+COOKIE = cookie_name(8765)
 HK_RELEASE = "20251113_cedd_chai_wan_barging_point.txt"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -142,6 +143,25 @@ def test_the_token_in_the_address_becomes_a_cookie_and_leaves_the_address(memory
     assert TOKEN not in page.text and "{{csrf}}" not in page.text
     listed = other.get("/api/documents", headers={"Cookie": f"{COOKIE}={TOKEN}"}).json()
     assert len(listed["documents"]) == 3
+
+
+def test_two_reviews_on_one_host_keep_their_own_cookies(memory_path: Path, tmp_path: Path):
+    # A browser keeps one cookie per name and host, whatever the port: two servers open at
+    # once must not share a name, or signing in to the second locks the first tab out.
+    other_memory = tmp_path / "other.sqlite"
+    shutil.copy(memory_path, other_memory)
+    first = TestClient(create_app(memory_path, token="first"), base_url="http://127.0.0.1:8001")
+    second = TestClient(create_app(other_memory, token="second"), base_url="http://127.0.0.1:8002")
+    jar = {}  # what the browser keeps for 127.0.0.1
+    for client, token in ((first, "first"), (second, "second")):
+        response = client.get(f"/?token={token}", follow_redirects=False)
+        name, _, value = response.headers["set-cookie"].split(";")[0].partition("=")
+        jar[name] = value
+    assert len(jar) == 2
+    sent = "; ".join(f"{k}={v}" for k, v in jar.items())
+    for client in (first, second):
+        client.cookies.clear()
+        assert client.get("/api/documents", headers={"Cookie": sent}).status_code == 200
 
 
 # -- CSRF and Origin --------------------------------------------------------------------
@@ -424,3 +444,39 @@ def test_bitext_review_refuses_a_missing_memory_a_bad_port_and_a_busy_one(
     assert all(line.startswith("bitext: error: ") for line in lines), err
     assert "no such translation memory" in lines[0] and "70000" in lines[1]
     assert str(port) in lines[2]
+
+
+def test_a_host_other_than_loopback_is_warned_about_and_the_browser_gets_the_address(
+    memory_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    import threading
+    import webbrowser
+
+    import bitext.cli.review as review_cli
+
+    served, browsed, opened = [], [], threading.Event()
+    monkeypatch.setattr(review_cli, "_serve", lambda app, sock: served.append(sock.getsockname()))
+    monkeypatch.setattr(webbrowser, "open", lambda url: browsed.append(url) or opened.set())
+    assert main(["review", "--tm", str(memory_path), "--host", "0.0.0.0"]) == 0
+    assert opened.wait(60)
+    out, err = capsys.readouterr()
+    url = out.splitlines()[0]
+    assert url.startswith(f"http://0.0.0.0:{served[0][1]}/?token=") and browsed == [url]
+    assert err.startswith("bitext: warning: listening on 0.0.0.0") and err.count("\n") == 1
+    assert main(["review", "--tm", str(memory_path), "--no-browser"]) == 0
+    assert capsys.readouterr().err == ""  # loopback: no warning
+
+
+def test_the_pages_files_ship_in_the_package():
+    import fnmatch
+    import tomllib
+    from importlib import resources
+
+    from bitext.review.web import STATIC_TYPES
+
+    root = Path(__file__).resolve().parents[1]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["bitext"]
+    for name in STATIC_TYPES:
+        assert resources.files("bitext.review").joinpath("static", name).is_file(), name
+        assert any(fnmatch.fnmatch(f"review/static/{name}", p) for p in patterns), name

@@ -37,7 +37,7 @@ from bitext.tm import TranslationMemory
 from .actions import parse_action
 from .decisions import ReviewedDocument, apply, documents, load
 
-__all__ = ["COOKIE", "CSRF_HEADER", "SECURITY_HEADERS", "create_app", "document_json"]
+__all__ = ["CSRF_HEADER", "SECURITY_HEADERS", "cookie_name", "create_app", "document_json"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,7 +45,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: The cookie that carries the access token after the first request.
+#: The cookie that carries the access token after the first request (see `cookie_name`).
 COOKIE = "bitext_review"
 #: The header a POST must carry, holding the CSRF token of the page.
 CSRF_HEADER = "X-Bitext-CSRF"
@@ -266,14 +266,15 @@ class _Guard:
             return
         request = Request(scope)
         query = parse_qs(request.url.query).get("token", [""])[-1]
-        given = query or request.cookies.get(COOKIE, "")
+        name = cookie_name(request.url.port)
+        given = query or request.cookies.get(name, "")
         if not _same(given, self.token):
             await self._send(_forbidden(), scope, receive, send)
             return
         if request.method not in ("GET", "HEAD") and not self._post_allowed(request):
             await self._send(_forbidden(), scope, receive, send)
             return
-        cookie = f"{COOKIE}={query}; HttpOnly; SameSite=Strict; Path=/" if query else None
+        cookie = f"{name}={query}; HttpOnly; SameSite=Strict; Path=/" if query else None
         if query and request.method == "GET" and request.url.path == "/":
             # The token leaves the address bar (and the history) at once: the cookie has it.
             await self._send(RedirectResponse("/", status_code=303), scope, receive, send, cookie)
@@ -296,6 +297,16 @@ class _Guard:
         cookie: str | None = None,
     ) -> None:
         await response(scope, receive, _with_headers(send, cookie))
+
+
+def cookie_name(port: int | None) -> str:
+    """The token's cookie for a server on `port`: ``bitext_review_PORT``.
+
+    Browsers keep cookies per host, not per port: two reviews open at once
+    (two memories, 127.0.0.1:8001 and :8002) would each overwrite the other's
+    cookie under one name, and the first tab would be refused.
+    """
+    return COOKIE if port is None else f"{COOKIE}_{port}"
 
 
 def _same(given: str, expected: bytes) -> bool:
