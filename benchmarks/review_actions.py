@@ -7,7 +7,10 @@ sentence pairs of ``../shared/eval/wmt22-news`` (numbered, so every pair is a
 unit of its own), stored as `bitext batch` stores one: its pairs, sentences and
 beads. Then times `bitext.review.load` and, for each action, the median of
 `--repeat` calls of `bitext.review.apply` (each one SQLite transaction, WAL):
-the time a review server spends per keyboard action, without HTTP.
+the time a review server spends per keyboard action, without HTTP. Then the same
+through the web app (`bitext.review.web`, driven by Starlette's TestClient: the
+token and CSRF checks, routing, the memory opened for the request, JSON both
+ways): GET of the document, and the median POST of each action.
 """
 
 from __future__ import annotations
@@ -78,6 +81,42 @@ def main() -> None:
                 doc = apply(memory, doc_id, make(i), expected_version=doc.version)
                 times.append(time.perf_counter() - start)
             print(f"{name}: median {1000 * statistics.median(times):.1f} ms")
+        _through_the_app(memory.path, doc_id, args.repeat)
+
+
+def _through_the_app(path: Path, doc_id: int, repeat: int) -> None:
+    """The web app's time per request: what the page waits for, less the network."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from bitext.review.web import CSRF_HEADER, create_app
+
+    with TestClient(create_app(path, token="bench"), base_url="http://127.0.0.1") as client:
+        page = client.get("/?token=bench").text
+        csrf = re.search(r'name="bitext-csrf" content="([^"]+)"', page).group(1)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            doc = client.get(f"/api/documents/{doc_id}").json()
+            times.append(time.perf_counter() - start)
+        size = len(client.get(f"/api/documents/{doc_id}").content)
+        print(
+            f"http GET document: median {1000 * statistics.median(times):.1f} ms "
+            f"({len(doc['beads'])} beads, {size / 1e6:.1f} MB of JSON)"
+        )
+        for name, make in ACTIONS.items():
+            times = []
+            for i in range(300, 300 + repeat):
+                body = {"action": make(i).to_dict(), "version": doc["version"]}
+                start = time.perf_counter()
+                response = client.post(
+                    f"/api/documents/{doc_id}/actions", json=body, headers={CSRF_HEADER: csrf}
+                )
+                times.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.text
+                doc = response.json()
+            print(f"http POST {name}: median {1000 * statistics.median(times):.1f} ms")
 
 
 if __name__ == "__main__":

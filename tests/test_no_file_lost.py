@@ -42,6 +42,18 @@ PATH_OPTIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("batch", "srx"): ("rules.srx", ("batch", "IN", "--tm", "new.sqlite", "--srx", "R", "-q")),
     ("batch", "cache_file"): ("c.sqlite", ("batch", "IN", "-o", "new.tmx", "--cache-file", "R")),
     ("batch", "encoder"): ("model", ("batch", "IN", "-o", "new.tmx", "--encoder", "sbert:R")),
+    # review: each refusal comes before serving (a bad --port before any file is read).
+    ("review", "inputs"): ("release.txt", ("review", "R", "--tm", "new.sqlite", "--port", "70000")),
+    ("review", "tm"): ("tm.sqlite", ("review", "IN", "--tm", "R", "--no-browser")),
+    ("review", "srx"): ("rules.srx", ("review", "IN", "--tm", "new.sqlite", "--srx", "R")),
+    ("review", "cache_file"): (
+        "c.sqlite",
+        ("review", "IN", "--tm", "new.sqlite", "--cache-file", "R", "--no-browser"),
+    ),
+    ("review", "encoder"): (
+        "model",
+        ("review", "IN", "--tm", "new.sqlite", "--encoder", "sbert:R", "--no-browser"),
+    ),
     ("eval", "gold"): ("gold.json", ("eval", "R")),
     ("eval", "predicted"): ("pred.tsv", ("eval", "GOLD", "--predicted", "R")),
     ("eval", "encoder"): ("model", ("eval", "GOLD", "--encoder", "sbert:R")),
@@ -75,6 +87,8 @@ NOT_PATHS = {
     "max_chars",
     "held",  # tm export --held: a switch
     "approved_only",  # tm export --approved-only: a switch
+    "host", "port", "no_browser",  # review: where to listen, whether to open a browser
+    "user",  # review --user NAME: a name kept with each decision
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
     bitext align INPUT... -o OUT.tmx     align bilingual files into one TMX (or TSV)
     bitext report INPUT -o REPORT.html   a side-by-side review page of one file's alignment
     bitext batch DIR... --tm TM.sqlite   align an archive into a translation memory
+    bitext review [INPUT...] --tm TM.sqlite  check and correct alignments in the browser
     bitext tm search|import|export|info --tm TM.sqlite   use a translation memory
     bitext tmx merge A.tmx B.tmx... -o ALL.tmx  one TMX from many (also: bitext tm merge)
     bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
@@ -32,6 +33,7 @@ from bitext.errors import BitextError
 from ._common import error
 from .align import add_align_command, add_report_command
 from .evaluate import add_eval_command
+from .review import add_review_command
 from .tm import add_batch_command, add_tm_commands
 from .tmxfiles import add_srx_command, add_tmx_commands, add_validate_command
 
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_align_command(sub)
     add_report_command(sub)
     add_batch_command(sub)
+    add_review_command(sub)
     add_eval_command(sub)
     tm = sub.add_parser(
         "tm",

@@ -37,7 +37,7 @@ from bitext.tm import TranslationMemory
 from .actions import parse_action
 from .decisions import ReviewedDocument, apply, documents, load
 
-__all__ = ["COOKIE", "CSRF_HEADER", "SECURITY_HEADERS", "create_app", "document_json"]
+__all__ = ["CSRF_HEADER", "SECURITY_HEADERS", "cookie_name", "create_app", "document_json"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,7 +45,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: The cookie that carries the access token after the first request.
+#: The cookie that carries the access token after the first request (see `cookie_name`).
 COOKIE = "bitext_review"
 #: The header a POST must carry, holding the CSRF token of the page.
 CSRF_HEADER = "X-Bitext-CSRF"
@@ -160,8 +160,22 @@ def _assets(csrf: str) -> dict[str, tuple[bytes, str]]:
     return assets
 
 
+class _JSON(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` as \\u escapes: a document's ``<script>`` is no
+    markup even to a reader that mistakes the response for HTML (the page uses textContent)."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        for char, escape in _JSON_ESCAPES:
+            text = text.replace(char, escape)
+        return text.encode("utf-8")
+
+
+_JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
+
+
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status)
+    return _JSON({"error": message, **extra}, status_code=status)
 
 
 class _Api:
@@ -177,7 +191,7 @@ class _Api:
     def documents(self, request: Request) -> Response:
         with self._open() as memory:
             listed = documents(memory)
-        return JSONResponse(
+        return _JSON(
             {
                 "documents": [
                     {
@@ -202,7 +216,7 @@ class _Api:
                 doc = load(memory, doc_id)
             except ReviewError as exc:  # stored before schema 4: not reviewable
                 return _error(400, str(exc))
-        return JSONResponse(document_json(doc))
+        return _JSON(document_json(doc))
 
     async def act(self, request: Request) -> Response:
         try:
@@ -232,7 +246,7 @@ class _Api:
                 return _error(409, str(exc), current=exc.current)
             except ReviewError as exc:
                 return _error(400, str(exc))
-        return JSONResponse(document_json(doc))
+        return _JSON(document_json(doc))
 
 
 def _exists(memory: TranslationMemory, doc_id: int) -> bool:
@@ -252,14 +266,15 @@ class _Guard:
             return
         request = Request(scope)
         query = parse_qs(request.url.query).get("token", [""])[-1]
-        given = query or request.cookies.get(COOKIE, "")
+        name = cookie_name(request.url.port)
+        given = query or request.cookies.get(name, "")
         if not _same(given, self.token):
             await self._send(_forbidden(), scope, receive, send)
             return
         if request.method not in ("GET", "HEAD") and not self._post_allowed(request):
             await self._send(_forbidden(), scope, receive, send)
             return
-        cookie = f"{COOKIE}={query}; HttpOnly; SameSite=Strict; Path=/" if query else None
+        cookie = f"{name}={query}; HttpOnly; SameSite=Strict; Path=/" if query else None
         if query and request.method == "GET" and request.url.path == "/":
             # The token leaves the address bar (and the history) at once: the cookie has it.
             await self._send(RedirectResponse("/", status_code=303), scope, receive, send, cookie)
@@ -282,6 +297,16 @@ class _Guard:
         cookie: str | None = None,
     ) -> None:
         await response(scope, receive, _with_headers(send, cookie))
+
+
+def cookie_name(port: int | None) -> str:
+    """The token's cookie for a server on `port`: ``bitext_review_PORT``.
+
+    Browsers keep cookies per host, not per port: two reviews open at once
+    (two memories, 127.0.0.1:8001 and :8002) would each overwrite the other's
+    cookie under one name, and the first tab would be refused.
+    """
+    return COOKIE if port is None else f"{COOKIE}_{port}"
 
 
 def _same(given: str, expected: bytes) -> bool:
