@@ -6,7 +6,7 @@ drawn, and per keyboard action (key pressed to the changed bead drawn).
 The document is review_actions.py's (real wmt22-news sentence pairs, stored as `bitext batch`
 stores one); the app is `bitext.review.web.create_app` under uvicorn on 127.0.0.1, driven by
 Playwright with Debian's /usr/bin/chromium. Times are the page's own clock
-(`performance.now()`, from the start of navigation) and wall time around each key.
+(performance marks the page sets, from the start of navigation) and wall time around each key.
 """
 
 from __future__ import annotations
@@ -55,12 +55,22 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium")
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"http://127.0.0.1:{port}/?token={token}#doc={doc_id}")
-                page.wait_for_selector("#beads .bead", state="visible")
-                first = page.evaluate("performance.now()")
                 page.wait_for_selector("body[data-drawn]", state="attached")
-                drawn = page.evaluate("performance.now()")
+                marks = dict(
+                    page.evaluate(
+                        "performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])"
+                    )
+                )
+                answer = page.evaluate(
+                    "performance.getEntriesByType('resource')"
+                    ".filter((e) => e.name.includes('/api/documents/'))[0].responseEnd"
+                )
                 rows = page.locator("#beads .bead").count()
-                print(f"first bead visible: {first:.0f} ms; all {rows} beads drawn: {drawn:.0f} ms")
+                print(
+                    f"document JSON received: {answer:.0f} ms; first beads painted: "
+                    f"{marks['bitext-first-beads-painted']:.0f} ms; all {rows} beads drawn: "
+                    f"{marks['bitext-all-beads']:.0f} ms (from the start of navigation)"
+                )
                 times = []
                 for _ in range(args.repeat):
                     version = int(page.get_attribute("body", "data-version"))

@@ -416,3 +416,33 @@ def test_a_2000_bead_document_draws_in_chunks_and_an_action_redraws_only_its_bea
         assert last.locator(".n").text_content() == "1999"
         assert page.evaluate(SHOWN)[0][2] == "auto" and len(page.evaluate(SHOWN)[0][0]) == 2
         page.close()
+
+
+def test_needs_review_filters_and_n_jumps_to_each_doubtful_bead_in_turn(browser, memory_path: Path):
+    with TranslationMemory(memory_path) as tm:
+        beads = load(tm, 2).beads
+    doubtful = [
+        k for k, b in enumerate(beads) if b.status == "auto" and (b.score is None or b.score < 0.96)
+    ]
+    assert 2 <= len(doubtful) < len(beads)  # the swapped release: some doubted, not all
+    with serving(memory_path) as url:
+        page = browser.new_page()
+        _open(page, url, 1)
+        focus, seen = 0, []
+        for _ in range(len(doubtful) + 1):
+            page.keyboard.press("n")
+            focus = next((k for k in doubtful if k > focus), doubtful[0])  # wraps around
+            seen.append(focus)
+            page.wait_for_selector(f'.bead.focused[data-pos="{focus}"]', state="attached")
+        assert seen[-1] == seen[0]  # once round, back to the first after the start
+        page.keyboard.press("f")
+        page.wait_for_selector("#beads.filtered", state="attached")
+        shown = page.evaluate(
+            "[...document.querySelectorAll('#beads .bead')]"
+            ".map((r, k) => getComputedStyle(r).display === 'none' ? -1 : k)"
+            ".filter((k) => k >= 0)"
+        )
+        assert shown == doubtful
+        page.keyboard.press("f")
+        page.wait_for_selector("#beads:not(.filtered)", state="attached")
+        page.close()
