@@ -446,3 +446,22 @@ def test_needs_review_filters_and_n_jumps_to_each_doubtful_bead_in_turn(browser,
         page.keyboard.press("f")
         page.wait_for_selector("#beads:not(.filtered)", state="attached")
         page.close()
+
+
+def test_an_action_that_does_not_fit_shows_the_servers_reason_and_changes_nothing(
+    browser, memory_path: Path
+):
+    with TranslationMemory(memory_path) as tm:
+        before = load(tm, 1)
+    assert not before.beads[0].is_pair and before.beads[1].is_pair  # p cannot pair them
+    with serving(memory_path) as url:
+        page = browser.new_page()
+        _open(page, url, 0)
+        page.keyboard.press("p")
+        banner = page.locator("#banner.error")
+        banner.wait_for(state="visible")
+        assert "not two neighbouring sentences without counterpart" in banner.inner_text()
+        assert _version(page) == before.version
+        page.close()
+    with TranslationMemory(memory_path) as tm:
+        assert load(tm, 1) == before
