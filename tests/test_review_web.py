@@ -329,6 +329,34 @@ def test_a_bad_request_is_400_with_a_one_line_error_and_writes_nothing(
     assert _version(memory_path, 1) == 0
 
 
+def test_an_oversized_request_is_refused_unread(memory_path: Path):
+    client, csrf = _signed_in(memory_path)
+    text = "重庆" * 600_000  # a "correction" of 3.6 MB
+    response = _act(client, csrf, 1, {"name": "edit", "side": "src", "index": 0, "text": text}, 0)
+    assert response.status_code == 413 and "error" in response.json()
+    assert _version(memory_path, 1) == 0
+
+
+def test_a_memory_another_process_keeps_locked_is_503_and_the_action_can_be_retried(
+    memory_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import bitext.tm._open
+
+    monkeypatch.setattr(bitext.tm._open, "TIMEOUT", 0.2)  # not a minute's wait in a test
+    client, csrf = _signed_in(memory_path)
+    writer = sqlite3.connect(memory_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        assert client.get("/api/documents/1").status_code == 200  # reading is not blocked
+        response = _act(client, csrf, 1, {"name": "approve", "bead": 0}, 0)
+        assert response.status_code == 503
+        assert "cannot write" in response.json()["error"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _act(client, csrf, 1, {"name": "approve", "bead": 0}, 0).status_code == 200
+
+
 def test_a_document_that_kept_no_alignment_is_listed_but_not_reviewable(
     memory_path: Path, tmp_path: Path
 ):

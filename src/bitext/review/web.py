@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bitext.errors import ReviewConflict, ReviewError
+from bitext.errors import OutputError, ReviewConflict, ReviewError
 from bitext.tm import TranslationMemory
 
 from .actions import parse_action
@@ -59,6 +59,9 @@ SECURITY_HEADERS = {
     # The page holds the CSRF token and the API the documents: neither belongs in a cache.
     "Cache-Control": "no-store",
 }
+
+#: The largest action a POST may carry, in bytes.
+MAX_BODY = 1 << 20
 
 #: The page's files: the only names /static/ answers, read once from the package.
 STATIC_TYPES = {
@@ -219,8 +222,13 @@ class _Api:
         return _JSON(document_json(doc))
 
     async def act(self, request: Request) -> Response:
+        data = b""
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > MAX_BODY:  # an action is a few numbers, or one corrected sentence
+                return _error(413, f"a request body is at most {MAX_BODY:,} bytes")
         try:
-            body = json.loads(await request.body())
+            body = json.loads(data)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the request body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
@@ -246,6 +254,8 @@ class _Api:
                 return _error(409, str(exc), current=exc.current)
             except ReviewError as exc:
                 return _error(400, str(exc))
+            except OutputError as exc:  # locked past the timeout, a full disk: try again later
+                return _error(503, str(exc))
         return _JSON(document_json(doc))
 
 
