@@ -357,6 +357,15 @@ def test_a_memory_another_process_keeps_locked_is_503_and_the_action_can_be_retr
     assert _act(client, csrf, 1, {"name": "approve", "bead": 0}, 0).status_code == 200
 
 
+def test_a_memory_moved_away_while_served_is_503_with_its_error(memory_path: Path):
+    client, _ = _signed_in(memory_path)
+    memory_path.rename(memory_path.with_name("elsewhere.sqlite"))
+    for route in ("/api/documents", "/api/documents/1"):
+        response = client.get(route)
+        assert response.status_code == 503
+        assert "no such translation memory" in response.json()["error"]
+
+
 def test_a_document_that_kept_no_alignment_is_listed_but_not_reviewable(
     memory_path: Path, tmp_path: Path
 ):
