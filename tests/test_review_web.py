@@ -329,6 +329,43 @@ def test_a_bad_request_is_400_with_a_one_line_error_and_writes_nothing(
     assert _version(memory_path, 1) == 0
 
 
+def test_an_oversized_request_is_refused_unread(memory_path: Path):
+    client, csrf = _signed_in(memory_path)
+    text = "重庆" * 600_000  # a "correction" of 3.6 MB
+    response = _act(client, csrf, 1, {"name": "edit", "side": "src", "index": 0, "text": text}, 0)
+    assert response.status_code == 413 and "error" in response.json()
+    assert _version(memory_path, 1) == 0
+
+
+def test_a_memory_another_process_keeps_locked_is_503_and_the_action_can_be_retried(
+    memory_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import bitext.tm._open
+
+    monkeypatch.setattr(bitext.tm._open, "TIMEOUT", 0.2)  # not a minute's wait in a test
+    client, csrf = _signed_in(memory_path)
+    writer = sqlite3.connect(memory_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        assert client.get("/api/documents/1").status_code == 200  # reading is not blocked
+        response = _act(client, csrf, 1, {"name": "approve", "bead": 0}, 0)
+        assert response.status_code == 503
+        assert "cannot write" in response.json()["error"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _act(client, csrf, 1, {"name": "approve", "bead": 0}, 0).status_code == 200
+
+
+def test_a_memory_moved_away_while_served_is_503_with_its_error(memory_path: Path):
+    client, _ = _signed_in(memory_path)
+    memory_path.rename(memory_path.with_name("elsewhere.sqlite"))
+    for route in ("/api/documents", "/api/documents/1"):
+        response = client.get(route)
+        assert response.status_code == 503
+        assert "no such translation memory" in response.json()["error"]
+
+
 def test_a_document_that_kept_no_alignment_is_listed_but_not_reviewable(
     memory_path: Path, tmp_path: Path
 ):
@@ -426,24 +463,40 @@ def test_bitext_review_aligns_new_inputs_before_serving(sample_path: Path, tmp_p
 
 
 def test_bitext_review_refuses_a_missing_memory_a_bad_port_and_a_busy_one(
-    memory_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    memory_path: Path, sample_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     missing = tmp_path / "missing.sqlite"
     assert main(["review", "--tm", str(missing), "--no-browser"]) == 2
     assert not missing.exists()
     assert main(["review", "--tm", str(memory_path), "--port", "70000", "--no-browser"]) == 2
+    new = tmp_path / "new.sqlite"
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         code = main(["review", "--tm", str(memory_path), "--port", str(port), "--no-browser"])
+        # With an input too: refused before aligning it, so no memory is made.
+        args = [str(sample_path), "--tm", str(new), "--port", str(port), "--no-browser"]
+        assert main(["review", *args]) == 2 and not new.exists()
     assert code == 2
     out, err = capsys.readouterr()
     lines = err.splitlines()
-    assert out == "" and len(lines) == 3
+    assert out == "" and len(lines) == 4
     assert all(line.startswith("bitext: error: ") for line in lines), err
     assert "no such translation memory" in lines[0] and "70000" in lines[1]
-    assert str(port) in lines[2]
+    assert str(port) in lines[2] and str(port) in lines[3]
+
+
+def test_bitext_review_removes_a_memory_it_made_when_every_input_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    english = tmp_path / "english.txt"
+    english.write_text("Only English here. Nothing to pair it with.\n", encoding="utf-8")
+    memory = tmp_path / "new.sqlite"
+    assert main(["review", str(english), "--tm", str(memory), "--no-browser", "-q"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["english.txt"]
+    err = capsys.readouterr().err
+    assert "no Chinese text" in err and err.splitlines()[-1].startswith("bitext: error: ")
 
 
 def test_a_host_other_than_loopback_is_warned_about_and_the_browser_gets_the_address(

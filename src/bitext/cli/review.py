@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import os
 import secrets
 import signal
 import socket
@@ -62,9 +63,7 @@ def _review(args: argparse.Namespace) -> int:
         raise InputError(f"--port {args.port}: not a port number (0 to 65535)")
     settings = _settings(args) if args.inputs else None
     with _listening(args.host, args.port) as sock:  # a busy port fails before any aligning
-        if settings is not None:
-            _align(args, settings)
-        _check_memory(args.tm)
+        _prepare_memory(args, settings)
         from bitext.review.web import create_app
 
         token = secrets.token_urlsafe(32)
@@ -79,6 +78,34 @@ def _review(args: argparse.Namespace) -> int:
             threading.Thread(target=_open_browser, args=(url,), daemon=True).start()
         _serve(app, sock)
     return 0
+
+
+def _prepare_memory(args: argparse.Namespace, settings: Any) -> None:
+    """Align the inputs, then check there is something to review. A memory this run
+    created and stored nothing in (every input failed, Ctrl-C) is removed again."""
+    new = settings is not None and not os.path.lexists(args.tm)
+    try:
+        if settings is not None:
+            _align(args, settings)
+        _check_memory(args.tm)
+    except BaseException:
+        if new:
+            _remove_if_empty(args.tm)
+        raise
+
+
+def _remove_if_empty(path: str) -> None:
+    from bitext.tm import TranslationMemory
+
+    try:
+        with TranslationMemory(path, create=False) as memory:
+            if memory.documents():
+                return
+    except InputError:  # not there, or not a memory: nothing of ours to remove
+        return
+    for leftover in (f"{path}-wal", f"{path}-shm", path):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)
 
 
 def _settings(args: argparse.Namespace) -> Any:

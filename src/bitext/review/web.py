@@ -27,11 +27,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bitext.errors import ReviewConflict, ReviewError
+from bitext.errors import BitextError, OutputError, ReviewConflict, ReviewError
 from bitext.tm import TranslationMemory
 
 from .actions import parse_action
@@ -59,6 +60,9 @@ SECURITY_HEADERS = {
     # The page holds the CSRF token and the API the documents: neither belongs in a cache.
     "Cache-Control": "no-store",
 }
+
+#: The largest action a POST may carry, in bytes.
+MAX_BODY = 1 << 20
 
 #: The page's files: the only names /static/ answers, read once from the package.
 STATIC_TYPES = {
@@ -99,7 +103,7 @@ def create_app(memory: str | os.PathLike[str], *, token: str, user: str | None =
         Route("/api/documents/{id:int}", api.document),
         Route("/api/documents/{id:int}/actions", api.act, methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={BitextError: _unavailable})
     app.add_middleware(_Guard, token=token, csrf=csrf)
     return app
 
@@ -178,6 +182,12 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return _JSON({"error": message, **extra}, status_code=status)
 
 
+def _unavailable(request: Request, exc: Exception) -> Response:
+    """The memory itself failed (moved away, replaced by another file while served):
+    its one-line error, not a traceback."""
+    return _error(503, str(exc))
+
+
 class _Api:
     """The JSON endpoints. Plain functions: Starlette runs them in worker threads, each
     opening the memory for the request (an SQLite connection stays in its thread)."""
@@ -219,8 +229,13 @@ class _Api:
         return _JSON(document_json(doc))
 
     async def act(self, request: Request) -> Response:
+        data = b""
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > MAX_BODY:  # an action is a few numbers, or one corrected sentence
+                return _error(413, f"a request body is at most {MAX_BODY:,} bytes")
         try:
-            body = json.loads(await request.body())
+            body = json.loads(data)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the request body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
@@ -228,8 +243,6 @@ class _Api:
         version = body.get("version")
         if type(version) is not int:
             return _error(400, "version must be the document's version, an integer")
-        from starlette.concurrency import run_in_threadpool
-
         return await run_in_threadpool(
             self._apply, request.path_params["id"], body["action"], version
         )
@@ -246,6 +259,8 @@ class _Api:
                 return _error(409, str(exc), current=exc.current)
             except ReviewError as exc:
                 return _error(400, str(exc))
+            except OutputError as exc:  # locked past the timeout, a full disk: try again later
+                return _error(503, str(exc))
         return _JSON(document_json(doc))
 
 
