@@ -25,6 +25,7 @@ from bitext.lang import joiner
 from bitext.review import DocumentState, apply_change, load, parse_action
 from bitext.tm import DocumentRecord, StoredPair, TranslationMemory
 from bitext.tm.records import ReviewBead, ReviewSentence
+from cli_helpers import start_cli
 from release_helpers import release_with_untranslated
 
 pytestmark = pytest.mark.slow
@@ -117,6 +118,21 @@ def serving(memory: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join()
+
+
+@contextlib.contextmanager
+def serving_by_command(memory: Path, cwd: Path) -> Iterator[str]:
+    """`bitext review --tm MEMORY --no-browser --port 0`, as a user starts it; yields the
+    address it prints first, and stops it as Ctrl-C does (it must exit 0)."""
+    import signal
+
+    process = start_cli("review", "--tm", memory, "--no-browser", "--port", "0", cwd=cwd)
+    try:
+        yield process.stdout.readline().strip()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
 
 
 def _open(page, url: str, nth: int) -> None:
@@ -242,7 +258,8 @@ def test_a_wrong_bead_fixed_by_keyboard_stays_fixed_and_exports_as_corrected(
     with TranslationMemory(memory_path) as tm:
         stored = load(tm, 2)
     assert stored.state == state
-    with serving(memory_path) as url:  # a restarted server shows the same
+    # Served again, by the command this time: the same.
+    with serving_by_command(memory_path, tmp_path) as url:
         page = browser.new_page()
         _open(page, url, 1)
         assert page.evaluate(SHOWN) == _expected(state)
