@@ -432,6 +432,13 @@ def test_a_2000_bead_document_draws_in_chunks_and_an_action_redraws_only_its_bea
         )
         assert last.locator(".n").text_content() == "1999"
         assert page.evaluate(SHOWN)[0][2] == "auto" and len(page.evaluate(SHOWN)[0][0]) == 2
+        # The address keeps the focused bead: opened on one far down, the page draws every row
+        # at once to show it, and says it is done.
+        page.goto("about:blank")
+        page.goto(url.split("?")[0] + "#doc=1&bead=1500")
+        page.wait_for_selector('.bead.focused[data-pos="1500"]', state="attached")
+        _drawn(page)
+        assert page.locator("#beads .bead").count() == 1999
         page.close()
 
 

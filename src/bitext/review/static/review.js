@@ -192,6 +192,7 @@ function finishDrawing() {
     }
     $("beads").append(frag);
   }
+  document.body.dataset.drawn = String(S.doc.version);
 }
 
 // An action changes one run of beads (or the beads holding an edited sentence): rebuild the
