@@ -377,7 +377,7 @@ def test_carrying_over_cuts_the_new_beads_around_each_decided_one(memory_path: P
             ),
             (("不在新文中。",), ("Not in the new text.",), gone),
         ),
-        edits=(("tgt", doc.tgt[0].text, "Edited."),),
+        edits=(("tgt", 0, doc.tgt[0].text, "Edited."),),
     )
     src, tgt, beads = impose(doc.src, doc.tgt, doc.beads, decisions)
     state = type(doc.state)(tuple(src), tuple(tgt), tuple(beads))
@@ -502,3 +502,71 @@ def test_a_memory_opened_read_only_is_reviewed_read_only(memory_path: Path):
         with pytest.raises(OutputError, match="read-only"):
             apply(memory, 1, Approve(0), expected_version=doc.version)
     assert memory_path.read_bytes() == before
+
+
+def test_a_tab_still_showing_the_alignment_a_rerun_replaced_gets_a_conflict(
+    memory_path: Path, tmp_path: Path, sample_path: Path
+):
+    # The rerun's document may come back under the same id: its version goes on from the
+    # old one's, so a tab holding the old beads cannot decide a bead it never saw.
+    release = tmp_path / sample_path.name
+    shutil.copy(sample_path, release)
+    with TranslationMemory(memory_path) as memory:
+        tab = load(memory, 1)
+    assert main(["batch", str(release), "--tm", str(memory_path), "-q", "--set", "knn=6"]) == 0
+    with TranslationMemory(memory_path) as memory:
+        (stored,) = memory.documents()
+        assert stored.id == tab.id  # the id came back: only the version tells them apart
+        pair = next(k for k, b in enumerate(tab.beads) if b.is_pair)
+        with pytest.raises(ReviewConflict):
+            apply(memory, tab.id, Reject(pair), expected_version=tab.version)
+        assert all(b.status == "auto" for b in load(memory, stored.id).beads)
+
+
+def test_decisions_survive_a_rerun_in_another_chinese_script(
+    memory_path: Path, tmp_path: Path, sample_path: Path
+):
+    release = tmp_path / sample_path.name
+    shutil.copy(sample_path, release)
+    with TranslationMemory(memory_path) as memory:
+        doc = load(memory, 1)
+        pairs = [k for k, b in enumerate(doc.beads) if b.is_pair]
+        doc = apply(memory, 1, Approve(pairs[0]), expected_version=doc.version)
+        doc = apply(memory, 1, Reject(pairs[1]), expected_version=doc.version)
+        rejected_en = doc.tgt[doc.beads[pairs[1]].tgt[0]].text
+    argv = ["batch", str(release), "--tm", str(memory_path), "-q", "--zh-script", "traditional"]
+    assert main(argv) == 0
+    with TranslationMemory(memory_path) as memory:
+        (stored,) = memory.documents()
+        doc = load(memory, stored.id)
+        statuses = sorted(b.status for b in doc.beads if b.status != "auto")
+        assert statuses == ["approved", "rejected"]
+        # The rejected pair stays out of every export, in whatever script it is written now.
+        assert all(u.tgt != rejected_en for u in memory.units(min_score=0))
+
+
+def test_a_decision_on_a_repeated_sentence_stays_where_it_was():
+    # Two identical source sentences (a dateline, a contact line): the decision on the
+    # second is carried to the second, not to the first it happens to match too.
+    from bitext.tm._carry import Decisions, impose
+    from bitext.tm.records import ReviewBead, ReviewSentence
+
+    def sentences(side: str, texts: list[str]) -> list[ReviewSentence]:
+        return [ReviewSentence(side, k, t, 0) for k, t in enumerate(texts)]
+
+    src = sentences("src", ["甲。", "联系：王。", "乙。", "联系：王。"])
+    tgt = sentences("tgt", ["A.", "Contact: Wang.", "B.", "Contact: Wang."])
+    beads = [ReviewBead((k,), (k,), 0.99, "", "auto") for k in range(4)]
+    approved = ReviewBead((3,), (3,), 0.99, "", "approved")
+    decisions = Decisions(
+        beads=((("联系：王。",), ("Contact: Wang.",), approved),),
+        edits=(("tgt", 3, "Contact: Wang.", "Contact: Mr Wang."),),
+    )
+    _, new_tgt, new_beads = impose(src, tgt, beads, decisions)
+    assert [(b.src, b.tgt, b.status) for b in new_beads] == [
+        ((0,), (0,), "auto"),
+        ((1,), (1,), "auto"),
+        ((2,), (2,), "auto"),
+        ((3,), (3,), "approved"),
+    ]
+    assert [s.text for s in new_tgt] == ["A.", "Contact: Wang.", "B.", "Contact: Mr Wang."]

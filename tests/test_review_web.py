@@ -533,3 +533,28 @@ def test_the_pages_files_ship_in_the_package():
     for name in STATIC_TYPES:
         assert resources.files("bitext.review").joinpath("static", name).is_file(), name
         assert any(fnmatch.fnmatch(f"review/static/{name}", p) for p in patterns), name
+
+
+def test_requests_past_the_limits_of_sqlite_json_and_unicode_are_answered_not_500(
+    memory_path: Path,
+):
+    # An id SQLite cannot hold, JSON nested past Python's stack, a lone surrogate typed
+    # as a correction: each a one-line answer, never an internal error.
+    client, csrf = _signed_in(memory_path)
+    huge = "/api/documents/" + "9" * 25
+    assert client.get(huge).status_code == 404
+    assert _act(client, csrf, int("9" * 25), {"name": "approve", "bead": 0}, 0).status_code == 404
+    deep = client.post(
+        "/api/documents/1/actions",
+        content=b"[" * 100_000,
+        headers={CSRF_HEADER: csrf, "Content-Type": "application/json"},
+    )
+    assert deep.status_code == 400
+    lone = {"name": "edit", "side": "tgt", "index": 0, "text": "bad \ud800 text"}
+    response = client.post(  # JSON escapes the surrogate: what a page would send
+        "/api/documents/1/actions",
+        content=json.dumps({"action": lone, "version": 0}).encode("ascii"),
+        headers={CSRF_HEADER: csrf, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and "\n" not in response.json()["error"]
+    assert _version(memory_path, 1) == 0

@@ -290,6 +290,10 @@ class Edit(Action):
         text = self.text.strip() if isinstance(self.text, str) else ""
         if not text or "\n" in text or "\r" in text:
             raise ReviewError("a corrected sentence is one line of text, not empty")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no file could store it
+            raise ReviewError("a corrected sentence must be valid Unicode text") from None
         old = sentences[self.index]
         original = old.original or old.text
         new = replace(old, text=text, original=None if text == original else original)

@@ -236,7 +236,7 @@ class _Api:
                 return _error(413, f"a request body is at most {MAX_BODY:,} bytes")
         try:
             body = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack
             return _error(400, "the request body is not JSON")
         if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
             return _error(400, 'expected {"action": {"name": ...}, "version": N}')
@@ -265,6 +265,8 @@ class _Api:
 
 
 def _exists(memory: TranslationMemory, doc_id: int) -> bool:
+    if not -(2**63) <= doc_id < 2**63:  # past SQLite's integers: no document has that id
+        return False
     row = memory.connection.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,))
     return row.fetchone() is not None
 

@@ -15,6 +15,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bitext.normalize.zh_script import to_simplified
+
 from ._beads import derive_occurrences, read_alignment, write_beads, write_sentences
 from .records import DocumentRecord, ReviewBead, ReviewSentence
 
@@ -28,10 +30,19 @@ RESPLIT = "cut around a bead a reviewer decided"
 class Decisions:
     """A document's human decisions, by text: decided beads in order, and corrections."""
 
-    #: (source texts, target texts, the bead) of each approved or rejected bead.
+    #: (source texts, target texts, the bead at its old indices) of each approved or
+    #: rejected bead; the Chinese as `key` gives it.
     beads: tuple[tuple[tuple[str, ...], tuple[str, ...], ReviewBead], ...]
-    #: (side, the aligner's text, the reviewer's text) of each corrected sentence.
-    edits: tuple[tuple[str, str, str], ...]
+    #: (side, old index, the aligner's text as `key` gives it, the reviewer's text) of
+    #: each corrected sentence.
+    edits: tuple[tuple[str, int, str, str], ...]
+
+
+def key(sentence: ReviewSentence) -> str:
+    """What a sentence is found again by: the aligner's text, the Chinese in Simplified
+    (a rerun with another `--zh-script` writes the same sentence in another script)."""
+    text = sentence.original or sentence.text
+    return to_simplified(text) if sentence.side == "src" else text
 
 
 def previous_decisions(con: sqlite3.Connection, doc_ids: Sequence[int]) -> Decisions | None:
@@ -41,15 +52,16 @@ def previous_decisions(con: sqlite3.Connection, doc_ids: Sequence[int]) -> Decis
         if not beads:
             continue
         decided = tuple(
-            (
-                tuple(src[i].original or src[i].text for i in b.src),
-                tuple(tgt[j].original or tgt[j].text for j in b.tgt),
-                b,
-            )
+            (tuple(key(src[i]) for i in b.src), tuple(key(tgt[j]) for j in b.tgt), b)
             for b in beads
             if b.status != "auto"
         )
-        edits = tuple((s.side, s.original, s.text) for s in (*src, *tgt) if s.original is not None)
+        edits = tuple(
+            (s.side, k, key(s), s.text)
+            for side in (src, tgt)
+            for k, s in enumerate(side)
+            if s.original is not None
+        )
         return Decisions(decided, edits) if decided or edits else None
     return None
 
@@ -62,11 +74,12 @@ def impose(
 ) -> tuple[list[ReviewSentence], list[ReviewSentence], list[ReviewBead]]:
     """The new alignment (`src`, `tgt`, `beads`) with `decisions` carried over."""
     sides = {"src": list(src), "tgt": list(tgt)}
-    for side, original, text in decisions.edits:
-        for k, sentence in enumerate(sides[side]):
-            if sentence.original is None and sentence.text == original:
-                sides[side][k] = replace(sentence, text=text, original=original)
-                break
+    for side, old, found, text in decisions.edits:
+        keys = [key(s) if s.original is None else None for s in sides[side]]
+        k = _find_run(keys, (found,), 0, old)  # the same text nearest where it was
+        if k is not None:
+            sentence = sides[side][k]
+            sides[side][k] = replace(sentence, text=text, original=sentence.text)
     placed = _place(sides["src"], sides["tgt"], beads, decisions)
     return sides["src"], sides["tgt"], _rebuild(len(src), len(tgt), beads, placed)
 
@@ -78,8 +91,8 @@ def _place(
     decisions: Decisions,
 ) -> list[ReviewBead]:
     """The decided beads found in the new text, as beads over its indices, in order."""
-    src_key = [s.original or s.text for s in src]
-    tgt_key = [s.original or s.text for s in tgt]
+    src_key: list[str | None] = [key(s) for s in src]
+    tgt_key: list[str | None] = [key(s) for s in tgt]
     # Where each side starts in each new bead: a sentence without counterpart is
     # placed on its empty side where the new alignment has its neighbours.
     starts, s_at, t_at = [], 0, 0
@@ -91,8 +104,10 @@ def _place(
     placed: list[ReviewBead] = []
     cur_s = cur_t = 0
     for src_texts, tgt_texts, bead in decisions.beads:
-        s0 = _find_run(src_key, src_texts, cur_s)
-        t0 = _find_run(tgt_key, tgt_texts, cur_t)
+        # Nearest where the bead was: a text that repeats (a dateline, "Contact: …")
+        # must not carry a decision to its other occurrence.
+        s0 = _find_run(src_key, src_texts, cur_s, bead.src[0] if bead.src else cur_s)
+        t0 = _find_run(tgt_key, tgt_texts, cur_t, bead.tgt[0] if bead.tgt else cur_t)
         if s0 is None or t0 is None:
             continue
         if not src_texts:
@@ -105,14 +120,17 @@ def _place(
     return placed
 
 
-def _find_run(keys: Sequence[str], run: Sequence[str], start: int) -> int | None:
-    """The first index at or after `start` where `run` occurs in `keys` (`start` if empty)."""
+def _find_run(keys: Sequence[str | None], run: Sequence[str], start: int, near: int) -> int | None:
+    """The index at or after `start` nearest `near` where `run` occurs in `keys`
+    (`start` if `run` is empty)."""
     if not run:
         return start
-    for k in range(start, len(keys) - len(run) + 1):
-        if keys[k] == run[0] and tuple(keys[k : k + len(run)]) == tuple(run):
-            return k
-    return None
+    found = [
+        k
+        for k in range(start, len(keys) - len(run) + 1)
+        if keys[k] == run[0] and tuple(keys[k : k + len(run)]) == tuple(run)
+    ]
+    return min(found, key=lambda k: (abs(k - near), k)) if found else None
 
 
 def _rebuild(
@@ -160,8 +178,12 @@ def keep_alignment(
     record: DocumentRecord,
     previous: Decisions | None,
     now: str,
+    version: int = 0,
 ) -> None:
     """Store `record`'s alignment for document `doc_id`, `previous` decisions carried over.
+
+    `version` goes on from the replaced document's: a tab still showing the old
+    alignment (the id may come back) holds an older version and gets a conflict.
 
     The document's occurrences were stored from `record.pairs`; with decisions
     carried over they are derived again from the beads, as after a review action.
@@ -175,6 +197,6 @@ def keep_alignment(
         src, tgt, beads = impose(src, tgt, beads, previous)
     write_sentences(con, doc_id, [*src, *tgt])
     write_beads(con, doc_id, beads)
-    con.execute("UPDATE documents SET review_version = 0 WHERE id = ?", (doc_id,))
+    con.execute("UPDATE documents SET review_version = ? WHERE id = ?", (version, doc_id))
     if previous is not None:  # the pairs stored were the new alignment's: now as decided
         derive_occurrences(con, doc_id, (src, tgt), record.beads, beads, now)

@@ -160,7 +160,14 @@ class TranslationMemory(Lookups):
                 return AddResult(doc_id, 0, 0, skipped=True)
         # Read before the old rows go: a reviewer's decisions outlive a realignment.
         previous = previous_decisions(con, [d for d, _ in old])
+        version = 0
         if old:
+            marks = ",".join("?" * len(old))
+            last = con.execute(
+                f"SELECT MAX(review_version) FROM documents WHERE id IN ({marks})",
+                [d for d, _ in old],
+            ).fetchone()[0]
+            version = 0 if last is None else last + 1
             con.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d, _ in old])
             con.execute(
                 "DELETE FROM units WHERE NOT EXISTS "
@@ -186,7 +193,7 @@ class TranslationMemory(Lookups):
             ),
         ).lastrowid
         added = insert_pairs(con, int(doc_id or 0), record, (src_lang, tgt_lang), now)
-        keep_alignment(con, int(doc_id or 0), record, previous, now)
+        keep_alignment(con, int(doc_id or 0), record, previous, now, version)
         return AddResult(int(doc_id or 0), added, len(record.pairs))
 
     # -- reading -----------------------------------------------------------------------
