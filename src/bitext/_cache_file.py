@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from bitext.atomic import remove_sqlite
 from bitext.errors import InputError
 
 __all__ = ["APPLICATION_ID", "CacheFile", "check_cache_file", "create_cache", "remove_cache"]
@@ -111,17 +112,13 @@ def create_cache(path: Path) -> None:
             if not os.path.lexists(path):
                 os.replace(name, path)
     finally:
-        for leftover in (name, name + "-wal", name + "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
+        remove_sqlite(name)
 
 
 def remove_cache(path: Path) -> None:
     """Delete a damaged cache that `check_cache_file` proved ours, with its WAL files."""
     check_cache_file(path)
-    for leftover in (f"{path}-wal", f"{path}-shm", path):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(leftover)
+    remove_sqlite(path)
 
 
 class CacheFile:

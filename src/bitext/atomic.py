@@ -29,7 +29,14 @@ from typing import BinaryIO
 
 from bitext.errors import OutputError, exists_error
 
-__all__ = ["REPORT_MARK", "atomic_open", "atomic_write", "check_target", "file_kind"]
+__all__ = [
+    "REPORT_MARK",
+    "atomic_open",
+    "atomic_write",
+    "check_target",
+    "file_kind",
+    "remove_sqlite",
+]
 
 #: Bytes read from the start of a file to tell its kind.
 _HEAD = 4096
@@ -253,3 +260,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     with atomic_open(path, force=force) as handle:
         handle.write(data)
     return Path(path)
+
+
+def remove_sqlite(path: str | os.PathLike[str]) -> None:
+    """Delete an SQLite file bitext made (and proved its own), with its -wal and -shm files.
+
+    Callers decide it is theirs to delete: a memory this run created and stored
+    nothing in, a cache `check_cache_file` proved ours, a temporary file.
+    """
+    name = os.fspath(path)
+    for leftover in (f"{name}-wal", f"{name}-shm", name):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from bitext.atomic import remove_sqlite
 from bitext.errors import InputError
 
 from ._common import add_pipeline_options, cache_setting, check_zh_options, pipeline_config, say
@@ -103,9 +104,7 @@ def _remove_if_empty(path: str) -> None:
                 return
     except InputError:  # not there, or not a memory: nothing of ours to remove
         return
-    for leftover in (f"{path}-wal", f"{path}-shm", path):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(leftover)
+    remove_sqlite(path)
 
 
 def _settings(args: argparse.Namespace) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import tempfile
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bitext._names import printable
+from bitext.atomic import remove_sqlite
 from bitext.errors import EncoderError, InputError
 from bitext.lang import DEFAULT_EN_TAG
 from bitext.model import EXPORT_MIN_SCORE
@@ -286,9 +286,7 @@ def _import(args: argparse.Namespace) -> int:
         empty = new and not memory.documents()
         memory.close()
         if empty:
-            for leftover in (f"{args.tm}-wal", f"{args.tm}-shm", args.tm):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(leftover)
+            remove_sqlite(args.tm)
         raise
     memory.close()
     return 0

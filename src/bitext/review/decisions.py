@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, replace
 from bitext.errors import OutputError, ReviewConflict, ReviewError
 from bitext.tm import TranslationMemory
 from bitext.tm._beads import derive_occurrences, read_alignment, write_beads, write_sentences
-from bitext.tm._sql import cannot_write, tmx_date
+from bitext.tm._open import saving
+from bitext.tm._sql import tmx_date
 from bitext.tm.records import ReviewBead, ReviewSentence
 
 from .actions import Action, Change, DocumentState, Redo, Undo, apply_change
@@ -124,34 +125,27 @@ def apply(
     """
     if memory.read_only:
         raise OutputError(f"{memory.path}: opened read-only; review decisions cannot be saved")
-    try:
-        with memory.transaction() as con:
-            doc = _read(con, document_id)
-            if doc.version != expected_version:
-                raise ReviewConflict(
-                    f"{doc.path}: changed since loaded (version {doc.version}, not "
-                    f"{expected_version}); reload it",
-                    doc.version,
-                )
-            change, log_id = _change(con, doc, action)
-            state = apply_change(doc.state, change)
-            _save(con, doc, state, change, action, log_id, user)
-            undo, redo = _history(con, doc.id)
-            return replace(
-                doc,
-                version=doc.version + 1,
-                src=state.src,
-                tgt=state.tgt,
-                beads=state.beads,
-                can_undo=undo,
-                can_redo=redo,
+    with saving(memory.path, "the action was not saved"), memory.transaction() as con:
+        doc = _read(con, document_id)
+        if doc.version != expected_version:
+            raise ReviewConflict(
+                f"{doc.path}: changed since loaded (version {doc.version}, not "
+                f"{expected_version}); reload it",
+                doc.version,
             )
-    except sqlite3.OperationalError as exc:
-        if not cannot_write(exc):
-            raise
-        raise OutputError(
-            f"{memory.path}: cannot write ({exc}); the action was not saved"
-        ) from None
+        change, log_id = _change(con, doc, action)
+        state = apply_change(doc.state, change)
+        _save(con, doc, state, change, action, log_id, user)
+        undo, redo = _history(con, doc.id)
+        return replace(
+            doc,
+            version=doc.version + 1,
+            src=state.src,
+            tgt=state.tgt,
+            beads=state.beads,
+            can_undo=undo,
+            can_redo=redo,
+        )
 
 
 def _change(con: sqlite3.Connection, doc: ReviewedDocument, action: Action) -> tuple[Change, int]:

@@ -134,3 +134,17 @@ def _check_schema(con: sqlite3.Connection, path: Path) -> None:
             if not cannot_write(exc):
                 raise
             shim_old_schema(con)
+
+
+@contextmanager
+def saving(path: str | Path, lost: str) -> Iterator[None]:
+    """SQLite's write failures (a full disk, a size limit, a read-only file, a lock held
+    past the timeout) as one-line `OutputError`s naming the memory and what was `lost`."""
+    from ._sql import cannot_write
+
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if not cannot_write(exc):
+            raise
+        raise OutputError(f"{path}: cannot write ({exc}); {lost}") from None

@@ -30,11 +30,10 @@ from bitext.model import EXPORT_MIN_SCORE
 from ._beads import insert_pairs
 from ._carry import keep_alignment, previous_decisions
 from ._migrate import shimmed
-from ._open import connect, immediate
+from ._open import connect, immediate, saving
 from ._sql import (
     APPROVED,
     UNIT_SELECT,
-    cannot_write,
     end_of_day,
     fingerprint,
     tmx_date,
@@ -136,15 +135,8 @@ class TranslationMemory(Lookups):
                 f"{self.path}: made by an older bitext and not upgraded (it could not be "
                 f"written when opened); open it again to store {record.path}"
             )
-        try:
-            with self.transaction() as con:
-                return self._store(con, record)
-        except sqlite3.OperationalError as exc:
-            if not cannot_write(exc):
-                raise
-            raise OutputError(
-                f"{self.path}: cannot write ({exc}); {record.path} was not stored"
-            ) from None
+        with saving(self.path, f"{record.path} was not stored"), self.transaction() as con:
+            return self._store(con, record)
 
     def _store(self, con: sqlite3.Connection, record: DocumentRecord) -> AddResult:
         """`add`'s statements, inside its transaction."""
