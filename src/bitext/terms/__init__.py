@@ -7,6 +7,16 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 
 from __future__ import annotations
 
+from .extract import extract
 from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
 
-__all__ = ["TERM_TYPES", "Occurrence", "Term", "TermUnit", "Variant", "to_pandas", "units_of"]
+__all__ = [
+    "TERM_TYPES",
+    "Occurrence",
+    "Term",
+    "TermUnit",
+    "Variant",
+    "extract",
+    "to_pandas",
+    "units_of",
+]
