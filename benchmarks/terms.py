@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 import time
@@ -33,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
+SHARED = Path(os.environ.get("BITEXT_SHARED", ROOT.parent / "shared")) / "eval"
 GOLD = ROOT / "data" / "terms-gold"
 SETS = {"hk-releases": "hk-releases.tsv", "news": "news.tsv"}
 

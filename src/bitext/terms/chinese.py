@@ -15,6 +15,7 @@ segmented as written).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -135,7 +136,7 @@ def is_function_word(word: str, tag: str) -> bool:
 #: Characters that, as a word of their own, end no term: where jieba glues a particle, a
 #: locative or a measure word to a name (大灣區內, 發展局後, 項誤殺罪), it is cut off here.
 _EDGE_CHARS = frozenset(
-    "後后內内則则項项下上中時时前等經经於于由向將将把被給给讓让並并也亦已均皆各該该此其之的了着過过為为以在從从對对就會会可能要須须需應应所而但卻却又再更最很都還还即如若間间搗捣"
+    "好做後后內内則则項项下上中時时前等經经於于由向將将把被給给讓让並并也亦已均皆各該该此其之的了着過过為为以在從从對对就會会可能要須须需應应所而但卻却又再更最很都還还即如若間间搗捣"
 )
 
 
@@ -143,6 +144,41 @@ def _edge_ok(word: str, tag: str) -> bool:
     if len(word) == 1 and word in _EDGE_CHARS:
         return False
     return bool(word.strip()) and not is_function_word(word, tag)
+
+
+def _known_verb(word: str, tag: str) -> bool:
+    """A verb the dictionary knows (參訪, 借助, 帶隊): it opens a clause, not a name.
+
+    jieba tags unknown words of names as verbs too (創興 of 創興銀行), and those
+    CC-CEDICT does not list.
+    """
+    from bitext.align.word_keys import translations
+
+    return tag.startswith("v") and tag != "vn" and bool(translations(any_to_simplified(word)))
+
+
+def _surname_start(words: Sequence[tuple[str, str, int]], a: int) -> bool:
+    """A one-character word that is a surname, before a given name jieba split off (向|澤映)."""
+    first = words[a][0]
+    if len(first) != 1 or a + 1 >= len(words) or not 1 <= len(words[a + 1][0]) <= 2:
+        return False
+    return is_surname(first)
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    from bitext.align.word_keys import cedict
+
+    return frozenset(
+        w
+        for w, senses in cedict().items()
+        if len(w) == 1 and senses and senses[0].startswith("surname ")
+    )
+
+
+def is_surname(char: str) -> bool:
+    """Whether CC-CEDICT's first sense of `char` is a surname (向 "surname Xiang")."""
+    return any_to_simplified(char) in _surnames() or char in _surnames()
 
 
 def chinese_spans(text: str) -> list[ZhSpan]:
@@ -154,7 +190,8 @@ def chinese_spans(text: str) -> list[ZhSpan]:
         words = tagged_words(clause.group())
         base = clause.start()
         for a, (first, tag_a, off) in enumerate(words):
-            if not _edge_ok(first, tag_a):
+            by_surname = not _edge_ok(first, tag_a) or _known_verb(first, tag_a)
+            if by_surname and not _surname_start(words, a):
                 continue
             for b in range(a + 1, min(len(words), a + MAX_TOKENS) + 1):
                 word, tag, _ = words[b - 1]
@@ -163,10 +200,14 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                 if b - 1 > a and tag == "c" and head_of(words[b - 2][0], whole=True):
                     break  # 泳灘及大浪灣泳灘: two names joined, not one
                 end = words[b - 1][2] + len(word)
-                if end - off > MAX_CHARS:
+                if end - off > (4 if by_surname else MAX_CHARS):
                     break
                 piece = clause.group()[off:end]
-                if len(piece) < 2 or not _edge_ok(word, tag) or piece in spans:
+                if len(piece) < 2 or not _edge_ok(word, tag) or tag.startswith(("m", "q")):
+                    continue
+                if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
+                    continue  # 特拉斯宣布: a name, then what she did
+                if piece in spans:
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
                 if joined and not joins_inside(piece):

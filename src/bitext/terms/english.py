@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .heads import english_heads
 
@@ -119,18 +120,36 @@ def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     return chains
 
 
+#: Titles English writes right before a name ("Prime Minister Boris Johnson").
+TITLES = word_set(
+    "president minister chancellor premier secretary governor mayor ambassador leader "
+    "chairman chairperson director commissioner envoy spokesman spokesperson king queen prince"
+)
+
+
 def _pieces(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
-    """A chain cut at honorifics (dropped) and sentence-opening words."""
+    """A chain cut at honorifics and "the" (dropped), sentence-opening words, appositions."""
     pieces: list[tuple[int, int]] = []
     start = lo
     heads = english_heads()
     for k in range(lo, hi):
         low = tokens[k][0].lower().rstrip(".")
-        if low == "," and k > start and tokens[k - 1][0].lower() in heads:
+        if (
+            low == ","
+            and k > start
+            and (tokens[k - 1][0].lower() in heads or _name_follows(tokens, k + 1, hi))
+        ):
             # "Hip Wo Street, Kwun Tong": a place and where it lies, two names.
             pieces.append((start, k))
             start = k + 1
             continue
+        if low in TITLES and k + 1 < hi and tokens[k + 1][0].lower() not in CONNECTORS:
+            # "US President Donald Trump": a title, then the person who holds it.
+            pieces.append((start, k + 1))
+            start = k + 1
+            continue
+        if low == "the" and k > lo and tokens[k - 1][0].lower() in ("of", "for", "on"):
+            continue  # Political Bureau of the CPC Central Committee: one name
         if low in HONORIFICS or (k == start and low in _OPENERS):
             if k > start:
                 pieces.append((start, k))
@@ -158,7 +177,7 @@ def _span(
 ) -> Span:
     start, end = tokens[a][1], tokens[b - 1][2]
     piece = text[start:end].rstrip(".")
-    if piece.endswith(("'s", "’s")) and kind != "phrase":
+    if piece.endswith(("'s", "’s")):
         piece, end = piece[:-2], end - 2  # Aaron Kwok's film: the name is Aaron Kwok
     return Span(piece.strip(), start, end, kind, whole)
 
@@ -192,6 +211,8 @@ def english_spans(text: str) -> list[Span]:
             spans[key] = span
 
     for lo, hi in _chains(tokens):
+        if hi == lo + 1 and _opens_sentence(tokens, lo) and _common_word(tokens[lo][0]):
+            continue  # "Red flag lowered at ...": a headline's capital, not a name
         for plo, phi in _pieces(tokens, lo, hi):
             for a, b in _sub_ranges(tokens, plo, phi):
                 whole = (a, b) == (plo, phi) or _between_commas(tokens, a, b, plo, phi)
@@ -210,8 +231,45 @@ def english_spans(text: str) -> list[Span]:
                 continue
             if all(_capitalised(w) for w in words):
                 continue  # a name, offered above
+            if _capitalised(words[0]) and not _opens_sentence(tokens, a):
+                continue  # "Angela Merkel's 16-year": a name and what follows it
+            if any(w.endswith(("'s", "’s")) for w in words[:-1]):
+                continue
             add(_span(text, tokens, a, b, "phrase", False))
     return list(spans.values())
+
+
+_HK_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
+
+
+def _name_follows(tokens: list[tuple[str, int, int]], k: int, hi: int) -> bool:
+    """A Hong Kong style name after the comma: "..., So Ping-chi" (title, then holder)."""
+    for word, _, _ in tokens[k:hi]:
+        if word == ",":
+            return False
+        if _HK_GIVEN_NAME.fullmatch(word):
+            return True
+    return False
+
+
+def _opens_sentence(tokens: list[tuple[str, int, int]], k: int) -> bool:
+    return k == 0 or tokens[k - 1][0] in _BREAKS
+
+
+def _common_word(word: str) -> bool:
+    """A word CC-CEDICT uses in its English glosses: ordinary English (red, today)."""
+    return word.lower() in _gloss_words()
+
+
+@cache
+def _gloss_words() -> frozenset[str]:
+    from bitext.align.word_keys import cedict
+
+    words: set[str] = set()
+    for senses in cedict().values():
+        for sense in senses[:2]:
+            words.update(w for w in re.findall(r"[a-z]+", sense) if len(w) > 2)
+    return frozenset(words)
 
 
 def _between_commas(tokens: list[tuple[str, int, int]], a: int, b: int, lo: int, hi: int) -> bool:

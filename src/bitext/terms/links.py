@@ -21,7 +21,7 @@ from bitext.normalize.zh_script import any_to_simplified
 from .chinese import ZhSpan, is_function_word, joins_inside, lexical_words, tagged_words
 from .english import CONNECTORS
 from .heads import head_of
-from .romanize import name_words, spelled_chars
+from .romanize import name_words, sounds_like, spelled_chars
 
 _EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
 #: jieba tags of words whose characters may be spelt out in English (names, places,
@@ -87,8 +87,14 @@ def unit_links(zh: str, en: str) -> UnitLinks:
         for word, at in spellable:
             for part in name_words([w]):
                 strong[k].update(at + i for i in spelled_chars(word, part))
-    zh_of = [a | b for a, b in zip(strong, weak, strict=True)]
+            if not strong[k] and len(word) >= 2 and sounds_like(word, w):
+                strong[k].update(range(at, at + len(word)))  # 特朗普, Trump
     stops, conjunctions = _stops(zh)
+    for start, end, latin in _bracket_glosses(zh, stops):
+        for k, (_, _, w) in enumerate(words):
+            if w.lower() in latin:
+                strong[k].update(range(start, end))
+    zh_of = [a | b for a, b in zip(strong, weak, strict=True)]
     return UnitLinks(
         tuple((a, b) for a, b, _ in words),
         tuple(frozenset(c) for c in zh_of),
@@ -98,6 +104,28 @@ def unit_links(zh: str, en: str) -> UnitLinks:
         conjunctions,
         len(zh),
     )
+
+
+_BRACKET_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z .'’\-&]{0,60}?)\s*[）)]")
+
+
+def _bracket_glosses(zh: str, stops: frozenset[int]) -> list[tuple[int, int, set[str]]]:
+    """Names the Chinese glosses in brackets: 利兹·特拉斯 (Liz Truss), 漁護署（AFCD）.
+
+    The characters before the bracket, back to a stop or punctuation (at most
+    `MAX_TERM_CHARS`), with the lower-cased Latin words inside it.
+    """
+    out = []
+    for m in _BRACKET_GLOSS.finditer(zh):
+        end = start = m.start()
+        while start > 0 and end - start < MAX_TERM_CHARS:
+            char = zh[start - 1]
+            if start - 1 in stops or not (char.isalnum() or char in "·•‧．-"):
+                break
+            start -= 1
+        if start < end and not zh[start:end].isascii():
+            out.append((start, end, {w.lower() for w in m.group(1).split()}))
+    return out
 
 
 def _stops(zh: str) -> tuple[frozenset[int], frozenset[int]]:

@@ -115,3 +115,77 @@ def _spells(chars: str, word: str) -> bool:
 def name_words(words: Sequence[str]) -> list[str]:
     """The romanisation pieces of English words: hyphen-parts, lower-cased (Ka-chiu: ka, chiu)."""
     return [part.lower() for w in words for part in w.replace("’", "'").split("-") if part]
+
+
+#: Sound classes of consonants, for foreign names written in characters: Chinese keeps a
+#: name's consonants (特朗普 t-l-p, Trump t-r-m-p) and little else; r is written l.
+_CLASSES = (
+    ("zh", "C"),
+    ("ch", "C"),
+    ("sh", "S"),
+    ("ph", "F"),
+    ("th", "T"),
+    ("ck", "K"),
+    ("ng", "N"),
+    ("b", "P"),
+    ("p", "P"),
+    ("d", "T"),
+    ("t", "T"),
+    ("g", "K"),
+    ("k", "K"),
+    ("h", "K"),
+    ("q", "C"),
+    ("j", "C"),
+    ("z", "C"),
+    ("c", "K"),
+    ("x", "S"),
+    ("s", "S"),
+    ("l", "L"),
+    ("r", "L"),
+    ("m", "M"),
+    ("n", "N"),
+    ("f", "F"),
+    ("v", "W"),
+    ("w", "W"),
+)
+#: How alike two consonant skeletons must be (rapidfuzz's normalized similarity, 0-100).
+MIN_SOUND_SIMILARITY = 75.0
+
+
+def _skeleton(letters: str) -> str:
+    out, i = [], 0
+    while i < len(letters):
+        for spelling, sound in _CLASSES:
+            if letters.startswith(spelling, i):
+                if not out or out[-1] != sound:
+                    out.append(sound)
+                i += len(spelling)
+                break
+        else:
+            i += 1  # a vowel, or y: Chinese transliteration blurs them
+    return "".join(out)
+
+
+@cache
+def _chinese_skeleton(chars: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(chars, errors="ignore")
+    # Pinyin's c is ts (肖尔茨 Scholz), unlike English c; er is an l (默克尔 Merkel).
+    syllables = ["l" if s == "er" else "z" + s[1:] if s.startswith("c") else s for s in syllables]
+    return _skeleton("".join(syllables))
+
+
+def sounds_like(chars: str, word: str) -> bool:
+    """Whether `chars` could transliterate the foreign name `word` (特朗普, Trump).
+
+    Compared as consonant skeletons; at least three consonants each side, so
+    that two short words do not match by chance.
+    """
+    from rapidfuzz.fuzz import ratio
+
+    a = _chinese_skeleton(chars)
+    b = _skeleton("".join(c for c in word.lower() if c.isalpha()))
+    if min(len(a), len(b)) < 3 and not (len(chars) >= 2 and a == b and len(a) >= 2):
+        return False
+    return ratio(a, b) >= MIN_SOUND_SIMILARITY

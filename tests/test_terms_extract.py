@@ -1,0 +1,155 @@
+"""Term extraction (issue 20): real releases aligned by bitext, terms drawn from their units.
+
+The expected renderings below were read by hand from the releases' English
+versions (the bundled sample, the Hong Kong releases in ../shared/eval), not
+taken from the extractor's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import bitext
+from bitext.config import PipelineConfig
+from bitext.model import EXPORT_MIN_SCORE
+from bitext.terms import TERM_TYPES, Term, extract, units_of
+from bitext.terms.abbreviations import chinese_definitions, english_definitions
+from bitext.terms.english import english_spans
+from bitext.terms.romanize import sounds_like, spelled_chars
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
+HK = ROOT.parent / "shared" / "eval" / "hk-releases" / "docs"
+
+
+def _terms(text: str, name: str, zh_script: str | None = None) -> list[Term]:
+    config = PipelineConfig(zh_script=zh_script) if zh_script else None
+    alignment = bitext.align_text(text, source=name, config=config)
+    pairs = [(p.src, p.tgt) for p in alignment.pairs(min_score=EXPORT_MIN_SCORE)]
+    return extract(units_of(pairs, name))
+
+
+def _renderings(terms: list[Term]) -> dict[str, tuple[str, str]]:
+    return {t.zh: (t.en, t.type) for t in terms}
+
+
+def _hk_release(stem: str) -> str:
+    if not HK.is_dir():
+        pytest.skip("../shared/eval/hk-releases is not here")
+    zh = (HK / f"{stem}.zh.txt").read_text(encoding="utf-8")
+    en = (HK / f"{stem}.en.txt").read_text(encoding="utf-8")
+    return f"{zh}\n\n{en}\n"
+
+
+@pytest.fixture(scope="module")
+def sample_terms() -> dict[str, tuple[str, str]]:
+    return _renderings(_terms(SAMPLE.read_text(encoding="utf-8"), "sample"))
+
+
+# The people, bodies and titles of the sample's translated part, as its English renders them.
+SAMPLE_TERMS = {
+    "章勇武": ("Zhang Yongwu", "person"),
+    "王雯": ("Wang Wen", "person"),
+    "管洪": ("Guan Hong", "person"),
+    "向泽映": ("Xiang Zeying", "person"),
+    "赵吾君": ("Zhao Wujun", "person"),
+    "重庆国际传播中心": ("Chongqing International Media Center", "organisation"),
+    "重庆日报报业集团": ("Chongqing Daily Newspaper Group", "organisation"),
+    "中国西部国际传播中心": ("Western China International Media Center", "organisation"),
+    "党委副书记": ("deputy Party secretary", "title"),
+    "总裁": ("president", "title"),
+}
+
+
+@pytest.mark.parametrize("zh", SAMPLE_TERMS)
+def test_the_samples_people_bodies_and_titles_come_out_rendered(sample_terms, zh):
+    assert sample_terms.get(zh) == SAMPLE_TERMS[zh]
+
+
+def test_every_term_has_a_type_a_confidence_and_the_units_it_comes_from(sample_terms):
+    terms = _terms(SAMPLE.read_text(encoding="utf-8"), "sample")
+    assert terms
+    for term in terms:
+        assert term.type in TERM_TYPES
+        assert 0.0 <= term.confidence <= 1.0
+        assert term.count >= 1 and len(term.occurrences) >= term.count
+        for occurrence in term.occurrences:
+            # The unit really holds the term and its rendering.
+            assert occurrence.zh in occurrence.unit.zh
+            assert occurrence.en in occurrence.unit.en
+        assert {o.unit.document for o in term.occurrences} == {"sample"}
+
+
+def test_a_hong_kong_name_is_paired_through_its_cantonese_spelling():
+    terms = _renderings(
+        _terms(_hk_release("20260121_cmab_tianjin_liaison_response"), "cmab", "keep")
+    )
+    # 鄭震生 in Cantonese romanisation; pinyin would be Zheng Zhensheng.
+    assert terms["鄭震生"] == ("Ricky Cheng Chun-sang", "person")
+    # Traditional stays Traditional when the office writes it.
+    assert terms["政制及內地事務局"] == (
+        "Constitutional and Mainland Affairs Bureau",
+        "organisation",
+    )
+
+
+def test_a_short_form_a_release_defines_is_paired_in_every_unit_that_uses_it():
+    terms = {
+        t.zh: t
+        for t in _terms(_hk_release("20251113_afcd_hong_kong_trail_challenge"), "afcd", "keep")
+    }
+    # 漁農自然護理署（漁護署） and Agriculture, Fisheries and Conservation Department (AFCD)
+    # appear once; the release then says 漁護署 and AFCD.
+    assert terms["漁護署"].en == "AFCD"
+    assert terms["漁護署"].count >= 2
+    full = terms["漁農自然護理署"]
+    assert full.en == "Agriculture, Fisheries and Conservation Department"
+    assert ("AFCD", "abbreviation") in {(v.en, v.kind) for v in full.variants}
+
+
+def test_spellings_pinyin_cantonese_and_foreign_names():
+    assert spelled_chars("章勇武", "yongwu") == {1, 2}  # pinyin, run together
+    assert spelled_chars("李家超", "ka") == {1}  # Hong Kong Cantonese: Lee Ka-chiu
+    assert spelled_chars("李家超", "chiu") == {2}
+    assert spelled_chars("李家超", "smith") == set()
+    assert sounds_like("特朗普", "Trump")
+    assert sounds_like("默克尔", "Merkel")
+    assert not sounds_like("特朗普", "Donald")
+
+
+def test_english_names_are_offered_whole_and_cut_where_english_joins_two():
+    whole = {
+        s.text
+        for s in english_spans(
+            "The Secretary for Culture, Sports and Tourism, Ms Rosanna Law, visited Stanley Main "
+            "Beach and Big Wave Bay Beach with US President Donald Trump."
+        )
+        if s.whole
+    }
+    assert {
+        "Secretary for Culture, Sports and Tourism",
+        "Rosanna Law",
+        "Stanley Main Beach",
+        "Big Wave Bay Beach",
+        "Donald Trump",
+    } <= whole
+    assert "Stanley Main Beach and Big Wave Bay Beach" not in whole
+    assert "Ms Rosanna Law" not in whole
+
+
+def test_definitions_in_brackets_in_both_languages():
+    (zh,) = chinese_definitions("漁農自然護理署（漁護署）今日正式推出活動")
+    assert (zh.short, zh.full) == ("漁護署", "漁農自然護理署")
+    en = "The Agriculture, Fisheries and Conservation Department (AFCD) today launched it"
+    names = [s.text for s in english_spans(en)]
+    (abbreviation,) = english_definitions(en, names)
+    assert abbreviation.short == "AFCD"
+    assert abbreviation.full.endswith("Agriculture, Fisheries and Conservation Department")
+    # Capitals that are not the name's initials define nothing.
+    assert english_definitions("The Leisure Department (XYZ) said", ["Leisure Department"]) == []
+
+
+def test_no_units_give_no_terms():
+    assert extract([]) == []
