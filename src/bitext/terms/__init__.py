@@ -7,6 +7,18 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 
 from __future__ import annotations
 
+from .glossary import read_glossary, tbx_bytes, write_glossary
 from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
 
-__all__ = ["TERM_TYPES", "Occurrence", "Term", "TermUnit", "Variant", "to_pandas", "units_of"]
+__all__ = [
+    "TERM_TYPES",
+    "Occurrence",
+    "Term",
+    "TermUnit",
+    "Variant",
+    "read_glossary",
+    "tbx_bytes",
+    "to_pandas",
+    "units_of",
+    "write_glossary",
+]
