@@ -1,10 +1,9 @@
 """Glossary files (issue 20): TBX-Basic, TSV and OmegaT, written and read back.
 
-Terms are built by hand from real names in real releases (a Hong Kong
-department with its abbreviation and short form, two people, a Chongqing
-official from the bundled sample), each with the units it was found in. The
-TBX is judged by the TBX-Basic schema in ../shared/tbx and by the dialect's
-picklists; the OmegaT glossary by translate-toolkit and by OmegaT itself.
+Terms are built by hand from real names in real releases (tests/terms_helpers.py).
+The TBX is judged by the TBX-Basic schema in ../shared/tbx and by the dialect's
+picklists, the OmegaT glossary by translate-toolkit here and by OmegaT itself in
+tests/test_terms_omegat.py.
 """
 
 from __future__ import annotations
@@ -22,20 +21,16 @@ from lxml import etree, isoschematron
 
 from bitext.errors import InputError, OutputError
 from bitext.terms import (
-    Occurrence,
     Term,
-    TermUnit,
-    Variant,
     read_glossary,
     tbx_bytes,
     write_glossary,
 )
 from bitext.terms.glossary import omegat_bytes, tsv_bytes
+from terms_helpers import AFCD_DOC, real_terms, without_units
 
 NS = {"t": "urn:iso:std:iso:30042:ed-2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-AFCD_DOC = "20251113_afcd_hong_kong_trail_challenge"
-SCST_DOC = "20251113_scst_haughey_gold_medal"
 
 # The TBX-Basic dialect's own Schematron rules (LTAC-Global/TBX-Basic_dialect,
 # DCA/TBX-Basic_DCA.sch) that lxml can run: that one is XSLT 2 and written for
@@ -70,69 +65,9 @@ SCHEMATRON = b"""<schema xmlns="http://purl.oclc.org/dsdl/schematron">
 </schema>"""
 
 
-def _paragraph(path: Path, needle: str) -> str:
-    """The first paragraph (non-empty line) of a real release that holds `needle`."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if needle in line:
-            return line.strip()
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-def _unit(shared: Path, doc: str, zh: str, en: str, unit_id: int) -> TermUnit:
-    docs = shared / "eval" / "hk-releases" / "docs"
-    zh_text = _paragraph(docs / f"{doc}.zh.txt", zh)
-    return TermUnit(zh_text, _paragraph(docs / f"{doc}.en.txt", en), doc, unit_id)
-
-
 @pytest.fixture(scope="module")
 def terms(shared_dir: Path, sample_path: Path) -> list[Term]:
-    afcd_en = "Agriculture, Fisheries and Conservation Department"
-    full = _unit(shared_dir, AFCD_DOC, "漁農自然護理署", afcd_en, 1)
-    short = _unit(shared_dir, AFCD_DOC, "漁護署發言人", "A spokesman for the AFCD", 2)
-    law = _unit(shared_dir, SCST_DOC, "羅淑佩", "Rosanna Law", 1)
-    sample = sample_path.name
-    zhang = TermUnit(
-        _paragraph(sample_path, "章勇武"), _paragraph(sample_path, "Zhang Yongwu"), sample, 0
-    )
-    return [
-        Term(
-            "漁農自然護理署",
-            afcd_en,
-            "organisation",
-            1,
-            0.93,
-            (Occurrence(full, "漁農自然護理署", afcd_en),),
-            (
-                Variant("漁農自然護理署", "AFCD", "abbreviation", 1),
-                Variant("漁護署", "AFCD", "short form", 1),
-            ),
-        ),
-        Term(
-            "羅淑佩", "Rosanna Law", "person", 2, 0.875, (Occurrence(law, "羅淑佩", "Rosanna Law"),)
-        ),
-        Term(
-            "何詩蓓",
-            "Siobhan Bernadette Haughey",
-            "person",
-            2,
-            1.0,
-            (Occurrence(law, "何詩蓓", "Siobhan Bernadette Haughey"),),
-        ),
-        Term(
-            "章勇武",
-            "Zhang Yongwu",
-            "person",
-            1,
-            0.6,
-            (Occurrence(zhang, "章勇武", "Zhang Yongwu"),),
-        ),
-        Term("漁護署", "AFCD", "organisation", 1, 0.5, (Occurrence(short, "漁護署", "AFCD"),)),
-    ]
-
-
-def _without_units(terms: list[Term]) -> list[Term]:
-    """What a glossary can give back: everything but the units' text."""
-    return [Term(t.zh, t.en, t.type, t.count, t.confidence, (), t.variants) for t in terms]
+    return real_terms(shared_dir, sample_path)
 
 
 # --- TBX ------------------------------------------------------------------------------------
@@ -301,17 +236,18 @@ def test_translate_toolkit_reads_the_tbx(terms: list[Term], tmp_path: Path) -> N
 @pytest.mark.parametrize("name", ["g.tbx", "g.tsv", "g.txt", "g.utf8"])
 def test_round_trip(terms: list[Term], tmp_path: Path, name: str) -> None:
     path = write_glossary(terms, tmp_path / name, zh_lang="zh-HK")
-    assert read_glossary(path) == _without_units(terms)
+    assert read_glossary(path) == without_units(terms)
 
 
 @pytest.mark.parametrize(
-    ("fmt", "name"), [("tbx", "terms.xml"), ("tsv", "terms.csv"), ("omegat", "terms")]
+    ("fmt", "name"),
+    [("tbx", "terms.xml"), ("tsv", "terms.csv"), ("tsv", "terms.txt"), ("omegat", "terms")],
 )
 def test_the_format_is_found_from_the_content_too(
     terms: list[Term], tmp_path: Path, fmt: str, name: str
 ) -> None:
     path = write_glossary(terms, tmp_path / name, format=fmt)
-    assert read_glossary(path) == _without_units(terms)
+    assert read_glossary(path) == without_units(terms)
 
 
 def test_a_glossary_from_other_tools_is_read(tmp_path: Path, shared_dir: Path) -> None:
@@ -413,7 +349,7 @@ def test_an_existing_glossary_is_kept_without_force(
         write_glossary(terms, path)
     assert path.read_bytes() == before
     write_glossary(terms, path, force=True)
-    assert read_glossary(path) == _without_units(terms)
+    assert read_glossary(path) == without_units(terms)
 
 
 def test_force_does_not_replace_a_file_of_another_kind(
@@ -425,6 +361,17 @@ def test_force_does_not_replace_a_file_of_another_kind(
     with pytest.raises(OutputError, match="refusing to replace"):
         write_glossary(terms, path, force=True)
     assert path.read_bytes() == sample_path.read_bytes()
+
+
+def test_force_replaces_an_old_tbx_only_if_it_is_tbx_2019(
+    terms: list[Term], tmp_path: Path
+) -> None:
+    # Someone's TBX 2008 term base is not an old output of ours.
+    path = tmp_path / "g.tbx"
+    path.write_bytes(MARTIF)
+    with pytest.raises(OutputError, match=r"g\.tbx is not a TBX file; refusing to replace it"):
+        write_glossary(terms, path, force=True)
+    assert path.read_bytes() == MARTIF
 
 
 def test_unknown_format(terms: list[Term], tmp_path: Path) -> None:
@@ -472,72 +419,3 @@ def test_a_failed_write_leaves_no_partial_file(
     assert [p.name for p in target.parent.iterdir()] == (["g.tbx"] if existing else [])
     if existing:
         assert target.read_bytes() == before
-
-
-# --- the real OmegaT ------------------------------------------------------------------------
-
-PROBE = Path(__file__).resolve().parent / "data" / "omegat_glossary.groovy"
-
-
-def _omegat_harness() -> ModuleType:
-    """benchmarks/omegat_harness.py, skipping without OmegaT as tests/test_omegat.py does."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import omegat_harness
-
-    if omegat_harness.find_java() is None:
-        jar = omegat_harness.JAR
-        message = f"OmegaT is not installed (java or {jar} missing): apt-get install omegat"
-        if os.environ.get("BITEXT_REQUIRE_OMEGAT") == "1":
-            pytest.fail(f"BITEXT_REQUIRE_OMEGAT=1 but {message}")
-        pytest.skip(message)
-    return omegat_harness
-
-
-def _glossary_lines(path: Path) -> set[tuple[str, str, str]]:
-    """(source, target, comment) of each line of an OmegaT glossary, read plainly."""
-    return {tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines()}  # type: ignore[misc]
-
-
-@pytest.mark.slow
-def test_omegat_finds_the_glossary_terms_in_a_projects_segments(
-    terms: list[Term], sample_path: Path, shared_dir: Path, tmp_path: Path
-) -> None:
-    # OmegaT 3.6 loads our glossaries from the project's glossary/ folder (one
-    # .txt, its default name, and one .utf8) and its glossary search proposes
-    # each term in the real release sentences that hold it, with our comment.
-    omegat = _omegat_harness()
-    docs = shared_dir / "eval" / "hk-releases" / "docs"
-    paragraphs = [
-        _paragraph(docs / f"{AFCD_DOC}.zh.txt", "漁農自然護理署（漁護署）"),
-        _paragraph(docs / f"{AFCD_DOC}.zh.txt", "漁護署發言人"),
-        _paragraph(docs / f"{SCST_DOC}.zh.txt", "羅淑佩今日"),
-        _paragraph(sample_path, "章勇武表示"),
-    ]
-    tmx = b'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="test" '
-    tmx += (
-        b'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="zh-HK" '
-    )
-    tmx += b'datatype="plaintext"/><body/></tmx>\n'
-    project = omegat.build_project(tmp_path / "project", paragraphs, tmx, source_lang="zh-HK")
-    organisations = [t for t in terms if t.type == "organisation"]
-    people = [t for t in terms if t.type == "person"]
-    files = {
-        "glossary.txt": write_glossary(organisations, project / "glossary" / "glossary.txt"),
-        "people.utf8": write_glossary(people, project / "glossary" / "people.utf8"),
-    }
-    done = omegat._omegat(project, "console-translate", [f"--script={PROBE}"], omegat.TIMEOUT)
-    seen_path = project / "glossary-seen.tsv"
-    assert seen_path.is_file(), f"the script did not run:\n{done.stdout}\n{done.stderr[-3000:]}"
-    seen = [line.split("\t") for line in seen_path.read_text(encoding="utf-8").splitlines()]
-
-    loaded = {r[1]: int(r[2]) for r in seen if r[0] == "loaded"}
-    assert [r for r in seen if r[0] == "failed"] == []
-    assert loaded == {name: len(_glossary_lines(path)) for name, path in files.items()}
-    segments = [r[1] for r in seen if r[0] == "segment"]
-    assert len(segments) >= len(paragraphs)  # OmegaT cut the paragraphs into sentences
-    matches = {tuple(r[1:]) for r in seen if r[0] == "match"}
-    lines = set().union(*(_glossary_lines(p) for p in files.values()))
-    expected = {(s, *line) for s in segments for line in lines if line[0] in s}
-    assert matches == expected
-    # Every term, variant and person is proposed somewhere: the test covers them all.
-    assert {m[1:3] for m in matches} == {line[:2] for line in lines}

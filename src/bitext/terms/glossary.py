@@ -47,7 +47,7 @@ __all__ = [
 
 TSV_COLUMNS = ("zh", "en", "type", "count", "confidence", "variants", "documents")
 #: Format name -> the suffixes that select it.
-FORMATS = {"tbx": (".tbx",), "tsv": (".tsv",), "omegat": (".txt", ".utf8", ".tab")}
+FORMATS = {"tbx": (".tbx",), "tsv": (".tsv",), "omegat": (".txt", ".utf8")}
 #: Glossaries larger than this are refused, as TMX input is: far more than any term base.
 MAX_BYTES = 200 * 1024 * 1024
 _SEP = "; "
@@ -120,7 +120,7 @@ def write_glossary(
     """Write `terms` to `path` atomically as TBX, TSV or an OmegaT glossary; return the path.
 
     The format is `format` (``tbx``, ``tsv``, ``omegat``) or comes from the
-    suffix (``.tbx``, ``.tsv``, ``.txt``/``.utf8``/``.tab``). An existing file
+    suffix (``.tbx``, ``.tsv``, ``.txt``/``.utf8``). An existing file
     is never replaced without `force`, and a failed write leaves no partial file
     (`bitext.atomic`). `zh_lang` and `en_lang` tag the TBX's language sections.
     Raises `OutputError` for an unknown format, a refused or unwritable path,
@@ -166,21 +166,21 @@ def _decode(data: bytes, label: str) -> str:
 
 
 def _sniff(text: str, path: str) -> str:
-    """The format of a glossary's text: the suffix decides, the content when it cannot."""
+    """The format of a glossary: XML or a ``zh en`` header say it; else the suffix."""
     suffix = Path(path).suffix.lower()
-    for name, suffixes in FORMATS.items():
-        if suffix in suffixes:
-            return name
-    if text.lstrip().startswith("<"):
+    if suffix == ".tbx" or text.lstrip().startswith("<"):
         return "tbx"
     first = text.split("\n", 1)[0].rstrip("\r").split("\t")
-    return "tsv" if [c.strip().lower() for c in first[:2]] == ["zh", "en"] else "omegat"
+    if [c.strip().lower() for c in first[:2]] == ["zh", "en"] or suffix == ".tsv":
+        return "tsv"  # a .tsv without that header is refused, not taken for OmegaT's
+    return "omegat"
 
 
 def read_glossary(path: str | os.PathLike[str]) -> list[Term]:
     """The terms of a glossary file: TBX (ISO 30042:2019), TSV or OmegaT, as written above.
 
-    The format comes from the suffix, or from the content for other names.
+    The format comes from the content (XML is TBX, a ``zh``, ``en`` header row
+    a TSV), then from the suffix (``.tbx``, ``.tsv``; anything else is OmegaT's).
     Files from other tools are read too: a TBX's other forms and a TSV's or
     OmegaT file's extra rows become terms with type ``term``, count 0 and
     confidence 1 (a glossary a person made is taken as sure). Raises
