@@ -20,12 +20,7 @@ import pytest
 from lxml import etree, isoschematron
 
 from bitext.errors import InputError, OutputError
-from bitext.terms import (
-    Term,
-    read_glossary,
-    tbx_bytes,
-    write_glossary,
-)
+from bitext.terms import Term, Variant, read_glossary, tbx_bytes, write_glossary
 from bitext.terms.glossary import omegat_bytes, tsv_bytes
 from terms_helpers import AFCD_DOC, real_terms, without_units
 
@@ -184,6 +179,14 @@ def test_tabs_and_line_breaks_in_values_do_not_break_records() -> None:
     assert len(lines) == 1 and lines[0].split("\t")[:2] == ["漁護署 總部", "AFCD headquarters"]
 
 
+@pytest.mark.parametrize("name", ["g.tsv", "g.tbx", "g.utf8"])
+def test_separators_inside_a_rendering_survive(tmp_path: Path, name: str) -> None:
+    # "; ", " = " and parentheses are the variant cell's own punctuation.
+    odd = Variant("立法會", "Legislative Council (LegCo); the council = LegCo", "rendering", 2)
+    term = Term("立法會", "Legislative Council", "organisation", 3, 0.7, (), (odd, odd))
+    assert read_glossary(write_glossary([term], tmp_path / name)) == [term]
+
+
 def _expected_lines(terms: list[Term]) -> list[tuple[str, str]]:
     """The (source, target) lines an OmegaT glossary of `terms` must hold: terms and variants."""
     return [pair for t in terms for pair in [(t.zh, t.en), *((v.zh, v.en) for v in t.variants)]]
@@ -303,7 +306,12 @@ MARTIF = b'<?xml version="1.0"?><martif type="TBX"><text><body/></text></martif>
         (
             "g.tsv",
             "zh\ten\tcount\n漁護署\tAFCD\tmany\n".encode(),
-            "line 2: count 'many' is not a number",
+            "line 2: count 'many' is not a whole number",
+        ),
+        (
+            "g.tsv",
+            "zh\ten\tconfidence\n漁護署\tAFCD\t1.5\n".encode(),
+            "line 2: confidence '1.5' is not a number from 0 to 1",
         ),
         ("g.txt", "漁護署 AFCD\n".encode(), "line 1: not 'source<TAB>target'"),
         ("g.txt", "漁護署\tAFCD\n".encode("utf-16"), "not UTF-8 text"),

@@ -66,8 +66,8 @@ def parse_variants_cell(cell: str) -> tuple[Variant, ...] | None:
     """The variants of a `variants_cell`, or None when some part is not a variant."""
     if not cell.strip():
         return ()
-    # Split only before something shaped like the next variant: "; " can occur
-    # inside an English rendering, never before "zh = en (kind, n units)" ends.
+    # Split only right after a variant's "(kind, n units)": a "; " inside an
+    # English rendering is not followed by that and stays in its variant.
     parts = re.split(r"(?<=units\)); |(?<=unit\)); ", cell.strip())
     found = [parse_variant(p) for p in parts]
     return None if any(v is None for v in found) else tuple(v for v in found if v is not None)

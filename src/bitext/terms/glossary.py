@@ -21,6 +21,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bitext.atomic import atomic_write
@@ -212,11 +213,24 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     ]
 
 
-def _number(cell: str, kind: type[int] | type[float], label: str, n: int, column: str) -> float:
+def _count(cell: str, where: str) -> int:
     try:
-        return kind(cell) if cell.strip() else kind(0 if column == "count" else 1)
+        count = int(cell) if cell else 0
     except ValueError:
-        raise InputError(f"{label}: line {n}: {column} {cell!r} is not a number") from None
+        count = -1
+    if count < 0:
+        raise InputError(f"{where}: count {cell!r} is not a whole number")
+    return count
+
+
+def _confidence(cell: str, where: str) -> float:
+    try:
+        value = float(cell) if cell else 1.0
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:  # NaN fails this too
+        raise InputError(f"{where}: confidence {cell!r} is not a number from 0 to 1")
+    return value
 
 
 def _parse_tsv(text: str, label: str) -> list[Term]:
@@ -234,8 +248,8 @@ def _parse_tsv(text: str, label: str) -> list[Term]:
         variants = parse_variants_cell(cell.get("variants", ""))
         if variants is None:
             raise InputError(f"{label}: line {n}: variants not as 'zh = en (kind, N units)'")
-        count = int(_number(cell.get("count", ""), int, label, n, "count"))
-        confidence = _number(cell.get("confidence", ""), float, label, n, "confidence")
+        count = _count(cell.get("count", ""), f"{label}: line {n}")
+        confidence = _confidence(cell.get("confidence", ""), f"{label}: line {n}")
         kind = cell.get("type") or "term"
         terms.append(Term(cell["zh"], cell["en"], kind, count, confidence, (), variants))
     return terms
@@ -252,17 +266,8 @@ def _parse_omegat(text: str, label: str) -> list[Term]:
         comment = fields[2].strip() if len(fields) > 2 else ""
         variant = _VARIANT_COMMENT.fullmatch(comment)
         if variant is not None and terms and terms[-1].zh == variant["zh"]:
-            last = terms[-1]
             added = Variant(zh, en, variant["kind"], int(variant["n"]))
-            terms[-1] = Term(
-                last.zh,
-                last.en,
-                last.type,
-                last.count,
-                last.confidence,
-                (),
-                (*last.variants, added),
-            )
+            terms[-1] = replace(terms[-1], variants=(*terms[-1].variants, added))
             continue
         main = _MAIN_COMMENT.fullmatch(comment)
         if main is not None:
