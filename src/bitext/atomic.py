@@ -41,7 +41,14 @@ __all__ = [
 #: Bytes read from the start of a file to tell its kind.
 _HEAD = 4096
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z][\w.:-]*)")
-_LABELS = {"tmx": "TMX", "html": "HTML", "srx": "SRX", "tsv": "TSV", "report": "bitext report"}
+_LABELS = {
+    "tmx": "TMX",
+    "tbx": "TBX",
+    "html": "HTML",
+    "srx": "SRX",
+    "tsv": "TSV",
+    "report": "bitext report",
+}
 #: The line bitext's review pages carry in their head (see `bitext.report`).
 REPORT_MARK = '<meta name="generator" content="bitext">'
 

@@ -8,6 +8,7 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 from __future__ import annotations
 
 from .extract import extract
+from .glossary import read_glossary, tbx_bytes, write_glossary
 from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "TermUnit",
     "Variant",
     "extract",
+    "read_glossary",
+    "tbx_bytes",
     "to_pandas",
     "units_of",
+    "write_glossary",
 ]
