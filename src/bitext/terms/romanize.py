@@ -153,7 +153,8 @@ MIN_SOUND_SIMILARITY = 75.0
 
 
 def _skeleton(letters: str) -> str:
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(letters):
         for spelling, sound in _CLASSES:
             if letters.startswith(spelling, i):
