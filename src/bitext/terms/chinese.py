@@ -117,6 +117,7 @@ def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(seen.values())
 
 
+@lru_cache(maxsize=100_000)
 def joins_inside(text: str) -> bool:
     """Whether a conjunction inside `text` can belong to one name (康樂及文化事務署).
 

@@ -11,7 +11,7 @@ term its type.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 #: (Chinese head, English heads, type). Longer Chinese heads are tried first.
 HEADS: tuple[tuple[str, str, str], ...] = (
@@ -119,6 +119,7 @@ def _simplified_heads() -> tuple[tuple[str, frozenset[str], str], ...]:
     return tuple(sorted(rows, key=lambda row: -len(row[0])))
 
 
+@lru_cache(maxsize=100_000)
 def head_of(zh: str, *, whole: bool = False) -> tuple[str, frozenset[str], str] | None:
     """The head `zh` ends with (longest first): (Chinese head, English heads, type).
 

@@ -28,7 +28,7 @@ from bitext.normalize.zh_script import any_to_simplified
 
 from .chinese import ZhSpan
 from .english import Span
-from .links import bounded, closure, evidence, unit_links
+from .links import UnitLinks, bounded, closure, evidence, unit_links
 
 #: The features of a candidate pair, in the order `WEIGHTS` weighs them.
 FEATURES = (
@@ -85,10 +85,13 @@ def pair_features(
     words = [links.words_in(e.start, e.end) for e in en_spans]
     closures = [closure(links, zh, w) for w in words]
     content = [max(1, len(w)) for w in words]
+    linked = _linked_pairs(links, zh_spans, words, len(zh))
     index, rows = [], []
     for i, z in enumerate(zh_spans):
         chars = sum(1 for c in z.text if not c.isspace())
         for j, e in enumerate(en_spans):
+            if not linked[i, j] and sims[i, j] < SIM_ALONE:
+                continue  # most pairs: decided without the per-pair evidence
             found = evidence(links, z, words[j])
             if not found.inside and sims[i, j] < SIM_ALONE:
                 continue
@@ -113,6 +116,25 @@ def pair_features(
             )
     features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
     return index, features, sims
+
+
+def _linked_pairs(
+    links: UnitLinks, zh_spans: Sequence[ZhSpan], words: Sequence[list[int]], length: int
+) -> np.ndarray:
+    """Which (Chinese span, English span) pairs have a word link between them at all."""
+    n_words = len(links.en_words)
+    chars = np.zeros((len(zh_spans), length), dtype=np.int32)
+    for i, z in enumerate(zh_spans):
+        chars[i, z.start : z.end] = 1
+    link = np.zeros((length, n_words), dtype=np.int32)
+    for k, linked in enumerate(links.zh_of):
+        for c in linked:
+            if c < length:
+                link[c, k] = 1
+    member = np.zeros((n_words, len(words)), dtype=np.int32)
+    for j, ws in enumerate(words):
+        member[ws, j] = 1
+    return (chars @ link @ member) > 0
 
 
 def score_unit(
