@@ -1,0 +1,292 @@
+"""Terms rendered differently across units, and units that contradict a glossary.
+
+Two renderings are the same when they are equal after `normalise`: case,
+spacing, punctuation around words, a leading "the" and plural endings do not
+count (``Red Flags`` = ``red flag``; ``the Leisure and Cultural Services
+Department`` = ``Leisure and Cultural Service Department``). Nor does a short
+form that points at the full one: an abbreviation whose letters start the full
+name's words (``AFCD`` beside ``Agriculture, Fisheries and Conservation
+Department``, ``LegCo`` beside ``Legislative Council``), any form the
+extractor or the glossary lists as an abbreviation or short form, and for a
+person the surname alone (``Mr Wong`` beside ``Wong Kam-ching``). Spelling is
+not normalised: ``Centre``/``Center``, ``organise``/``organize`` and
+``Kam-ching``/``Kam Ching`` are an office's style decisions, and are reported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Occurrence, Term, TermUnit
+
+__all__ = ["CONTRADICTION", "INCONSISTENCY", "Finding", "Rendering", "check", "normalise"]
+
+#: `Finding.kind` of a term rendered in two or more ways across the units.
+INCONSISTENCY = "inconsistency"
+#: `Finding.kind` of units whose English has none of a glossary term's renderings.
+CONTRADICTION = "contradiction"
+
+# Words an abbreviation skips (Department *of* Justice: DoJ) and titles before a name.
+_STOP_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "at", "to", "&"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "hon"})
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*|&")
+_ABBREVIATION_PART = re.compile(r"[A-Z][a-z]*")
+_SHORT_FORM_KINDS = frozenset({"abbreviation", "short form"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One way the units render a term: the English, and where (each unit once).
+
+    `en` is the form most of these units write ("" when no rendering was found
+    in them); `occurrences` carry each unit with the Chinese and English forms
+    to highlight in it.
+    """
+
+    en: str
+    occurrences: tuple[Occurrence, ...]
+
+    @property
+    def units(self) -> tuple[TermUnit, ...]:
+        return tuple(o.unit for o in self.occurrences)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A term the units do not render as they should, with the units side by side.
+
+    `kind` is `INCONSISTENCY` (the term is rendered in two or more ways:
+    `renderings` holds each, the most frequent first, which is `expected`) or
+    `CONTRADICTION` (the units hold the glossary term `zh` and none of its
+    renderings: `expected` is the glossary's, `renderings` what the units use
+    instead, grouped, ``en=""`` where the extractor found no rendering).
+    """
+
+    kind: str
+    zh: str
+    expected: str
+    renderings: tuple[Rendering, ...]
+    type: str = "term"
+
+    @property
+    def units(self) -> tuple[TermUnit, ...]:
+        return tuple(u for r in self.renderings for u in r.units)
+
+
+def normalise(text: str) -> str:
+    """`text` as renderings are compared: lower case, words only, singular, no leading "the"."""
+    words = [_singular(w) for w in _words(text)]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return _WORD.findall(text.replace("\u2010", "-").replace("\u2011", "-"))
+
+
+def _singular(word: str) -> str:
+    """A plural English word's singular, roughly: consistent, which is what matters here."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def is_abbreviation(short: str, full: str) -> bool:
+    """Whether `short` (AFCD, LegCo, DoJ) abbreviates `full`: each capital starts a word.
+
+    The parts of `short` (a capital and the small letters after it) must start
+    the words of `full` in order, skipping "and", "of", "the"... as
+    abbreviations do; `short` has two capitals at least and no space.
+    """
+    if " " in short.strip() or sum(c.isupper() for c in short) < 2:
+        return False
+    parts = _ABBREVIATION_PART.findall(short.strip())
+    if "".join(parts) != short.strip():
+        return False
+    words = [w for w in _words(full) if w not in _STOP_WORDS]
+    return len(parts) == len(words) > 1 and all(
+        w.startswith(p.casefold()) for p, w in zip(parts, words, strict=True)
+    )
+
+
+def _is_surname(short: str, full: str) -> bool:
+    """`Mr Wong` or `Wong` beside `Wong Kam-ching` (or `Lee` beside `John Lee`)."""
+    mine = [w for w in normalise(short).split() if w not in _TITLES]
+    theirs = [w for w in normalise(full).split() if w not in _TITLES]
+    return len(mine) == 1 and len(theirs) > 1 and mine[0] in (theirs[0], theirs[-1])
+
+
+def _same_thing(a: str, b: str, *, person: bool, short_forms: frozenset[str]) -> bool:
+    """Whether renderings `a` and `b` (as written) name the same thing the same way."""
+    if normalise(a) == normalise(b):
+        return True
+    if normalise(a) in short_forms or normalise(b) in short_forms:
+        return True
+    if is_abbreviation(a, b) or is_abbreviation(b, a):
+        return True
+    return person and (_is_surname(a, b) or _is_surname(b, a))
+
+
+def check(
+    units: Sequence[TermUnit],
+    *,
+    terms: Sequence[Term] | None = None,
+    glossary: Sequence[Term] | None = None,
+) -> list[Finding]:
+    """The inconsistencies among `units`, then their contradictions of `glossary`.
+
+    `terms` are the terms found in `units` (None: `bitext.terms.extract(units)`).
+    An inconsistency is a Chinese term whose occurrences render it in two or
+    more ways (see the module's notes for what counts as the same rendering);
+    a contradiction a unit whose Chinese holds a glossary term (its headword or
+    a Chinese variant, compared in Simplified so a Traditional glossary checks
+    a Simplified memory) and whose English holds none of its renderings (main
+    and variants). Findings come most units first.
+    """
+    if terms is None:
+        from .extract import extract
+
+        terms = extract(units)
+    findings = inconsistencies(terms)
+    if glossary:
+        findings += contradictions(units, glossary, terms)
+    return findings
+
+
+def inconsistencies(terms: Sequence[Term]) -> list[Finding]:
+    """The terms of `terms` rendered in two or more ways (entries of one headword merged)."""
+    by_zh: dict[str, list[Term]] = {}
+    for term in terms:
+        by_zh.setdefault(term.zh, []).append(term)
+    findings = []
+    for zh, entries in by_zh.items():
+        groups = _group(entries)
+        if len(groups) > 1:
+            kind = entries[0].type
+            findings.append(Finding(INCONSISTENCY, zh, groups[0].en, tuple(groups), kind))
+    return sorted(findings, key=lambda f: (-len(f.units), f.zh))
+
+
+def _group(entries: Sequence[Term]) -> list[Rendering]:
+    """The occurrences of `entries` grouped by rendering, each unit once; most units first."""
+    person = any(t.type == "person" for t in entries)
+    short_forms = frozenset(
+        normalise(v.en) for t in entries for v in t.variants if v.kind in _SHORT_FORM_KINDS
+    )
+    by_key: dict[str, list[Occurrence]] = {}
+    for occurrence in (o for t in entries for o in t.occurrences):
+        by_key.setdefault(normalise(occurrence.en), []).append(occurrence)
+    # The most frequent form leads its group: the others join the first group they match.
+    ordered = sorted(by_key.values(), key=lambda found: (-len(_distinct(found)), found[0].en))
+    groups: list[list[Occurrence]] = []
+    for found in ordered:
+        home = next(
+            (
+                g
+                for g in groups
+                if _same_thing(found[0].en, g[0].en, person=person, short_forms=short_forms)
+            ),
+            None,
+        )
+        if home is None:
+            groups.append(list(found))
+        else:
+            home.extend(found)
+    return [Rendering(_usual(g), _distinct(g)) for g in groups]
+
+
+def _distinct(occurrences: Iterable[Occurrence]) -> tuple[Occurrence, ...]:
+    """One occurrence per unit, in the order first seen."""
+    seen: dict[TermUnit, Occurrence] = {}
+    for o in occurrences:
+        seen.setdefault(o.unit, o)
+    return tuple(seen.values())
+
+
+def _usual(occurrences: Sequence[Occurrence]) -> str:
+    """The English form most of `occurrences` write (the first seen on a tie)."""
+    counts: dict[str, int] = {}
+    for o in occurrences:
+        counts[o.en] = counts.get(o.en, 0) + 1
+    return max(counts, key=lambda en: counts[en])
+
+
+def contradictions(
+    units: Sequence[TermUnit], glossary: Sequence[Term], terms: Sequence[Term] = ()
+) -> list[Finding]:
+    """The units holding a `glossary` term in Chinese and none of its renderings in English.
+
+    `terms` (found in `units`) tell what each such unit renders the term as instead.
+    """
+    from bitext.normalize.zh_script import to_simplified
+
+    simplified = {u: to_simplified(u.zh) for u in units}
+    found: dict[TermUnit, list[Occurrence]] = {}
+    for term in terms:
+        for o in term.occurrences:
+            found.setdefault(o.unit, []).append(o)
+    findings = []
+    for entry in glossary:
+        forms = sorted(
+            {to_simplified(z) for z in (entry.zh, *(v.zh for v in entry.variants)) if z},
+            key=len,
+            reverse=True,
+        )
+        wrong = [
+            _instead(unit, form, found.get(unit, ()))
+            for unit, zh in simplified.items()
+            if (form := next((f for f in forms if f in zh), None)) and not _renders(unit.en, entry)
+        ]
+        if wrong:
+            renderings = _by_rendering(wrong)
+            findings.append(Finding(CONTRADICTION, entry.zh, entry.en, renderings, entry.type))
+    return sorted(findings, key=lambda f: (-len(f.units), f.zh))
+
+
+def _renders(english: str, entry: Term) -> bool:
+    """Whether `english` holds one of `entry`'s renderings, as `normalise` compares them."""
+    text = f" {normalise(english)} "
+    renderings = [entry.en, *(v.en for v in entry.variants)]
+    if any(f" {normalise(r)} " in text for r in renderings if normalise(r)):
+        return True
+    # A unit may write an abbreviation the glossary does not list (AFCD for the department).
+    tokens = {t for t in re.findall(r"[A-Za-z]+", english) if sum(c.isupper() for c in t) > 1}
+    return any(is_abbreviation(t, r) for t in tokens for r in renderings)
+
+
+def _instead(unit: TermUnit, form: str, occurrences: Iterable[Occurrence]) -> Occurrence:
+    """What `unit` renders the glossary's Chinese `form` as, if the extractor saw it.
+
+    The extractor's occurrence whose Chinese holds `form` or lies within it
+    (compared in Simplified); else one with no English, the Chinese as the unit writes it.
+    """
+    from bitext.normalize.zh_script import to_simplified
+
+    for o in occurrences:
+        zh = to_simplified(o.zh)
+        if zh and (form in zh or zh in form):
+            return o
+    simplified = to_simplified(unit.zh)
+    start = simplified.find(form)
+    # The unit's own (perhaps Traditional) characters, for the page to highlight; where
+    # a phrase conversion changed the length the match cannot be placed: the form as given.
+    same_length = len(simplified) == len(unit.zh)
+    written = unit.zh[start : start + len(form)] if start >= 0 and same_length else form
+    return Occurrence(unit, written, "")
+
+
+def _by_rendering(occurrences: Sequence[Occurrence]) -> tuple[Rendering, ...]:
+    groups: dict[str, list[Occurrence]] = {}
+    for o in occurrences:
+        groups.setdefault(normalise(o.en), []).append(o)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0].en))
+    return tuple(Rendering(_usual(g), _distinct(g)) for g in ordered)
