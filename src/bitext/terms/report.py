@@ -118,8 +118,9 @@ def check_report_tsv(findings: Sequence[Finding]) -> bytes:
         for r in f.renderings:
             for o in r.occurrences:
                 unit = o.unit
-                fields = (f.kind, f.zh, f.expected, r.en, unit.document or "")
-                fields += ("" if unit.id is None else str(unit.id), unit.zh, unit.en)
+                number = "" if unit.id is None else str(unit.id)
+                fields = [f.kind, f.zh, f.expected, r.en, unit.document or "", number]
+                fields += [unit.zh, unit.en]
                 lines.append("\t".join(escape_field(x) for x in fields))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
