@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bitext.export.tsv import unescape_field
+from bitext.normalize.zh_script import to_simplified
 from cli_helpers import run_cli
-from terms_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
+from hk_release_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
 
 PLANTED = "Department of Leisure and Cultural Services"
 
@@ -80,8 +81,9 @@ def test_extract_a_single_mixed_release_to_tsv(sample_path: Path, tmp_path: Path
     assert done.returncode == 0, done.stderr
     rows = glossary_rows(tmp_path / "terms.tsv")
     assert rows[0][:2] == ["zh", "en"] and len(rows) > 1
-    text = sample_path.read_text(encoding="utf-8")
-    assert all(row[0] in text for row in rows[1:])  # every term is Chinese of the release
+    # Every term is Chinese of the release (written in Simplified, as the pipeline's default).
+    text = to_simplified(sample_path.read_text(encoding="utf-8"))
+    assert all(row[0] in text for row in rows[1:])
     assert "wrote terms.tsv" in done.stderr
 
 
@@ -111,10 +113,12 @@ def lcsd(shared_dir: Path, tmp_path_factory) -> tuple[Path, Path]:
     return folder, batch_memory(folder, folder.parent / "tm.sqlite", "--zh-script", "keep")
 
 
-def test_extract_from_a_memory_and_from_releases_finds_the_department(lcsd, tmp_path: Path):
+def test_extract_from_a_memory_releases_or_tmx_finds_the_department(lcsd, tmp_path: Path):
     folder, tm = lcsd
-    for source in (["--tm", tm], sorted(folder.iterdir())):
-        out = tmp_path / f"terms{len(source)}.tsv"
+    exported = run_cli("tm", "export", "--tm", tm, "-o", "lcsd.tmx", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    for n, source in enumerate((["--tm", tm], sorted(folder.iterdir()), ["lcsd.tmx"])):
+        out = tmp_path / f"terms{n}.tsv"
         done = run_cli(
             "terms",
             "extract",
@@ -157,3 +161,18 @@ def test_check_reports_the_planted_rendering_side_by_side(lcsd, tmp_path: Path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert f'<mark class="term">{PLANTED}</mark>' in page
     assert f'<mark class="term">{LCSD_ZH}</mark>' in page
+
+
+def test_check_against_a_glossary_names_the_units_that_contradict_it(lcsd, tmp_path: Path):
+    _, tm = lcsd
+    glossary = tmp_path / "office.tsv"
+    glossary.write_text(f"zh\ten\n{LCSD_ZH}\t{LCSD_EN}\n", encoding="utf-8")
+    done = run_cli(
+        "terms", "check", "--tm", tm, "--glossary", glossary, "-o", "report.tsv", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    rows = glossary_rows(tmp_path / "report.tsv")
+    against = [r for r in rows[1:] if r[0] == "contradiction"]
+    assert [(r[1], r[2], r[4]) for r in against] == [(LCSD_ZH, LCSD_EN, f"releases/{LCSD[2]}.txt")]
+    assert PLANTED in against[0][7] and LCSD_ZH in against[0][6]
+    assert "1 glossary term(s) contradicted" in done.stderr

@@ -24,7 +24,7 @@ from bitext.terms import (
     write_check_report,
 )
 from bitext.terms.check import CONTRADICTION, INCONSISTENCY, contradictions, inconsistencies
-from terms_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
+from hk_release_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
 
 PLANTED = "Department of Leisure and Cultural Services"
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from bitext.errors import BitextError, InputError, OutputError
+from bitext.errors import BitextError, InputError
 
 from ._common import (
     STDOUT,
@@ -23,9 +22,8 @@ from ._common import (
 )
 from .align import _align_one, _distinct, _positive
 
-#: Glossary formats, and the kinds of file (`bitext.atomic.file_kind`) an old one of each is.
-GLOSSARY_FORMATS = {"tbx": ("tbx", "martif"), "tsv": ("tsv",), "omegat": ("tsv",)}
-_SUFFIXES = {".tbx": "tbx", ".tsv": "tsv", ".txt": "omegat", ".utf8": "omegat"}
+#: Glossary formats, and the kind of file (`bitext.atomic.file_kind`) an old one of each is.
+GLOSSARY_KINDS = {"tbx": "tbx", "tsv": "tsv", "omegat": "tsv"}
 _TMX_SUFFIXES = (".tmx", ".tmx.gz")
 
 
@@ -57,7 +55,7 @@ def _add_extract(terms_sub: Any) -> None:
     extract.add_argument("-o", "--output", required=True, help="the glossary to write")
     extract.add_argument(
         "--format",
-        choices=tuple(GLOSSARY_FORMATS),
+        choices=tuple(GLOSSARY_KINDS),
         help="default: from the suffix (.tbx, .tsv; .txt: OmegaT)",
     )
     extract.add_argument(
@@ -95,41 +93,18 @@ def _add_check(terms_sub: Any) -> None:
     check.set_defaults(run=_check)
 
 
-def _glossary_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    found = _SUFFIXES.get(Path(args.output).suffix.lower())
-    if found is None:
-        raise OutputError(
-            f"{args.output}: cannot tell the glossary format from the name: "
-            "give --format tbx, tsv or omegat"
-        )
-    return found
-
-
-def _check_glossary_output(args: argparse.Namespace, fmt: str, inputs: list[str]) -> None:
-    """A refused output costs nothing: checked before any alignment.
-
-    With --force, only an old glossary of this format is replaced; a TBX file
-    may be rooted at <tbx> (TBX v3) or <martif> (TBX-Basic 2008).
-    """
-    kinds = GLOSSARY_FORMATS[fmt]
-    for n, kind in enumerate(kinds, 1):
-        try:
-            check_output(args.output, inputs, force=args.force, kind=kind)
-            return
-        except OutputError:
-            if n == len(kinds):
-                raise
-
-
 def _extract(args: argparse.Namespace) -> int:
     check_zh_options(args)
     if not args.inputs and args.tm is None:
         raise InputError("no input: give releases, TMX files or --tm TM.sqlite")
-    fmt = _glossary_format(args)
+    from bitext.terms.glossary import glossary_format
+
+    fmt = glossary_format(args.output, args.format)
     inputs = _distinct(args.inputs, args.quiet)
-    _check_glossary_output(args, fmt, [*inputs, *([args.tm] if args.tm else [])])
+    # A refused output costs nothing: checked before any alignment. --force replaces an
+    # old glossary of this format only.
+    given = [*inputs, *([args.tm] if args.tm else [])]
+    check_output(args.output, given, force=args.force, kind=GLOSSARY_KINDS[fmt])
     units, failures, encoder = _units(inputs, args)
     if not units:
         if failures == len(inputs) and args.tm is None:
