@@ -34,6 +34,14 @@ def test_extract_refuses_bad_inputs_and_outputs_in_one_line(sample_path: Path, t
     done = run_cli("terms", "extract", sample_path, "-o", "t.pdf", cwd=tmp_path)
     assert done.returncode == 3
     one_error(done.stderr, "t.pdf: ")
+    done = run_cli(
+        "terms", "extract", sample_path, "--tm", "no.sqlite", "-o", "t.tsv", cwd=tmp_path
+    )
+    assert done.returncode == 2
+    one_error(done.stderr, "no.sqlite: no such translation memory")
+    done = run_cli("terms", "extract", sample_path, "--set", "bogus=1", "-o", "t.tsv", cwd=tmp_path)
+    assert done.returncode == 2
+    one_error(done.stderr, "--set: ")
     assert not list(tmp_path.iterdir())  # nothing written, no temporary file left
     old = tmp_path / "old.tsv"
     old.write_text("zh\ten\n東\tEast\n", encoding="utf-8")

@@ -105,7 +105,9 @@ def _extract(args: argparse.Namespace) -> int:
     # old glossary of this format only.
     given = [*inputs, *([args.tm] if args.tm else [])]
     check_output(args.output, given, force=args.force, kind=GLOSSARY_KINDS[fmt])
-    units, failures, encoder = _units(inputs, args)
+    # The pipeline's settings (--set, --srx) are checked now too, as `bitext align` does.
+    config = pipeline_config(args) if not all(map(_is_tmx, inputs)) else None
+    units, failures, encoder = _units(inputs, args, config)
     if not units:
         if failures == len(inputs) and args.tm is None:
             return InputError.exit_code  # each failure already said why, in its own line
@@ -120,14 +122,24 @@ def _extract(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _units(inputs: list[str], args: argparse.Namespace) -> tuple[list[Any], int, Any]:
+def _is_tmx(path: str) -> bool:
+    return path.lower().endswith(_TMX_SUFFIXES)
+
+
+def _units(inputs: list[str], args: argparse.Namespace, config: Any) -> tuple[list[Any], int, Any]:
     """The units of every input (and of --tm), the count of inputs that failed, the encoder."""
     from bitext.terms.units import units_from_memory
 
     units: list[Any] = []
     failures, aligner, encoder = 0, None, None
+    if args.tm is not None:
+        # First: a memory that is missing or not a memory stops the command before any alignment.
+        from bitext.tm import TranslationMemory
+
+        with TranslationMemory(args.tm, create=False, read_only=True) as memory:
+            units += units_from_memory(memory)
     for path in progress(inputs, args.quiet):
-        if path.lower().endswith(_TMX_SUFFIXES):
+        if _is_tmx(path):
             found = _tmx_units(path)
         else:
             if aligner is None:
@@ -135,17 +147,12 @@ def _units(inputs: list[str], args: argparse.Namespace) -> tuple[list[Any], int,
                 from bitext.pipeline import DocumentAligner
 
                 encoder = pipeline_encoder(args)
-                aligner = DocumentAligner.prepare(pipeline_config(args), encoder=encoder)
+                aligner = DocumentAligner.prepare(config, encoder=encoder)
             found = _release_units(path, args, aligner)
         if found is None:
             failures += 1
         else:
             units += found
-    if args.tm is not None:
-        from bitext.tm import TranslationMemory
-
-        with TranslationMemory(args.tm, create=False, read_only=True) as memory:
-            units += units_from_memory(memory)
     return units, failures, encoder
 
 
