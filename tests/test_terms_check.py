@@ -258,6 +258,11 @@ def test_glossary_contradiction_in_any_script_with_the_rendering_used(shared_dir
     seen = term(LCSD_ZH, [(planted, LCSD_ZH, PLANTED)])
     result = contradictions(units, [Term(LCSD_ZH, LCSD_EN, "organisation", 4, 1.0)], [seen])
     assert [(r.en, r.units) for r in result[0].renderings] == [(PLANTED, (planted,))]
+    # A person named by the surname alone in a later unit renders the glossary's name.
+    later = unit_of(shared_dir, TSE_DOC, "謝展寰出席", "Mr Tse attended", 1)
+    tse = Term("謝展寰", "Tse Chin-wan", "person", 1, 1.0)
+    assert contradictions([*units, later], [tse]) == []
+    assert contradictions([*units, later], [Term("謝展寰", "Tse", "person", 1, 1.0)]) == []
     # An abbreviation the glossary does not list still renders its entry.
     plain = Term("漁農自然護理署", AFCD_EN, "organisation", 1, 1.0)
     short = Term("漁護署", AFCD_EN, "organisation", 1, 1.0)

@@ -125,6 +125,12 @@ def _is_surname(short: str, full: str) -> bool:
     return len(mine) == 1 and len(theirs) > 1 and mine[0] in (theirs[0], theirs[-1])
 
 
+def _surnames(renderings: Iterable[str]) -> set[str]:
+    """The first and last words of names (Chinese names start with the surname, others end)."""
+    names = [[w for w in normalise(r).split() if w not in _TITLES] for r in renderings]
+    return {w for words in names if len(words) > 1 for w in (words[0], words[-1])}
+
+
 def _same_thing(a: str, b: str, *, person: bool, short_forms: frozenset[str]) -> bool:
     """Whether renderings `a` and `b` (as written) name the same thing the same way."""
     if normalise(a) == normalise(b):
@@ -258,6 +264,8 @@ def _renders(english: str, entry: Term) -> bool:
     renderings = [entry.en, *(v.en for v in entry.variants)]
     if any(f" {normalise(r)} " in text for r in renderings if normalise(r)):
         return True
+    if entry.type == "person" and any(f" {name} " in text for name in _surnames(renderings)):
+        return True  # a later mention by the surname alone (Mr Tse for Tse Chin-wan)
     # A unit may write an abbreviation the glossary does not list (AFCD for the department).
     tokens = {t for t in re.findall(r"[A-Za-z]+", english) if sum(c.isupper() for c in t) > 1}
     return any(is_abbreviation(t, r) for t in tokens for r in renderings)
