@@ -192,6 +192,43 @@ def test_case_plural_abbreviation_and_surname_are_one_rendering(shared_dir: Path
     assert inconsistencies(terms) == []
 
 
+GOLD = Path(__file__).resolve().parents[1] / "data" / "terms-gold" / "hk-releases.tsv"
+#: Chinese terms whose releases render them in ways the gold glossary notes as one name:
+#: C&SD, UBWs, DEVB, HKSAR Government, InvestHK, LegCo, Mr Tse, red flags, PTs, LPs, "the".
+GOLD_SAME = (
+    "政府統計處",
+    "僭建物",
+    "發展局",
+    "特區政府",
+    "投資推廣署",
+    "立法會",
+    "謝展寰",
+    "紅旗",
+    "公廁",
+    "有限合夥人",
+    "新田科技城創科產業發展規劃概念綱要",
+)
+#: ... and two that are rendered differently: US / USA, and the word order of the Government.
+GOLD_DIFFERENT = ("美國", "香港特別行政區政府")
+
+
+def test_the_gold_glossarys_forms_of_one_name_are_not_reported():
+    import csv
+
+    with GOLD.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    by_zh: dict[str, list[tuple[TermUnit, str, str]]] = {}
+    for n, row in enumerate(rows):
+        unit = TermUnit(row["zh"], row["en"], row["document"], n)
+        by_zh.setdefault(row["zh"], []).append((unit, row["zh"], row["en"]))
+    types = {row["zh"]: row["type"] for row in rows}
+    terms = [term(zh, found, type=types[zh]) for zh, found in by_zh.items()]
+    reported = {f.zh for f in inconsistencies(terms)}
+    assert all(len({en for _, _, en in by_zh[zh]}) > 1 for zh in GOLD_SAME + GOLD_DIFFERENT)
+    assert not reported & set(GOLD_SAME)
+    assert set(GOLD_DIFFERENT) <= reported
+
+
 def test_other_spelling_and_other_wording_are_reported_with_their_units(shared_dir: Path):
     gerc = unit_of(shared_dir, LCSD[0], "綠化教育資源中心舉辦", "Resource Centre of Kowloon")
     talks = unit_of(shared_dir, LCSD[0], "綠化教育資源中心舉行", "Resource Centre in Kowloon", 1)

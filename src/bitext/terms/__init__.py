@@ -7,9 +7,10 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 
 from __future__ import annotations
 
-from .check import Finding, Rendering, check, normalise
+from .check import Finding, Rendering, check
 from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
 from .report import check_report_html, check_report_tsv, write_check_report
+from .same import normalise, same_rendering
 from .units import units_from_alignment, units_from_memory, units_from_tmx
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "check_report_html",
     "check_report_tsv",
     "normalise",
+    "same_rendering",
     "to_pandas",
     "units_from_alignment",
     "units_from_memory",

@@ -1,39 +1,28 @@
 """Terms rendered differently across units, and units that contradict a glossary.
 
-Two renderings are the same when they are equal after `normalise`: case,
-spacing, punctuation around words, a leading "the" and plural endings do not
-count (``Red Flags`` = ``red flag``; ``the Leisure and Cultural Services
-Department`` = ``Leisure and Cultural Service Department``). Nor does a short
-form that points at the full one: an abbreviation whose letters start the full
-name's words (``AFCD`` beside ``Agriculture, Fisheries and Conservation
-Department``, ``LegCo`` beside ``Legislative Council``), any form the
-extractor or the glossary lists as an abbreviation or short form, and for a
-person the surname alone (``Mr Wong`` beside ``Wong Kam-ching``). Spelling is
-not normalised: ``Centre``/``Center``, ``organise``/``organize`` and
-``Kam-ching``/``Kam Ching`` are an office's style decisions, and are reported.
+What counts as the same rendering is `bitext.terms.same`'s business (case,
+plurals, "the", abbreviations, a person's surname alone: the same; spelling
+such as Centre/Center: different); here, in addition, any form the extractor
+or the glossary lists as an abbreviation or short form of the term is the same.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Occurrence, Term, TermUnit
+from .same import abbreviates, normalise, same_rendering, surnames
 
-__all__ = ["CONTRADICTION", "INCONSISTENCY", "Finding", "Rendering", "check", "normalise"]
+__all__ = ["CONTRADICTION", "INCONSISTENCY", "Finding", "Rendering", "check"]
 
 #: `Finding.kind` of a term rendered in two or more ways across the units.
 INCONSISTENCY = "inconsistency"
 #: `Finding.kind` of units whose English has none of a glossary term's renderings.
 CONTRADICTION = "contradiction"
 
-# Words an abbreviation skips (Department *of* Justice: DoJ) and titles before a name.
-_STOP_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "at", "to", "&"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "hon"})
-_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*|&")
-_ABBREVIATION_PART = re.compile(r"[A-Z][a-z]*")
+_TOKEN = re.compile(r"[\w'’&]+(?:-[\w'’]+)*")
 _SHORT_FORM_KINDS = frozenset({"abbreviation", "short form"})
 
 
@@ -76,70 +65,12 @@ class Finding:
         return tuple(u for r in self.renderings for u in r.units)
 
 
-def normalise(text: str) -> str:
-    """`text` as renderings are compared: lower case, words only, singular, no leading "the"."""
-    words = [_singular(w) for w in _words(text)]
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    return _WORD.findall(text.replace("\u2010", "-").replace("\u2011", "-"))
-
-
-def _singular(word: str) -> str:
-    """A plural English word's singular, roughly: consistent, which is what matters here."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
-        return word[:-1]
-    return word
-
-
-def is_abbreviation(short: str, full: str) -> bool:
-    """Whether `short` (AFCD, LegCo, DoJ) abbreviates `full`: each capital starts a word.
-
-    The parts of `short` (a capital and the small letters after it) must start
-    the words of `full` in order, skipping "and", "of", "the"... as
-    abbreviations do; `short` has two capitals at least and no space.
-    """
-    if " " in short.strip() or sum(c.isupper() for c in short) < 2:
-        return False
-    parts = _ABBREVIATION_PART.findall(short.strip())
-    if "".join(parts) != short.strip():
-        return False
-    words = [w for w in _words(full) if w not in _STOP_WORDS]
-    return len(parts) == len(words) > 1 and all(
-        w.startswith(p.casefold()) for p, w in zip(parts, words, strict=True)
-    )
-
-
-def _is_surname(short: str, full: str) -> bool:
-    """`Mr Wong` or `Wong` beside `Wong Kam-ching` (or `Lee` beside `John Lee`)."""
-    mine = [w for w in normalise(short).split() if w not in _TITLES]
-    theirs = [w for w in normalise(full).split() if w not in _TITLES]
-    return len(mine) == 1 and len(theirs) > 1 and mine[0] in (theirs[0], theirs[-1])
-
-
-def _surnames(renderings: Iterable[str]) -> set[str]:
-    """The first and last words of names (Chinese names start with the surname, others end)."""
-    names = [[w for w in normalise(r).split() if w not in _TITLES] for r in renderings]
-    return {w for words in names if len(words) > 1 for w in (words[0], words[-1])}
-
-
 def _same_thing(a: str, b: str, *, person: bool, short_forms: frozenset[str]) -> bool:
-    """Whether renderings `a` and `b` (as written) name the same thing the same way."""
-    if normalise(a) == normalise(b):
-        return True
+    """Whether renderings `a` and `b` are one (see `bitext.terms.same`), or one is a listed
+    abbreviation or short form of the term."""
     if normalise(a) in short_forms or normalise(b) in short_forms:
         return True
-    if is_abbreviation(a, b) or is_abbreviation(b, a):
-        return True
-    return person and (_is_surname(a, b) or _is_surname(b, a))
+    return same_rendering(a, b, person=person)
 
 
 def check(
@@ -259,16 +190,29 @@ def contradictions(
 
 
 def _renders(english: str, entry: Term) -> bool:
-    """Whether `english` holds one of `entry`'s renderings, as `normalise` compares them."""
+    """Whether `english` holds one of `entry`'s renderings, as `same_rendering` compares them."""
     text = f" {normalise(english)} "
-    renderings = [entry.en, *(v.en for v in entry.variants)]
-    if any(f" {normalise(r)} " in text for r in renderings if normalise(r)):
+    renderings = [r for r in (entry.en, *(v.en for v in entry.variants)) if normalise(r)]
+    if any(f" {normalise(r)} " in text for r in renderings):
         return True
-    if entry.type == "person" and any(f" {name} " in text for name in _surnames(renderings)):
+    if entry.type == "person" and any(f" {name} " in text for name in surnames(renderings)):
         return True  # a later mention by the surname alone (Mr Tse for Tse Chin-wan)
-    # A unit may write an abbreviation the glossary does not list (AFCD for the department).
-    tokens = {t for t in re.findall(r"[A-Za-z]+", english) if sum(c.isupper() for c in t) > 1}
-    return any(is_abbreviation(t, r) for t in tokens for r in renderings)
+    # A unit may abbreviate what the glossary spells out (AFCD, HKSAR Government).
+    tokens = [t for t in _TOKEN.findall(english) if t.casefold() != "the"]
+    return any(_abbreviated_in(tokens, r) for r in renderings)
+
+
+def _abbreviated_in(tokens: Sequence[str], rendering: str) -> bool:
+    """Whether some run of `tokens` around an abbreviation `abbreviates` `rendering`."""
+    size = len(normalise(rendering).split())
+    for i, token in enumerate(tokens):
+        if sum(c.isupper() for c in token) < 2:
+            continue
+        for lo in range(max(0, i - size + 2), i + 1):
+            for hi in range(i + 1, min(len(tokens), lo + size - 1) + 1):
+                if abbreviates(" ".join(tokens[lo:hi]), rendering):
+                    return True
+    return False
 
 
 def _instead(unit: TermUnit, form: str, occurrences: Iterable[Occurrence]) -> Occurrence:
