@@ -86,11 +86,18 @@ def _rendering_rows(finding: Finding, rendering: Rendering) -> str:
     )
     rows = [
         f'<tr><td class="doc">{_esc(_where(o))}</td>'
-        f'<td lang="zh">{_highlight(o.unit.zh, o.zh)}</td>'
+        f'<td lang="{_zh_lang(o.unit.zh)}">{_highlight(o.unit.zh, o.zh)}</td>'
         f'<td lang="en">{_highlight(o.unit.en, o.en)}</td></tr>'
         for o in rendering.occurrences
     ]
     return "\n".join([head, *rows])
+
+
+def _zh_lang(text: str) -> str:
+    """The cell's language, so that Traditional text gets a Traditional font (the page's CSS)."""
+    from bitext.normalize.zh_script import text_script
+
+    return "zh-Hant" if text_script(text) == "Hant" else "zh"
 
 
 def _where(occurrence: Occurrence) -> str:
