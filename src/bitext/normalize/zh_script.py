@@ -35,6 +35,15 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+def any_to_simplified(text: str) -> str:
+    """`text` in Simplified whichever Traditional standard it follows (OpenCC ``hk2s``).
+
+    Hong Kong's standard forms (衞, 綫) are not in ``t2s``'s tables, which leave
+    them as written; ``hk2s`` maps them and every common Traditional form too.
+    """
+    return _converter("hk2s").convert(text)
+
+
 def to_traditional(text: str) -> str:
     """`text` with Simplified Chinese converted to Traditional (OpenCC ``s2t``)."""
     return _converter("s2t").convert(text)

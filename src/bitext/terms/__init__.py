@@ -8,6 +8,7 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 from __future__ import annotations
 
 from .check import Finding, Rendering, check
+from .extract import extract
 from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
 from .report import check_report_html, check_report_tsv, write_check_report
 from .same import normalise, same_rendering
@@ -24,6 +25,7 @@ __all__ = [
     "check",
     "check_report_html",
     "check_report_tsv",
+    "extract",
     "normalise",
     "same_rendering",
     "to_pandas",

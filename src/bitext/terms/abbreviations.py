@@ -1,0 +1,108 @@
+"""Abbreviations a release defines: 漁農自然護理署（漁護署） beside Agriculture, Fisheries and
+Conservation Department (AFCD).
+
+Releases introduce a body's short form once, in brackets after its full name,
+in both languages; later sentences use the short forms alone (漁護署 … AFCD),
+which neither the dictionary nor the encoder can pair. A definition found in
+one unit pairs the two short forms for every unit of the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .english import CONNECTORS, is_acronym
+
+_ZH_DEFINITION = re.compile(r"([\u3400-\u9fff]{2,30})[（(]([\u3400-\u9fffA-Za-z]{2,8})[）)]")
+_EN_DEFINITION = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """A short form and the full form it stands for, in one language."""
+
+    short: str
+    full: str
+
+
+def chinese_definitions(zh: str) -> list[Abbreviation]:
+    """X（Y） where Y's characters appear in X in order: 漁農自然護理署（漁護署）."""
+    out = []
+    for m in _ZH_DEFINITION.finditer(zh):
+        before, short = m.group(1), m.group(2)
+        start = _subsequence_start(before, short)
+        if start is not None:
+            out.append(Abbreviation(short, before[start:]))
+    return out
+
+
+def _subsequence_start(text: str, short: str) -> int | None:
+    """Where in `text` the full form of `short` starts: the last place its first character is
+    found from which `short`'s characters follow in order, if any."""
+    for start in range(len(text) - 1, -1, -1):
+        if text[start] != short[0]:
+            continue
+        at = start
+        for char in short[1:]:
+            at = text.find(char, at + 1)
+            if at < 0:
+                break
+        else:
+            return start
+    return None
+
+
+def english_definitions(en: str, names: Iterable[str]) -> list[Abbreviation]:
+    """Name (ACR) where ACR's capitals are the initials of the name's words, in order."""
+    out = []
+    for m in _EN_DEFINITION.finditer(en):
+        acronym = m.group(1)
+        if not is_acronym(acronym):
+            continue
+        before = en[: m.start()].rstrip()
+        fitting = [n for n in names if before.endswith(n) and _initials_fit(n, acronym)]
+        if fitting:
+            out.append(Abbreviation(acronym, max(fitting, key=len)))
+    return out
+
+
+def _initials_fit(name: str, acronym: str) -> bool:
+    words = [w for w in re.split(r"[\s,\-]+", name) if w and w.lower() not in CONNECTORS]
+    initials = "".join(w[0].upper() for w in words)
+    capitals = [c for c in acronym if c.isupper()]
+    if not capitals or not initials or capitals[0] != initials[0]:
+        return False
+    at = 0
+    for char in capitals:  # the acronym's capitals in order among the initials
+        at = initials.find(char, at) + 1
+        if at == 0:
+            return False
+    return True
+
+
+def defined_pairs(
+    zh: str, en: str, linked: Sequence[tuple[str, str]], names: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """(Chinese, English, kind) pairs a unit's definitions give, from its linked full forms.
+
+    `linked` are the unit's (Chinese, English) term links; `names` its English
+    name spans. A Chinese full form linked to an English full form pairs their
+    short forms (漁護署 = AFCD, an abbreviation) and each full form with the
+    other side's short form where only that one is defined.
+    """
+    zh_defs = chinese_definitions(zh)
+    en_defs = english_definitions(en, names)
+    out = []
+    for z in zh_defs:
+        for e in en_defs:
+            if (z.full, e.full) in linked or any(
+                z.full.endswith(a) and e.full.endswith(b) for a, b in linked
+            ):
+                out.append((z.short, e.short, "abbreviation"))
+                out.append((z.full, e.short, "abbreviation"))
+    if not zh_defs:
+        for e in en_defs:
+            out.extend((a, e.short, "abbreviation") for a, b in linked if b == e.full)
+    return out

@@ -1,0 +1,182 @@
+"""Where a term can sit in a Chinese sentence: word runs that could name something.
+
+Chinese has no capitals to mark a name's extent, so every run of up to
+`MAX_TOKENS` jieba words inside a clause that starts and ends on a content
+word is a candidate (康樂及文化事務署, 赤柱正灘泳灘 are several jieba words
+each); the English side decides which run is a term and where it ends.
+Quoted titles (「解鎖港島徑」, 《施政報告》) are offered whole.
+
+jieba's dictionary is Simplified: Traditional text is segmented as its
+Simplified conversion, whose characters stand one for one with the original
+(OpenCC's character conversion keeps length; a sentence where it does not is
+segmented as written).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from bitext._jieba import tokenizer
+from bitext.normalize.zh_script import any_to_simplified
+
+from .english import word_set
+from .heads import head_of
+
+MAX_TOKENS = 7
+MAX_CHARS = 18
+#: jieba tags a term never starts or ends with: particles, prepositions, conjunctions,
+#: pronouns, punctuation. jieba's tags are too rough for more (站 and 處長 come out verbs).
+_EDGE_TAGS = ("u", "p", "c", "r", "y", "e", "o", "w", "x", "ul")
+#: Words no term starts or ends with whatever jieba tags them.
+_EDGE_WORDS = word_set(
+    "先生 女士 小姐 太太 博士 教授 太平绅士 议员 的 之 在 和 与 及 或 "
+    "等 为 将 是 了 把 被 由 向 对 从 于 并 也 都 已 今日 今天 昨日 "
+    "明日 今年 去年 明年 本 该 此 其 各 每 有关 相关 所有 一些 一个 这 "
+    "那 我们 他们 他 她 其他 进行 表示 指出 称 说 包括 透过 通过 以及 "
+    "以 就 会 可 能 要 更 再 亦 又 即 如 若 但 而"
+)
+#: Tags inside a term that break it (a particle or a preposition joins clauses, not names).
+_INNER_BREAKS = ("u", "p", "y", "uj", "ul", "w")
+_CONJUNCTIONS = frozenset("及和与與、")
+# Spaces stay inside a clause (HOY TV, Saiful Adib Bin Abdul Munaff); a term does not
+# start or end on one.
+_CLAUSE = re.compile(r"[^，。、；：！？,;:!?（）()\[\]「」『』《》〈〉“”\"‘’\n]+")
+_QUOTED = re.compile(r"[「『《〈“]([^「」『』《》〈〉“”]{1,40})[」』》〉”]")
+
+
+@dataclass(frozen=True, slots=True)
+class ZhSpan:
+    """A stretch of a Chinese sentence that may be a term; `words` its jieba words."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "quoted" or "run"
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@cache
+def _posseg() -> Any:
+    import jieba.posseg
+
+    from bitext._jieba import tokenizer
+
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+@lru_cache(maxsize=20_000)
+def tagged_words(text: str) -> tuple[tuple[str, str, int], ...]:
+    """(word as written, jieba tag, offset) for each word of `text`.
+
+    jieba's statistical (HMM) cut glues unknown words to their neighbours
+    (大埔區放馬莆公廁 gives 區放馬); its dictionary-only cut splits them at
+    other places. A word is cut wherever either cut ends one, so that a term
+    can start where either sees a boundary; the pieces keep their word's tag.
+    """
+    simple = any_to_simplified(text)
+    source = simple if len(simple) == len(text) else text
+    cuts, at = set(), 0
+    for word in tokenizer().cut(source, HMM=False):
+        at += len(word)
+        cuts.add(at)
+    out, at = [], 0
+    for pair in _posseg().cut(source, HMM=True):
+        word, tag = pair.word, pair.flag
+        if word in _CONJUNCTIONS:
+            tag = "c"  # jieba tags 與 a preposition; between two nouns it joins them
+        start = at
+        for end in [*sorted(c for c in cuts if at < c < at + len(word)), at + len(word)]:
+            out.append((text[start:end], tag, start))
+            start = end
+        at += len(word)
+    return tuple(out)
+
+
+@lru_cache(maxsize=20_000)
+def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
+    """The words of both of jieba's cuts, each (word, tag, offset) once, for dictionary lookups.
+
+    `tagged_words` cuts at every boundary either cut sees, which splits some
+    words CC-CEDICT knows whole (觀塘 in 觀塘協和街); they are looked up as
+    either cut has them.
+    """
+    simple = any_to_simplified(text)
+    source = simple if len(simple) == len(text) else text
+    seen: dict[tuple[int, int], tuple[str, str, int]] = {}
+    for hmm in (True, False):
+        at = 0
+        for pair in _posseg().cut(source, HMM=hmm):
+            word, tag = pair.word, pair.flag
+            seen.setdefault((at, len(word)), (text[at : at + len(word)], tag, at))
+            at += len(word)
+    return tuple(seen.values())
+
+
+def joins_inside(text: str) -> bool:
+    """Whether a conjunction inside `text` can belong to one name (康樂及文化事務署).
+
+    Bodies and titles join words under one head; places do not (泳灘及大浪灣泳灘 is two).
+    """
+    head = head_of(any_to_simplified(text))
+    return head is not None and head[2] != "place"
+
+
+def is_function_word(word: str, tag: str) -> bool:
+    """A particle, preposition, pronoun or the like: never the first or last word of a term."""
+    if word.isascii():
+        return not (word.strip().isalnum() and not word.isdigit())
+    return tag.startswith(_EDGE_TAGS) or any_to_simplified(word) in _EDGE_WORDS
+
+
+#: Characters that, as a word of their own, end no term: where jieba glues a particle, a
+#: locative or a measure word to a name (大灣區內, 發展局後, 項誤殺罪), it is cut off here.
+_EDGE_CHARS = frozenset(
+    "後后內内則则項项下上中時时前等經经於于由向將将把被給给讓让並并也亦已均皆各該该此其之的了着過过為为以在從从對对就會会可能要須须需應应所而但卻却又再更最很都還还即如若間间搗捣"
+)
+
+
+def _edge_ok(word: str, tag: str) -> bool:
+    if len(word) == 1 and word in _EDGE_CHARS:
+        return False
+    return bool(word.strip()) and not is_function_word(word, tag)
+
+
+def chinese_spans(text: str) -> list[ZhSpan]:
+    """The candidate terms of one Chinese sentence, each (text, kind) once."""
+    spans: dict[str, ZhSpan] = {}
+    for m in _QUOTED.finditer(text):
+        spans[m.group(1)] = ZhSpan(m.group(1), m.start(1), m.end(1), "quoted")
+    for clause in _CLAUSE.finditer(text):
+        words = tagged_words(clause.group())
+        base = clause.start()
+        for a, (first, tag_a, off) in enumerate(words):
+            if not _edge_ok(first, tag_a):
+                continue
+            for b in range(a + 1, min(len(words), a + MAX_TOKENS) + 1):
+                word, tag, _ = words[b - 1]
+                if b - 1 > a and tag.startswith(_INNER_BREAKS):
+                    break
+                if b - 1 > a and tag == "c" and head_of(words[b - 2][0], whole=True):
+                    break  # 泳灘及大浪灣泳灘: two names joined, not one
+                end = words[b - 1][2] + len(word)
+                if end - off > MAX_CHARS:
+                    break
+                piece = clause.group()[off:end]
+                if len(piece) < 2 or not _edge_ok(word, tag) or piece in spans:
+                    continue
+                joined = any(t == "c" for _, t, _ in words[a:b])
+                if joined and not joins_inside(piece):
+                    continue  # 斯洛文尼亞和瑞士 is two names; 康樂及文化事務署 is one
+                spans[piece] = ZhSpan(
+                    piece,
+                    base + off,
+                    base + end,
+                    "run",
+                    tuple(w for w, _, _ in words[a:b]),
+                    tuple(t for _, t, _ in words[a:b]),
+                )
+    return list(spans.values())

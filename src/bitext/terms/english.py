@@ -1,0 +1,221 @@
+"""Where a term can sit in an English sentence: names, acronyms, quoted titles, noun phrases.
+
+A term's English rendering is found among these spans; which span renders
+which Chinese term is `bitext.terms.pairing`'s job. Capitalisation is the
+strongest boundary English gives: "the Leisure and Cultural Services
+Department" names its own extent, so a name is offered whole, and cut where
+English joins two names (a comma, an honorific: "Secretary for Culture,
+Sports and Tourism, Ms Rosanna Law").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .heads import english_heads
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of `text` (a word list kept readable as prose in the source)."""
+    return frozenset(text.split())
+
+
+#: Words a capitalised name may hold in lower case between two capitalised words.
+CONNECTORS = word_set("of and for the de da du des la le van von der den y &")
+#: Words that precede a person's name; never part of a rendering.
+HONORIFICS = word_set("mr mrs ms miss mdm the madam dr prof professor sir dame hon honourable")
+#: Capitalised words that open sentences or headlines without naming anything.
+_OPENERS = word_set(
+    "a an the this that these those it its he she they we i in on at for from with to by "
+    "of as after before during while when where if but and or also today yesterday "
+    "tomorrow meanwhile however according under about speaking addressing photo photos"
+)
+#: Words a phrase neither starts nor ends with (it would be a fragment of a clause).
+_EDGE_STOPWORDS = word_set(
+    "a an the and or but if of to in on at by for with from into as than then so not no "
+    "is am are was were be been being have has had do does did will would shall should "
+    "can could may might must this that these those there here who whom whose which what "
+    "when where why how all any both each more most other some such only own same just "
+    "also up out over under again once today said says its their his her our your my it "
+    "they he she we you i between through during before after about against within "
+    "without per via while"
+)
+_TOKEN = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[,&]|[()\[\]\"“”:;!?/]|\.(?=\s|$)"
+)
+#: Tokens that end every span: brackets, quotation marks, clause punctuation.
+_BREAKS = frozenset('()[]"“”:;!?/.')
+_QUOTED = re.compile(r"[\"“]([^\"“”]{2,80})[\"”]")
+MAX_NAME_TOKENS = 16
+MAX_PHRASE_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of an English sentence that may render a term.
+
+    `kind`: ``name`` (capitalised words), ``acronym`` (AFCD, LegCo),
+    ``quoted`` (a title in quotation marks) or ``phrase`` (lower-case words).
+    `whole` marks a name offered at its full extent (not a cut of a longer one).
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    whole: bool = False
+
+    @property
+    def words(self) -> list[str]:
+        return [t for t in _TOKEN.findall(self.text) if t not in (",", "&") and t not in _BREAKS]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def is_acronym(word: str) -> bool:
+    """AFCD, HKMA, LegCo, COP30: mostly capitals, no vowel-led lower-case tail of a word."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2 or not word[0].isupper():
+        return False
+    capitals = sum(c.isupper() for c in letters)
+    return capitals >= 2 and capitals * 2 >= len(letters)
+
+
+def _capitalised(word: str) -> bool:
+    if word in _BREAKS:
+        return False
+    return word[0].isupper() or (word[0].isdigit() and any(c.isalpha() for c in word))
+
+
+def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Token ranges of capitalised runs, joined over connectors and commas."""
+    chains: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if not _capitalised(tokens[i][0]) or tokens[i][0] in (",", "&"):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens):
+            word = tokens[j][0]
+            if _capitalised(word) and word not in (",", "&"):
+                j += 1
+                continue
+            # A connector run counts only when a capitalised word follows it.
+            if word.lower() == "and" and tokens[j - 1][0].lower() in english_heads():
+                break  # "Stanley Main Beach and Big Wave Bay Beach": two names
+            k = j
+            while k < len(tokens) and (tokens[k][0].lower() in CONNECTORS or tokens[k][0] == ","):
+                k += 1
+            if k > j and k < len(tokens) and _capitalised(tokens[k][0]):
+                j = k
+                continue
+            break
+        chains.append((i, j))
+        i = j
+    return chains
+
+
+def _pieces(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """A chain cut at honorifics (dropped) and sentence-opening words."""
+    pieces: list[tuple[int, int]] = []
+    start = lo
+    heads = english_heads()
+    for k in range(lo, hi):
+        low = tokens[k][0].lower().rstrip(".")
+        if low == "," and k > start and tokens[k - 1][0].lower() in heads:
+            # "Hip Wo Street, Kwun Tong": a place and where it lies, two names.
+            pieces.append((start, k))
+            start = k + 1
+            continue
+        if low in HONORIFICS or (k == start and low in _OPENERS):
+            if k > start:
+                pieces.append((start, k))
+            start = k + 1
+    if start < hi:
+        pieces.append((start, hi))
+    return pieces
+
+
+def _sub_ranges(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every stretch of a piece that starts and ends on a capitalised word."""
+    out = []
+    for a in range(lo, hi):
+        if not _capitalised(tokens[a][0]) or tokens[a][0].lower() in CONNECTORS:
+            continue
+        for b in range(a + 1, min(hi, a + MAX_NAME_TOKENS) + 1):
+            last = tokens[b - 1][0]
+            if _capitalised(last) and last not in (",", "&") and last.lower() not in CONNECTORS:
+                out.append((a, b))
+    return out
+
+
+def _span(
+    text: str, tokens: list[tuple[str, int, int]], a: int, b: int, kind: str, whole: bool
+) -> Span:
+    start, end = tokens[a][1], tokens[b - 1][2]
+    piece = text[start:end].rstrip(".")
+    if piece.endswith(("'s", "’s")) and kind != "phrase":
+        piece, end = piece[:-2], end - 2  # Aaron Kwok's film: the name is Aaron Kwok
+    return Span(piece.strip(), start, end, kind, whole)
+
+
+def _joins_names(words: list[str]) -> bool:
+    """Whether "and" joins two names ("Slovenia and Switzerland") rather than sits in one.
+
+    Inside a name, "and" comes before the head that ends it (Food and
+    Environmental Hygiene Department) or after a title that opens it
+    (Secretary for Culture, Sports and Tourism).
+    """
+    if "and" not in words and "&" not in words:
+        return False
+    heads = english_heads()
+    return words[-1].lower() not in heads and words[0].lower() not in _TITLE_OPENERS
+
+
+_TITLE_OPENERS = word_set(
+    "secretary minister director commissioner chairman chairperson president head"
+)
+
+
+def english_spans(text: str) -> list[Span]:
+    """The spans of `text` that may render a term, each (text, kind) once."""
+    tokens = _tokens(text)
+    spans: dict[tuple[str, str], Span] = {}
+
+    def add(span: Span) -> None:
+        key = (span.text, span.kind)
+        if span.text and (key not in spans or (span.whole and not spans[key].whole)):
+            spans[key] = span
+
+    for lo, hi in _chains(tokens):
+        for plo, phi in _pieces(tokens, lo, hi):
+            for a, b in _sub_ranges(tokens, plo, phi):
+                whole = (a, b) == (plo, phi) or _between_commas(tokens, a, b, plo, phi)
+                if _joins_names([t[0] for t in tokens[a:b]]):
+                    continue
+                kind = "acronym" if b == a + 1 and is_acronym(tokens[a][0]) else "name"
+                add(_span(text, tokens, a, b, kind, whole))
+    for m in _QUOTED.finditer(text):
+        add(Span(m.group(1).strip(), m.start(1), m.end(1), "quoted", True))
+    for a in range(len(tokens)):
+        for b in range(a + 1, min(len(tokens), a + MAX_PHRASE_TOKENS) + 1):
+            words = [t[0] for t in tokens[a:b]]
+            if any(w in (",", "&") or w in _BREAKS for w in words):
+                break
+            if words[0].lower() in _EDGE_STOPWORDS or words[-1].lower() in _EDGE_STOPWORDS:
+                continue
+            if all(_capitalised(w) for w in words):
+                continue  # a name, offered above
+            add(_span(text, tokens, a, b, "phrase", False))
+    return list(spans.values())
+
+
+def _between_commas(tokens: list[tuple[str, int, int]], a: int, b: int, lo: int, hi: int) -> bool:
+    """A part of a comma-joined piece that stands between its commas (a name in a list)."""
+    before = a == lo or tokens[a - 1][0] == ","
+    after = b == hi or tokens[b][0] == ","
+    return before and after

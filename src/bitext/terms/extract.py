@@ -1,0 +1,195 @@
+"""Terms out of aligned units: candidates, links inside each unit, entries across units."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bitext._jieba import tokenizer
+from bitext.normalize.zh_script import any_to_simplified
+
+from .abbreviations import defined_pairs
+from .chinese import ZhSpan, chinese_spans, tagged_words
+from .english import Span, english_spans, is_acronym
+from .model import Occurrence, Term, TermUnit, Variant
+from .pairing import Link, link_unit, score_unit
+from .types import term_type
+
+if TYPE_CHECKING:
+    from bitext.embed import Encoder
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One occurrence with the score of the link behind it and how it was found."""
+
+    occurrence: Occurrence
+    score: float
+    how: str  # "" (a link) or "abbreviation" (a definition's short form)
+    kind: str = "name"  # the English span's kind: name, acronym, quoted, phrase
+
+
+def extract(
+    units: Sequence[TermUnit],
+    *,
+    min_count: int = 1,
+    encoder: Encoder | None = None,
+) -> list[Term]:
+    """The terms of `units` with their English renderings, most frequent first.
+
+    `min_count`: leave out terms found in fewer units. `encoder`: the sentence
+    encoder that compares spans (default: the multilingual USE).
+    """
+    linked = unit_links(units, encoder=encoder)
+    return entries(occurrences(linked), min_count=min_count)
+
+
+def span_vectors(
+    units: Sequence[TermUnit], encoder: Encoder | None = None
+) -> tuple[list[tuple[list[ZhSpan], list[Span]]], dict[str, np.ndarray]]:
+    """Each unit's candidate spans, and every span's vector (one encoder call for all)."""
+    if encoder is None:
+        from bitext.embed import load_encoder
+
+        encoder = load_encoder()
+    spans = [(chinese_spans(u.zh), english_spans(u.en)) for u in units]
+    texts = sorted(
+        {any_to_simplified(z.text) for zs, _ in spans for z in zs}
+        | {e.text for _, es in spans for e in es}
+    )
+    vectors = dict(zip(texts, np.asarray(encoder.encode(texts)), strict=True)) if texts else {}
+    return spans, vectors
+
+
+def unit_links(
+    units: Sequence[TermUnit], *, encoder: Encoder | None = None
+) -> list[tuple[TermUnit, list[Link]]]:
+    """Each unit with the term links found in it."""
+    spans, vectors = span_vectors(units, encoder)
+    return [
+        (u, link_unit(score_unit(u.zh, u.en, zs, es, vectors)))
+        for u, (zs, es) in zip(units, spans, strict=True)
+    ]
+
+
+def _key(en: str) -> str:
+    return " ".join(en.casefold().split())
+
+
+#: A Chinese "term" made only of these is a date, a time or a number, not a term.
+_NUMERIC = re.compile(
+    r"[0-9０-９零〇一二三四五六七八九十百千萬万億亿兩两年月日時时分秒號号第點点.%／/]+"
+)
+
+
+def occurrences(linked: Sequence[tuple[TermUnit, list[Link]]]) -> list[Found]:
+    """Every term occurrence: the links, and the short forms the units' definitions pair."""
+    found = [
+        Found(Occurrence(unit, link.zh.text, link.en.text), link.score, "", link.en.kind)
+        for unit, links in linked
+        for link in links
+        if not _NUMERIC.fullmatch(link.zh.text) and _term_like(link)
+    ]
+    by_document: dict[str | None, list[tuple[TermUnit, list[Link]]]] = defaultdict(list)
+    for unit, links in linked:
+        by_document[unit.document].append((unit, links))
+    for group in by_document.values():
+        found.extend(_abbreviated(group))
+    return found
+
+
+def _abbreviated(linked: Sequence[tuple[TermUnit, list[Link]]]) -> list[Found]:
+    """The occurrences of a document's defined short forms, in every unit that uses both."""
+    defined: dict[tuple[str, str], float] = {}
+    for unit, links in linked:
+        pairs = [(link.zh.text, link.en.text) for link in links]
+        scores = {(link.zh.text, link.en.text): link.score for link in links}
+        names = [link.en.text for link in links] + [s.text for s in english_spans(unit.en)]
+        for zh, en, _ in defined_pairs(unit.zh, unit.en, pairs, names):
+            best = max((v for (z, _), v in scores.items() if zh in z or z in zh), default=0.5)
+            defined[(zh, en)] = max(defined.get((zh, en), 0.0), best)
+    out = []
+    for unit, _ in linked:
+        for (zh, en), score in defined.items():
+            if zh in unit.zh and re.search(rf"\b{re.escape(en)}\b", unit.en):
+                out.append(Found(Occurrence(unit, zh, en), score, "abbreviation", "acronym"))
+    return out
+
+
+def entries(found: Sequence[Found], *, min_count: int = 1) -> list[Term]:
+    """One Term per Chinese term: its most frequent rendering, the others as variants.
+
+    A full name beats an abbreviation of it found as often (漁農自然護理署 is
+    Agriculture, Fisheries and Conservation Department, with AFCD a variant).
+    """
+    by_zh: dict[str, list[Found]] = defaultdict(list)
+    for f in found:
+        by_zh[f.occurrence.zh].append(f)
+    terms = []
+    for zh, items in by_zh.items():
+        by_en: dict[str, list[Found]] = defaultdict(list)
+        for f in items:
+            by_en[_key(f.occurrence.en)].append(f)
+        ranked = sorted(
+            by_en.values(),
+            key=lambda g: (-len(g), is_acronym(g[0].occurrence.en), -sum(f.score for f in g)),
+        )
+        main = ranked[0]
+        if len(main) < min_count:
+            continue
+        en = main[0].occurrence.en
+        variants = tuple(
+            Variant(zh, g[0].occurrence.en, _variant_kind(en, g[0].occurrence.en), len(g))
+            for g in ranked[1:]
+        )
+        agreement = len(main) / len(items)
+        confidence = float(np.mean([f.score for f in main])) * agreement**0.5
+        terms.append(
+            Term(
+                zh=zh,
+                en=en,
+                type=term_type(zh, en, quoted=main[0].kind == "quoted"),
+                count=len(main),
+                confidence=round(confidence, 3),
+                occurrences=tuple(f.occurrence for f in items),
+                variants=variants,
+            )
+        )
+    terms.sort(key=lambda t: (-t.count, -t.confidence, t.zh))
+    return terms
+
+
+#: jieba tags of the last word of a lower-case term: a noun phrase (not 留意天氣狀況).
+_NOUN_TAGS = ("n", "vn", "an", "j", "l", "i", "g", "nz", "eng")
+
+
+#: A lower-case rendering of a single Chinese word this common (jieba's dictionary count)
+#: is vocabulary, not a term: 工作 work, 故事 stories (紅旗 red flag is under it).
+COMMON_WORD = 2000
+
+
+def _term_like(link: Link) -> bool:
+    """Names are terms; a lower-case phrase only when its Chinese is a noun phrase.
+
+    That is: it ends in a noun, does not open with a verb or an adverb (加強國際
+    "strengthening international"), and is not one common word.
+    """
+    if link.en.kind != "phrase" or link.zh.kind == "quoted":
+        return True
+    words = tagged_words(link.zh.text)
+    if not words or len(link.en.words) > 4 or not words[-1][1].startswith(_NOUN_TAGS):
+        return False
+    if words[0][1].startswith(("v", "d", "a", "p", "c")) and words[0][1] not in ("vn", "an"):
+        return False
+    if len(words) == 1:
+        return tokenizer().FREQ.get(any_to_simplified(link.zh.text), 0) < COMMON_WORD
+    return True
+
+
+def _variant_kind(main: str, other: str) -> str:
+    return "abbreviation" if is_acronym(other) and not is_acronym(main) else "rendering"

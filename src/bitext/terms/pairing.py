@@ -1,0 +1,163 @@
+"""Which English span renders which Chinese term, inside one aligned unit.
+
+Every candidate pair (a Chinese span, an English span of the same unit) is
+scored on three kinds of evidence, none enough alone:
+
+- the multilingual sentence encoder's cosine of the two spans: it knows
+  康樂及文化事務署 is a cultural services department, but likes a part of a
+  name (Beach, Rosanna) as much as the whole;
+- dictionary coverage (CC-CEDICT): how much of each side the other explains,
+  word by word; that is what makes the whole name win over its parts;
+- spelling: the English words a name's characters spell in pinyin, Hong Kong
+  Cantonese or Wade–Giles (Zhang Yongwu, Lee Ka-chiu, Hsieh).
+
+The pairs of a unit are then linked best first, each stretch of text used
+once on each side (competitive linking), so that 文化體育及旅遊局局長羅淑佩
+yields a title and a name, not one pair claiming both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bitext.normalize.zh_script import any_to_simplified
+
+from .chinese import ZhSpan
+from .english import Span
+from .links import bounded, closure, evidence, unit_links
+
+#: The features of a candidate pair, in the order `WEIGHTS` weighs them.
+FEATURES = (
+    "sim",  # the encoder's cosine of the two spans
+    "en_cover",  # share of the English span's linked words linked inside the pair
+    "zh_cover",  # share of the Chinese span's linked characters linked inside the pair
+    "inside",  # log2(1 + English words linked inside the pair)
+    "stray",  # words and characters of the pair strongly linked only outside it
+    "bounded",  # share of the Chinese span's two ends that meet a boundary
+    "whole",  # the English span is a name at its full extent
+    "acronym",
+    "quoted",
+    "phrase",  # lower-case words
+    "unlinked",  # no word link at all: the cosine alone speaks for the pair
+    "length",  # |log2(Chinese characters / (2 x English content words))|
+    "closure",  # the Chinese span is the stretch the English name's links widen to
+)
+#: Logistic regression weights (then the intercept), fitted by
+#: benchmarks/terms_fit.py on the gold glossaries in data/terms-gold/.
+WEIGHTS = np.array([4.0, 1.0, 1.0, 1.0, -1.5, 1.0, 0.5, 0.0, 0.0, -0.5, -1.0, -0.5, 0.0])
+INTERCEPT = -4.0
+#: Without any word link, a pair needs at least this cosine to be considered at all.
+SIM_ALONE = 0.5
+#: Pairs below this probability are not considered at all (they would only cost time).
+MIN_PROBABILITY = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A Chinese span linked to the English span that renders it in one unit.
+
+    `score` is the probability (0-1) that the English renders the Chinese.
+    """
+
+    zh: ZhSpan
+    en: Span
+    score: float
+    sim: float
+    features: tuple[float, ...] = ()
+
+
+def pair_features(
+    zh: str,
+    en: str,
+    zh_spans: Sequence[ZhSpan],
+    en_spans: Sequence[Span],
+    vectors: Mapping[str, np.ndarray],
+) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """Every candidate pair of one unit with some evidence: (indexes, features, cosines)."""
+    links = unit_links(zh, en)
+    zv = np.stack([vectors[any_to_simplified(z.text)] for z in zh_spans])
+    ev = np.stack([vectors[e.text] for e in en_spans])
+    sims = zv @ ev.T
+    words = [links.words_in(e.start, e.end) for e in en_spans]
+    closures = [closure(links, zh, w) for w in words]
+    content = [max(1, len(w)) for w in words]
+    index, rows = [], []
+    for i, z in enumerate(zh_spans):
+        chars = sum(1 for c in z.text if not c.isspace())
+        for j, e in enumerate(en_spans):
+            found = evidence(links, z, words[j])
+            if not found.inside and sims[i, j] < SIM_ALONE:
+                continue
+            edges = bounded(links, z, words[j])
+            index.append((i, j))
+            rows.append(
+                (
+                    float(sims[i, j]),
+                    found.en_cover,
+                    found.zh_cover,
+                    math.log2(1 + found.inside),
+                    found.stray,
+                    edges,
+                    float(e.whole),
+                    float(e.kind == "acronym"),
+                    float(e.kind == "quoted"),
+                    float(e.kind == "phrase"),
+                    float(not found.inside),
+                    abs(math.log2(chars / (2 * content[j]))),
+                    float(closures[j] == (z.start, z.end)),
+                )
+            )
+    features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+    return index, features, sims
+
+
+def score_unit(
+    zh: str,
+    en: str,
+    zh_spans: Sequence[ZhSpan],
+    en_spans: Sequence[Span],
+    vectors: Mapping[str, np.ndarray],
+) -> list[Link]:
+    """Every candidate pair of one unit worth considering, scored, best first."""
+    if not zh_spans or not en_spans:
+        return []
+    index, features, sims = pair_features(zh, en, zh_spans, en_spans, vectors)
+    probability = 1.0 / (1.0 + np.exp(-(features @ WEIGHTS + INTERCEPT)))
+    out = [
+        Link(zh_spans[i], en_spans[j], float(p), float(sims[i, j]), tuple(f))
+        for (i, j), p, f in zip(index, probability, features, strict=True)
+        if p >= MIN_PROBABILITY
+    ]
+    out.sort(key=lambda link: -link.score)
+    return out
+
+
+def link_unit(candidates: Sequence[Link]) -> list[Link]:
+    """Competitive linking: best pair first, each stretch of either side used once."""
+    taken_zh: list[tuple[int, int]] = []
+    taken_en: list[tuple[int, int]] = []
+    out = []
+    # Names English writes at their full extent are linked first: a part of one
+    # (Cultural, Beach) often matches a part of the Chinese better than the whole does.
+    ordered = sorted(candidates, key=lambda link: (not _anchored(link.en), -link.score))
+    for link in ordered:
+        z = (link.zh.start, link.zh.end)
+        e = (link.en.start, link.en.end)
+        if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
+            continue
+        taken_zh.append(z)
+        taken_en.append(e)
+        out.append(link)
+    return out
+
+
+def _anchored(span: Span) -> bool:
+    return span.whole or span.kind == "acronym"
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
