@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bitext.export.tsv import unescape_field
-from bitext.normalize.zh_script import to_simplified
 from cli_helpers import run_cli
 from hk_release_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
 
@@ -82,16 +81,20 @@ def glossary_rows(path: Path) -> list[list[str]]:
     return [[unescape_field(f) for f in line.split("\t")] for line in lines]
 
 
-def test_extract_a_single_mixed_release_to_tsv(sample_path: Path, tmp_path: Path):
+def test_extract_a_single_mixed_release_to_tsv(sample_path: Path, tmp_path: Path, use_encoder):
+    from bitext.pipeline import align_document
+
     done = run_cli(
         "terms", "extract", sample_path, "-o", "terms.tsv", "--format", "tsv", cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
     rows = glossary_rows(tmp_path / "terms.tsv")
     assert rows[0][:2] == ["zh", "en"] and len(rows) > 1
-    # Every term is Chinese of the release (written in Simplified, as the pipeline's default).
-    text = to_simplified(sample_path.read_text(encoding="utf-8"))
-    assert all(row[0] in text for row in rows[1:])
+    # Every term is Chinese of the aligned release and its rendering English of it.
+    alignment = align_document(sample_path, encoder=use_encoder)
+    zh = "".join(p.src for p in alignment.pairs())
+    en = " ".join(p.tgt for p in alignment.pairs())
+    assert all(row[0] in zh and row[1] in en for row in rows[1:])
     assert "wrote terms.tsv" in done.stderr
 
 

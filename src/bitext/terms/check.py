@@ -93,24 +93,97 @@ def check(
         from .extract import extract
 
         terms = extract(units)
-    findings = inconsistencies(terms)
+    findings = inconsistencies(terms, units)
     if glossary:
         findings += contradictions(units, glossary, terms)
     return findings
 
 
-def inconsistencies(terms: Sequence[Term]) -> list[Finding]:
-    """The terms of `terms` rendered in two or more ways (entries of one headword merged)."""
+def inconsistencies(terms: Sequence[Term], units: Sequence[TermUnit] = ()) -> list[Finding]:
+    """The terms of `terms` rendered in two or more ways (entries of one headword merged).
+
+    Each unit counts under the fullest rendering its English holds (a unit the
+    extractor read as 紅旗 = "Red" in "Red flag lowered" counts as "red flag").
+    With `units`, a name (three characters or more) rendered one way in two
+    units or more is also looked for in the units the extractor found no
+    rendering in: one whose English holds none of the term's renderings is
+    reported with the closest words its English has (or none).
+    """
+    simplified = _simplified(units)
     by_zh: dict[str, list[Term]] = {}
     for term in terms:
         by_zh.setdefault(term.zh, []).append(term)
     findings = []
     for zh, entries in by_zh.items():
-        groups = _group(entries)
+        person = any(t.type == "person" for t in entries)
+        groups = _settle(_group(entries), person)
+        if len(zh) >= 3 and groups and len(groups[0].units) > 1:
+            groups += _unrendered(zh, groups, simplified, person)
         if len(groups) > 1:
             kind = entries[0].type
             findings.append(Finding(INCONSISTENCY, zh, groups[0].en, tuple(groups), kind))
     return sorted(findings, key=lambda f: (-len(f.units), f.zh))
+
+
+def _simplified(units: Sequence[TermUnit]) -> dict[TermUnit, str]:
+    from bitext.normalize.zh_script import to_simplified
+
+    return {u: to_simplified(u.zh) for u in units}
+
+
+def _settle(groups: list[Rendering], person: bool) -> list[Rendering]:
+    """Each unit under the fullest of `groups`' renderings its English holds, once."""
+    if len(groups) < 2:
+        return groups
+    fullest = sorted((g.en for g in groups), key=lambda en: -len(normalise(en).split()))
+    moved: dict[str, list[Occurrence]] = {g.en: [] for g in groups}
+    for group in groups:
+        for o in group.occurrences:
+            home = next((en for en in fullest if _holds(o.unit.en, [en], person)), group.en)
+            moved[home].append(o)
+    seen: set[TermUnit] = set()
+    settled = []
+    for en, found in moved.items():
+        mine = tuple(o for o in _distinct(found) if o.unit not in seen)
+        seen.update(o.unit for o in mine)
+        if mine:
+            settled.append(Rendering(en, mine))
+    return sorted(settled, key=lambda r: -len(r.occurrences))
+
+
+def _unrendered(
+    zh: str, groups: list[Rendering], simplified: dict[TermUnit, str], person: bool
+) -> list[Rendering]:
+    """The units holding `zh` whose English holds none of `groups`' renderings."""
+    from bitext.normalize.zh_script import to_simplified
+
+    form, known = to_simplified(zh), {u for g in groups for u in g.units}
+    renderings = [g.en for g in groups]
+    missing = [
+        Occurrence(unit, zh, _closest(unit.en, groups[0].en))
+        for unit, text in simplified.items()
+        if unit not in known and form in text and not _holds(unit.en, renderings, person)
+    ]
+    return list(_by_rendering(missing)) if missing else []
+
+
+def _closest(english: str, rendering: str) -> str:
+    """The words of `english` most like `rendering` (the same words, another order or
+    wording), or "" when none come close."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(english)]
+    wanted = set(normalise(rendering).split())
+    best, best_score = "", 0.5
+    for i, (first, start, _) in enumerate(tokens):
+        if normalise(first) not in wanted:
+            continue
+        for j in range(i, min(len(tokens), i + len(wanted) + 3)):
+            if normalise(tokens[j][0]) not in wanted:
+                continue
+            have = {normalise(t) for t, _, _ in tokens[i : j + 1]}
+            score = len(have & wanted) / len(have | wanted)
+            if score > best_score:
+                best, best_score = english[start : tokens[j][2]], score
+    return best
 
 
 def _group(entries: Sequence[Term]) -> list[Rendering]:
@@ -191,11 +264,18 @@ def contradictions(
 
 def _renders(english: str, entry: Term) -> bool:
     """Whether `english` holds one of `entry`'s renderings, as `same_rendering` compares them."""
+    renderings = [entry.en, *(v.en for v in entry.variants)]
+    return _holds(english, renderings, entry.type == "person")
+
+
+def _holds(english: str, renderings: Sequence[str], person: bool) -> bool:
+    """Whether `english` holds one of `renderings` (normalised, abbreviated, or, for a
+    person, the surname alone)."""
     text = f" {normalise(english)} "
-    renderings = [r for r in (entry.en, *(v.en for v in entry.variants)) if normalise(r)]
+    renderings = [r for r in renderings if normalise(r)]
     if any(f" {normalise(r)} " in text for r in renderings):
         return True
-    if entry.type == "person" and any(f" {name} " in text for name in surnames(renderings)):
+    if person and any(f" {name} " in text for name in surnames(renderings)):
         return True  # a later mention by the surname alone (Mr Tse for Tse Chin-wan)
     # A unit may abbreviate what the glossary spells out (AFCD, HKSAR Government).
     tokens = [t for t in _TOKEN.findall(english) if t.casefold() != "the"]
