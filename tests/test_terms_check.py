@@ -229,6 +229,32 @@ def test_the_gold_glossarys_forms_of_one_name_are_not_reported():
     assert set(GOLD_DIFFERENT) <= reported
 
 
+def test_units_the_extractor_misread_or_missed_are_counted_under_their_rendering(shared_dir):
+    q6 = "20260121_legco_q6_five_year_plan"
+    bureau = unit_of(shared_dir, q6, "經諮詢創新科技及工業局及發展局", "Development Bureau (DEVB)")
+    again = TermUnit(bureau.zh, bureau.en, "again.txt", 9)
+    renamed = bureau.en.replace("the Development Bureau (DEVB)", "the Bureau of Development")
+    planted = TermUnit(bureau.zh, renamed, "p.txt", 5)
+    left_out = TermUnit(bureau.zh, "Our reply is as follows:", "o.txt", 6)
+    tdc = unit_of(
+        shared_dir, "20260121_london_eto_art_tech", "香港貿易發展局", "Trade Development Council"
+    )
+    lowered = unit_of(shared_dir, LCSD[1], "紅旗現已除下", "red flag at Stanley", 1)
+    headline = unit_of(shared_dir, LCSD[1], "紅旗除下", "Red flag lowered", 0)
+    terms = [
+        term("發展局", [(u, "發展局", "Development Bureau") for u in (bureau, again)]),
+        term("香港貿易發展局", [(tdc, "香港貿易發展局", "Hong Kong Trade Development Council")]),
+        # The extractor read the headline's 紅旗 as "Red": its English holds "red flag".
+        term("紅旗", [(lowered, "紅旗", "red flag"), (headline, "紅旗", "Red")]),
+    ]
+    units = [bureau, again, planted, left_out, tdc, lowered, headline]
+    found = inconsistencies(terms, units)
+    # 發展局 inside 香港貿易發展局 is that name; an English leaving the name out is no rendering.
+    assert [(f.zh, [(r.en, r.units) for r in f.renderings]) for f in found] == [
+        ("發展局", [("Development Bureau", (bureau, again)), ("Bureau of Development", (planted,))])
+    ]
+
+
 def test_other_spelling_and_other_wording_are_reported_with_their_units(shared_dir: Path):
     gerc = unit_of(shared_dir, LCSD[0], "綠化教育資源中心舉辦", "Resource Centre of Kowloon")
     talks = unit_of(shared_dir, LCSD[0], "綠化教育資源中心舉行", "Resource Centre in Kowloon", 1)

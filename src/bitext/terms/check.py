@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bitext.normalize.zh_script import to_simplified
+
 from .model import Occurrence, Term, TermUnit
 from .same import abbreviates, normalise, same_rendering, surnames
 
@@ -106,19 +108,21 @@ def inconsistencies(terms: Sequence[Term], units: Sequence[TermUnit] = ()) -> li
     extractor read as 紅旗 = "Red" in "Red flag lowered" counts as "red flag").
     With `units`, a name (three characters or more) rendered one way in two
     units or more is also looked for in the units the extractor found no
-    rendering in: one whose English holds none of the term's renderings is
-    reported with the closest words its English has (or none).
+    rendering in: one whose English holds none of the term's renderings but
+    another wording of it (most of the same words) is reported with that wording.
     """
     simplified = _simplified(units)
     by_zh: dict[str, list[Term]] = {}
     for term in terms:
         by_zh.setdefault(term.zh, []).append(term)
+    names = _simplified_names(by_zh) if units else []
     findings = []
     for zh, entries in by_zh.items():
         person = any(t.type == "person" for t in entries)
         groups = _settle(_group(entries), person)
         if len(zh) >= 3 and groups and len(groups[0].units) > 1:
-            groups += _unrendered(zh, groups, simplified, person)
+            longer = [n for n in names if len(n) > len(zh) and to_simplified(zh) in n]
+            groups += _unrendered(zh, groups, simplified, person, longer)
         if len(groups) > 1:
             kind = entries[0].type
             findings.append(Finding(INCONSISTENCY, zh, groups[0].en, tuple(groups), kind))
@@ -126,9 +130,11 @@ def inconsistencies(terms: Sequence[Term], units: Sequence[TermUnit] = ()) -> li
 
 
 def _simplified(units: Sequence[TermUnit]) -> dict[TermUnit, str]:
-    from bitext.normalize.zh_script import to_simplified
-
     return {u: to_simplified(u.zh) for u in units}
+
+
+def _simplified_names(by_zh: dict[str, list[Term]]) -> list[str]:
+    return sorted({to_simplified(zh) for zh in by_zh}, key=len, reverse=True)
 
 
 def _settle(groups: list[Rendering], person: bool) -> list[Rendering]:
@@ -152,19 +158,36 @@ def _settle(groups: list[Rendering], person: bool) -> list[Rendering]:
 
 
 def _unrendered(
-    zh: str, groups: list[Rendering], simplified: dict[TermUnit, str], person: bool
+    zh: str,
+    groups: list[Rendering],
+    simplified: dict[TermUnit, str],
+    person: bool,
+    longer: Sequence[str],
 ) -> list[Rendering]:
-    """The units holding `zh` whose English holds none of `groups`' renderings."""
-    from bitext.normalize.zh_script import to_simplified
+    """The units holding `zh` whose English holds none of `groups`' renderings.
 
+    `zh` inside a `longer` term (發展局 in 香港貿易發展局) is that term, not this one.
+    """
     form, known = to_simplified(zh), {u for g in groups for u in g.units}
     renderings = [g.en for g in groups]
     missing = [
         Occurrence(unit, zh, _closest(unit.en, groups[0].en))
         for unit, text in simplified.items()
-        if unit not in known and form in text and not _holds(unit.en, renderings, person)
+        if unit not in known
+        and form in _without(text, longer)
+        and not _holds(unit.en, renderings, person)
     ]
+    # Only another wording of the same name is a rendering: an English that leaves the
+    # name out or says it another way altogether (LCQ6 for 立法會六題) is not reported.
+    missing = [o for o in missing if o.en]
     return list(_by_rendering(missing)) if missing else []
+
+
+def _without(text: str, longer: Sequence[str]) -> str:
+    for name in longer:  # longest first
+        if name in text:
+            text = text.replace(name, "\u3000")
+    return text
 
 
 def _closest(english: str, rendering: str) -> str:
@@ -237,8 +260,6 @@ def contradictions(
 
     `terms` (found in `units`) tell what each such unit renders the term as instead.
     """
-    from bitext.normalize.zh_script import to_simplified
-
     simplified = {u: to_simplified(u.zh) for u in units}
     found: dict[TermUnit, list[Occurrence]] = {}
     for term in terms:
@@ -301,8 +322,6 @@ def _instead(unit: TermUnit, form: str, occurrences: Iterable[Occurrence]) -> Oc
     The extractor's occurrence whose Chinese holds `form` or lies within it
     (compared in Simplified); else one with no English, the Chinese as the unit writes it.
     """
-    from bitext.normalize.zh_script import to_simplified
-
     for o in occurrences:
         zh = to_simplified(o.zh)
         if zh and (form in zh or zh in form):
