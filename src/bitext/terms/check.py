@@ -2,8 +2,9 @@
 
 What counts as the same rendering is `bitext.terms.same`'s business (case,
 plurals, "the", abbreviations, a person's surname alone: the same; spelling
-such as Centre/Center: different); here, in addition, any form the extractor
-or the glossary lists as an abbreviation or short form of the term is the same.
+such as Centre/Center: different). The extractor's variant kinds are not
+trusted for it (it calls any other acronym-shaped rendering an abbreviation);
+a glossary's variants are all accepted renderings of their entry.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ INCONSISTENCY = "inconsistency"
 CONTRADICTION = "contradiction"
 
 _TOKEN = re.compile(r"[\w'’&]+(?:-[\w'’]+)*")
-_SHORT_FORM_KINDS = frozenset({"abbreviation", "short form"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +65,6 @@ class Finding:
     @property
     def units(self) -> tuple[TermUnit, ...]:
         return tuple(u for r in self.renderings for u in r.units)
-
-
-def _same_thing(a: str, b: str, *, person: bool, short_forms: frozenset[str]) -> bool:
-    """Whether renderings `a` and `b` are one (see `bitext.terms.same`), or one is a listed
-    abbreviation or short form of the term."""
-    if normalise(a) in short_forms or normalise(b) in short_forms:
-        return True
-    return same_rendering(a, b, person=person)
 
 
 def check(
@@ -212,9 +204,6 @@ def _closest(english: str, rendering: str) -> str:
 def _group(entries: Sequence[Term]) -> list[Rendering]:
     """The occurrences of `entries` grouped by rendering, each unit once; most units first."""
     person = any(t.type == "person" for t in entries)
-    short_forms = frozenset(
-        normalise(v.en) for t in entries for v in t.variants if v.kind in _SHORT_FORM_KINDS
-    )
     by_key: dict[str, list[Occurrence]] = {}
     for occurrence in (o for t in entries for o in t.occurrences):
         by_key.setdefault(normalise(occurrence.en), []).append(occurrence)
@@ -223,11 +212,7 @@ def _group(entries: Sequence[Term]) -> list[Rendering]:
     groups: list[list[Occurrence]] = []
     for found in ordered:
         home = next(
-            (
-                g
-                for g in groups
-                if _same_thing(found[0].en, g[0].en, person=person, short_forms=short_forms)
-            ),
+            (g for g in groups if same_rendering(found[0].en, g[0].en, person=person)),
             None,
         )
         if home is None:
