@@ -7,6 +7,8 @@
     bitext tm search|import|export|info --tm TM.sqlite   use a translation memory
     bitext tmx merge A.tmx B.tmx... -o ALL.tmx  one TMX from many (also: bitext tm merge)
     bitext eval GOLD... [--predicted P...]  score the aligner (or predictions) against gold
+    bitext terms extract INPUT... -o G.tbx  a glossary from releases, TMX files or --tm
+    bitext terms check --tm TM.sqlite    terms rendered differently, or against --glossary
     bitext srx -o RULES.srx              bitext's segmentation rules for a CAT tool
     bitext validate FILE.tmx...          check TMX files against the TMX 1.4 DTD
 
@@ -34,6 +36,7 @@ from ._common import error
 from .align import add_align_command, add_report_command
 from .evaluate import add_eval_command
 from .review import add_review_command
+from .terms import add_terms_commands
 from .tm import add_batch_command, add_tm_commands
 from .tmxfiles import add_srx_command, add_tmx_commands, add_validate_command
 
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_command(sub)
     add_review_command(sub)
     add_eval_command(sub)
+    add_terms_commands(sub)
     tm = sub.add_parser(
         "tm",
         help="translation memory tools",

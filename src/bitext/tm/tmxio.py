@@ -27,7 +27,15 @@ from bitext.tmx._prolog import gunzip_bounded
 from .records import DocumentRecord, StoredPair, Unit, status
 from .store import AddResult, TranslationMemory
 
-__all__ = ["export_tmx", "export_tmx_bytes", "export_tmx_files", "import_tmx", "units_to_tmx"]
+__all__ = [
+    "export_tmx",
+    "export_tmx_bytes",
+    "export_tmx_files",
+    "exported_units",
+    "import_tmx",
+    "units_to_tmx",
+    "variant_pairs",
+]
 
 #: Paths listed in one unit's x-document props at most: boilerplate lines occur
 #: in hundreds of releases, and a CAT tool shows every prop.
@@ -63,14 +71,11 @@ def import_tmx(
     # .tmx.gz is that of the TMX inside, so importing both adds nothing twice.
     data = gunzip_bounded(load_file(path, name, tmx.MAX_BYTES), name, tmx.MAX_BYTES)
     document = tmx.read(data, name=name)
-    pairs = []
-    for unit in document.units:
-        tgt = _variant(unit, tgt_lang)
-        if tgt is None or not tgt.text.strip():
-            continue
-        for src in _sources(unit, src_lang):
-            if src.text.strip():
-                pairs.append(_pair(unit, src, tgt))
+    pairs = [
+        _pair(unit, src, tgt)
+        for unit in document.units
+        for src, tgt in variant_pairs(unit, src_lang=src_lang, tgt_lang=tgt_lang)
+    ]
     if not pairs:
         # Storing nothing while saying "0 pairs" reads as success; a file of other
         # languages (or of none) is almost always the wrong file or the wrong --src-lang.
@@ -91,6 +96,22 @@ def import_tmx(
         kind="tmx",
     )
     return memory.add(record)
+
+
+def variant_pairs(
+    unit: tmx.TranslationUnit, *, src_lang: str | None = None, tgt_lang: str = DEFAULT_EN_TAG
+) -> list[tuple[tmx.Variant, tmx.Variant]]:
+    """The (Chinese, English) variants of `unit` that `import_tmx` would store, non-empty.
+
+    `src_lang` None: every Chinese variant, each paired with the target; a tag:
+    that variant only (a bare ``zh``: the unit's only Chinese). Also what
+    `bitext.terms.units_from_tmx` reads, so a term base and a memory made from
+    one TMX see the same pairs.
+    """
+    tgt = _variant(unit, tgt_lang)
+    if tgt is None or not tgt.text.strip():
+        return []
+    return [(src, tgt) for src in _sources(unit, src_lang) if src.text.strip()]
 
 
 def _sources(unit: tmx.TranslationUnit, lang: str | None) -> list[tmx.Variant]:
@@ -273,6 +294,18 @@ def export_tmx_bytes(
 def count_held(memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any) -> int:
     """How many of the units passing `filters` an export holds back (below `min_score`)."""
     return len(_selected(memory, zh_lang, {**filters, "held": True}))
+
+
+def exported_units(
+    memory: TranslationMemory, *, zh_lang: str | None = None, **filters: Any
+) -> list[Unit]:
+    """The units an export with `filters` writes: held-back ones only if asked for.
+
+    `filters` are those of `TranslationMemory.units`; `min_score` defaults to
+    `EXPORT_MIN_SCORE` (approved units always pass). `zh_lang` keeps the units
+    whose Chinese has that tag.
+    """
+    return _selected(memory, zh_lang, filters)
 
 
 def _selected(memory: TranslationMemory, zh_lang: str | None, filters: dict) -> list[Unit]:
