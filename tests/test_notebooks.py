@@ -29,6 +29,7 @@ FOLDER = ROOT / "notebooks"
 NOTEBOOKS = {
     "01_align_a_press_release.ipynb": FOLDER,
     "02_evaluate_on_gold.ipynb": ROOT,
+    "03_term_base.ipynb": FOLDER,
 }
 CELL_TIMEOUT = 180
 

@@ -58,11 +58,11 @@ def term_type(zh: str, en: str, *, quoted: bool = False) -> str:
     head = head_of(any_to_simplified(zh))
     if head is not None and head[2] == "title":
         return "title"
+    if quoted:  # a programme, a show, a campaign in quotation marks
+        return "event"
     english = _english_types().get(words[-1].lower()) if words else None
     if english is not None:
         return english
-    if quoted:
-        return "event"
     tagged = tagged_words(zh)
     tag = tagged[0][1] if len(tagged) == 1 else ""
     if tag.startswith("ns"):
