@@ -20,7 +20,7 @@ def pair_data(gold_rows: dict, units: dict[str, list], encoder) -> list[tuple[np
     from terms import fold
 
     from bitext.normalize.zh_script import any_to_simplified
-    from bitext.terms.extract import span_vectors
+    from bitext.terms.extraction import span_vectors
     from bitext.terms.pairing import pair_features
 
     by_doc: dict[str, set[tuple[str, str]]] = {}

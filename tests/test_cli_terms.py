@@ -98,6 +98,23 @@ def test_extract_a_single_mixed_release_to_tsv(sample_path: Path, tmp_path: Path
     assert "wrote terms.tsv" in done.stderr
 
 
+def test_extract_to_standard_output_and_the_confidence_floor(sample_path: Path, tmp_path: Path):
+    # -o - prints the glossary (TSV unless --format says otherwise); no file named "-".
+    done = run_cli("terms", "extract", sample_path, "-o", "-", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert rows[0][:2] == ["zh", "en"] and len(rows) > 1
+    assert not (tmp_path / "-").exists()
+    everything = run_cli(
+        "terms", "extract", sample_path, "-o", "-", "-q", "--min-confidence", "0", cwd=tmp_path
+    )
+    confidences = [float(line.split("\t")[4]) for line in everything.stdout.splitlines()[1:]]
+    # The default floor (0.5) leaves out exactly the terms below it.
+    assert len(rows) - 1 == sum(c >= 0.5 for c in confidences) < len(confidences)
+    bad = run_cli("terms", "extract", sample_path, "-o", "-", "--min-confidence", "2", cwd=tmp_path)
+    assert bad.returncode == 2 and "--min-confidence" in bad.stderr
+
+
 def test_a_bad_input_among_several_is_skipped_and_exit_1(sample_path: Path, tmp_path: Path):
     done = run_cli(
         "terms",

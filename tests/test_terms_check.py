@@ -23,7 +23,7 @@ from bitext.terms import (
     units_from_tmx,
     write_check_report,
 )
-from bitext.terms.check import CONTRADICTION, INCONSISTENCY, contradictions, inconsistencies
+from bitext.terms.consistency import CONTRADICTION, INCONSISTENCY, contradictions, inconsistencies
 from hk_release_helpers import LCSD, LCSD_EN, LCSD_ZH, batch_memory, mixed_release
 
 PLANTED = "Department of Leisure and Cultural Services"

@@ -6,12 +6,14 @@ import argparse
 from typing import Any
 
 from bitext.errors import BitextError, InputError
+from bitext.terms.model import MIN_CONFIDENCE
 
 from ._common import (
     STDOUT,
     add_pipeline_options,
     check_output,
     check_zh_options,
+    confidence,
     error,
     output_name,
     pipeline_config,
@@ -65,6 +67,13 @@ def _add_extract(terms_sub: Any) -> None:
         metavar="N",
         help="keep terms found in at least N units",
     )
+    extract.add_argument(
+        "--min-confidence",
+        type=confidence,
+        default=MIN_CONFIDENCE,
+        metavar="C",
+        help="keep terms at least this sure, 0 to 1 (0 keeps every one)",
+    )
     extract.add_argument("--force", action="store_true", help="overwrite an existing output")
     add_pipeline_options(extract)
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -99,7 +108,10 @@ def _extract(args: argparse.Namespace) -> int:
         raise InputError("no input: give releases, TMX files or --tm TM.sqlite")
     from bitext.terms.glossary import glossary_format
 
-    fmt = glossary_format(args.output, args.format)
+    # Standard output has no suffix to tell the format: TSV unless --format says otherwise.
+    fmt = (
+        args.format or "tsv" if args.output == STDOUT else glossary_format(args.output, args.format)
+    )
     inputs = _distinct(args.inputs, args.quiet)
     # A refused output costs nothing: checked before any alignment. --force replaces an
     # old glossary of this format only.
@@ -112,13 +124,16 @@ def _extract(args: argparse.Namespace) -> int:
         if failures == len(inputs) and args.tm is None:
             return InputError.exit_code  # each failure already said why, in its own line
         raise InputError(f"{output_name(args.output)}: nothing written: no confident pair found")
-    from bitext.terms.extract import extract
-    from bitext.terms.glossary import write_glossary
+    from bitext.terms.extraction import extract
+    from bitext.terms.glossary import glossary_bytes
 
-    terms = extract(units, min_count=args.min_count, encoder=encoder)
-    write_glossary(terms, args.output, format=fmt, force=args.force)
+    terms = extract(
+        units, min_count=args.min_count, min_confidence=args.min_confidence, encoder=encoder
+    )
+    data = glossary_bytes(terms, fmt, label=output_name(args.output))
+    write_output(args.output, data, force=args.force)
     if not args.quiet:
-        say(f"wrote {args.output}: {len(terms)} terms from {len(units)} aligned units")
+        say(f"wrote {output_name(args.output)}: {len(terms)} terms from {len(units)} aligned units")
     return 1 if failures else 0
 
 
@@ -174,7 +189,7 @@ def _release_units(path: str, args: argparse.Namespace, aligner: Any) -> list[An
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bitext.terms.check import check
+    from bitext.terms.consistency import check
     from bitext.terms.report import check_report_html, check_report_tsv, report_format
     from bitext.terms.units import units_from_memory
     from bitext.tm import TranslationMemory

@@ -7,13 +7,45 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 
 from __future__ import annotations
 
-from .check import Finding, Rendering, check
-from .extract import extract
-from .glossary import read_glossary, tbx_bytes, write_glossary
-from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
-from .report import check_report_html, check_report_tsv, write_check_report
-from .same import normalise, same_rendering
-from .units import units_from_alignment, units_from_memory, units_from_tmx
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what a type checker sees; at run time `__getattr__` imports on first use
+    from .consistency import Finding, Rendering, check
+    from .extraction import extract
+    from .glossary import read_glossary, tbx_bytes, write_glossary
+    from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
+    from .report import check_report_html, check_report_tsv, write_check_report
+    from .same import normalise, same_rendering
+    from .units import units_from_alignment, units_from_memory, units_from_tmx
+
+#: Where each public name lives. Imported when first used (PEP 562): the command line
+#: reads `bitext.terms.model` at start-up, and must not pay for jieba, numpy and the
+#: encoder's modules that the extractor imports.
+_HOME = {
+    "Finding": ".consistency",
+    "Rendering": ".consistency",
+    "check": ".consistency",
+    "extract": ".extraction",
+    "read_glossary": ".glossary",
+    "tbx_bytes": ".glossary",
+    "write_glossary": ".glossary",
+    "TERM_TYPES": ".model",
+    "Occurrence": ".model",
+    "Term": ".model",
+    "TermUnit": ".model",
+    "Variant": ".model",
+    "to_pandas": ".model",
+    "units_of": ".model",
+    "check_report_html": ".report",
+    "check_report_tsv": ".report",
+    "write_check_report": ".report",
+    "normalise": ".same",
+    "same_rendering": ".same",
+    "units_from_alignment": ".units",
+    "units_from_memory": ".units",
+    "units_from_tmx": ".units",
+}
 
 __all__ = [
     "TERM_TYPES",
@@ -39,3 +71,16 @@ __all__ = [
     "write_check_report",
     "write_glossary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))

@@ -129,13 +129,25 @@ def write_glossary(
     `ValueError` for an invalid language tag.
     """
     name = glossary_format(path, format)
-    if name == "tbx":
-        if not terms:
-            raise OutputError(f"{path}: no terms to write; a TBX-Basic file needs one entry")
-        data = tbx_bytes(terms, zh_lang=zh_lang, en_lang=en_lang)
-    else:
-        data = tsv_bytes(terms) if name == "tsv" else omegat_bytes(terms)
+    data = glossary_bytes(terms, name, zh_lang=zh_lang, en_lang=en_lang, label=str(path))
     return atomic_write(path, data, force=force)
+
+
+def glossary_bytes(
+    terms: Sequence[Term],
+    format: str,
+    *,
+    zh_lang: str = "zh-CN",
+    en_lang: str = "en",
+    label: str = "glossary",
+) -> bytes:
+    """`terms` as the bytes of a ``tbx``, ``tsv`` or ``omegat`` glossary (`label` names it
+    in the error an empty TBX raises)."""
+    if format == "tbx":
+        if not terms:
+            raise OutputError(f"{label}: no terms to write; a TBX-Basic file needs one entry")
+        return tbx_bytes(terms, zh_lang=zh_lang, en_lang=en_lang)
+    return tsv_bytes(terms) if format == "tsv" else omegat_bytes(terms)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bitext.atomic import REPORT_MARK, atomic_write
 from bitext.export.tsv import escape_field
 from bitext.report import _CSS, _esc, _version
 
-from .check import CONTRADICTION, Finding, Rendering
+from .consistency import CONTRADICTION, Finding, Rendering
 from .model import Occurrence
 
 __all__ = ["TSV_COLUMNS", "check_report_html", "check_report_tsv", "write_check_report"]

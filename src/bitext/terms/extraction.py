@@ -16,7 +16,7 @@ from bitext.normalize.zh_script import any_to_simplified
 from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans, tagged_words
 from .english import Span, english_spans, is_acronym
-from .model import Occurrence, Term, TermUnit, Variant
+from .model import MIN_CONFIDENCE, Occurrence, Term, TermUnit, Variant
 from .pairing import Link, link_unit, score_unit
 from .types import term_type
 
@@ -38,15 +38,18 @@ def extract(
     units: Sequence[TermUnit],
     *,
     min_count: int = 1,
+    min_confidence: float = MIN_CONFIDENCE,
     encoder: Encoder | None = None,
 ) -> list[Term]:
     """The terms of `units` with their English renderings, most frequent first.
 
-    `min_count`: leave out terms found in fewer units. `encoder`: the sentence
+    `min_count`: leave out terms found in fewer units; `min_confidence`: leave
+    out terms less sure than this (0 keeps every one). `encoder`: the sentence
     encoder that compares spans (default: the multilingual USE).
     """
     linked = unit_links(units, encoder=encoder)
-    return entries(occurrences(linked), min_count=min_count)
+    found = entries(occurrences(linked), min_count=min_count)
+    return [t for t in found if t.confidence >= min_confidence]
 
 
 def span_vectors(

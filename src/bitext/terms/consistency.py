@@ -84,7 +84,7 @@ def check(
     and variants). Findings come most units first.
     """
     if terms is None:
-        from .extract import extract
+        from .extraction import extract
 
         terms = extract(units)
     findings = inconsistencies(terms, units)
