@@ -114,6 +114,10 @@ def test_spellings_pinyin_cantonese_and_foreign_names():
     assert spelled_chars("李家超", "ka") == {1}  # Hong Kong Cantonese: Lee Ka-chiu
     assert spelled_chars("李家超", "chiu") == {2}
     assert spelled_chars("李家超", "smith") == set()
+    assert spelled_chars("賀一誠", "iat") == {1}  # Macao: Ho Iat Seng
+    assert spelled_chars("賀一誠", "seng") == {2}
+    assert spelled_chars("蔡英文", "tsai") == {0}  # Taiwan: Tsai Ing-wen
+    assert spelled_chars("蔡英文", "ing") == {1}
     assert sounds_like("特朗普", "Trump")
     assert sounds_like("默克尔", "Merkel")
     assert not sounds_like("特朗普", "Donald")

@@ -1,9 +1,10 @@
-"""How a Chinese name is spelt in English: pinyin, Hong Kong Cantonese, Wade–Giles.
+"""How a Chinese name is spelt in English: pinyin, Cantonese, Wade–Giles.
 
-A mainland office writes 章勇武 as Zhang Yongwu; Hong Kong and Macao write
-李家超 as Lee Ka-chiu (the Hong Kong Government's Cantonese romanisation, as
-the `cantonese-romanisation` package ships it); Taiwan writes 侯友宜 as Hou
-You-yi, in Wade–Giles-style spellings (Hsieh, Chiang, Tsai) or pinyin. Each
+A mainland office writes 章勇武 as Zhang Yongwu; Hong Kong writes 李家超 as Lee
+Ka-chiu (the Hong Kong Government's Cantonese romanisation, as the
+`cantonese-romanisation` package ships it), Macao 賀一誠 as Ho Iat Seng (the same
+sounds in Portuguese-based spellings, derived from Hong Kong's); Taiwan writes
+侯友宜 as Hou You-yi and 蔡英文 as Tsai Ing-wen, in Wade–Giles-style spellings or pinyin. Each
 character gets every spelling it may have; an English word is matched
 against the characters' spellings, whole (Lee) or as consecutive syllables run
 together (Yongwu, Kachiu).
@@ -51,6 +52,25 @@ def _wade_giles(syllable: str) -> set[str]:
             out.add(syllable[: len(syllable) - len(pf)] + wf)
     if syllable.startswith("x"):
         out.add("hs" + syllable[1:])
+    if syllable.startswith("yi"):
+        out.add(syllable[1:])  # Taiwan writes 英 Ing (Tsai Ing-wen), 宜 I
+    return out
+
+
+#: Macao's Cantonese romanisation, from Hong Kong's: Portuguese-based spellings of the same
+#: sounds (梁 Leung / Leong, 一 Yat / Iat, 誠 Shing / Seng, 李 Lee / Lei, 益 Yik / Iek).
+_MACAO = (("eung", "eong"), ("ing", "eng"), ("ik", "ek"), ("ee", "ei"), ("oo", "u"))
+
+
+def _macao(syllable: str) -> set[str]:
+    out = set()
+    for hk, mo in _MACAO:
+        if hk in syllable:
+            out.add(syllable.replace(hk, mo))
+    if syllable.startswith("y") and len(syllable) > 1 and syllable[1] != "i":
+        out.add("i" + syllable[1:])
+    if syllable.startswith("sh"):
+        out.add("s" + syllable[2:])
     return out
 
 
@@ -65,7 +85,8 @@ def _cantonese() -> object | None:
 
 @cache
 def spellings(char: str) -> frozenset[str]:
-    """Every lower-case spelling of one character: pinyin, Cantonese, Wade–Giles."""
+    """Every lower-case spelling of one character: pinyin, Wade–Giles, Hong Kong and Macao
+    Cantonese."""
     from pypinyin import Style, pinyin
 
     from bitext.normalize.zh_script import any_to_simplified
@@ -80,7 +101,9 @@ def spellings(char: str) -> frozenset[str]:
         canto = _cantonese()
         if canto is not None:
             for options in canto.getRoman(form):  # type: ignore[attr-defined]
-                out.update(s for s in options if s.isalpha())
+                for hk in (s for s in options if s.isalpha()):
+                    out.add(hk)
+                    out |= _macao(hk)
     return frozenset(out)
 
 
