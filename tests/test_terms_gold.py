@@ -2,7 +2,7 @@
 
 The measured numbers and the command are in docs/benchmarks.md ("Term extraction");
 the bounds sit just below them, so that a change that costs recall or precision fails
-here. They are far below issue 20's targets (recall 0.8, precision 0.9): see there.
+here. Recall is far below issue 20's 0.8 (precision meets its 0.9 on these glossaries): see there.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def results(shared_dir: Path, memo_encoder):
 
 
 @pytest.mark.parametrize(
-    ("name", "recall", "precision"), [("hk-releases", 0.46, 0.88), ("news", 0.53, 0.88)]
+    ("name", "recall", "precision"), [("hk-releases", 0.46, 0.89), ("news", 0.53, 0.9)]
 )
 def test_gold_glossary_recall_and_precision(results, name: str, recall: float, precision: float):
     assert results[name]["recall"] >= recall

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -103,7 +103,37 @@ def occurrences(linked: Sequence[tuple[TermUnit, list[Link]]]) -> list[Found]:
         by_document[unit.document].append((unit, links))
     for group in by_document.values():
         found.extend(_abbreviated(group))
-    return found
+    return _agreed_extents(found)
+
+
+def _agreed_extents(found: list[Found]) -> list[Found]:
+    """Each English name given the Chinese extent its document agrees on.
+
+    A name the release writes several times is linked unit by unit, and a unit
+    may cut it short (正灘 for Stanley Main Beach where another unit has
+    赤柱正灘泳灘). Among the Chinese strings a document links to one English
+    name, each occurrence takes the best-supported one (total score) that its
+    own unit's Chinese holds and that overlaps what it was linked to.
+    """
+    support: dict[tuple[str | None, str], dict[str, float]] = defaultdict(
+        lambda: defaultdict(float)
+    )
+    for f in found:
+        key = (f.occurrence.unit.document, _key(f.occurrence.en))
+        support[key][f.occurrence.zh] += f.score
+    out = []
+    for f in found:
+        o = f.occurrence
+        options = support[(o.unit.document, _key(o.en))]
+        fitting = [z for z in options if _overlapping(o.unit.zh, o.zh, z)]
+        best = max(fitting, key=lambda z: (options[z], len(z)), default=o.zh)
+        out.append(f if best == o.zh else replace(f, occurrence=replace(o, zh=best)))
+    return out
+
+
+def _overlapping(text: str, a: str, b: str) -> bool:
+    """Whether `b` occurs in `text` where it overlaps, contains or is inside an `a`."""
+    return b == a or (b in text and (a in b or b in a))
 
 
 def _abbreviated(linked: Sequence[tuple[TermUnit, list[Link]]]) -> list[Found]:
