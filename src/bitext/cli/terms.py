@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bitext.errors import BitextError, InputError
-from bitext.terms.model import MIN_CONFIDENCE
+from bitext.terms.model import MIN_CONFIDENCE, TERM_TYPES
 
 from ._common import (
     STDOUT,
@@ -74,6 +74,14 @@ def _add_extract(terms_sub: Any) -> None:
         metavar="C",
         help="keep terms at least this sure, 0 to 1 (0 keeps every one)",
     )
+    extract.add_argument(
+        "--types",
+        type=_types,
+        default=TERM_TYPES,
+        metavar="T,T...",
+        help=f"keep only these kinds of term, comma-separated ({','.join(TERM_TYPES)}); "
+        "e.g. person,organisation,title for names, bodies and titles",
+    )
     extract.add_argument("--force", action="store_true", help="overwrite an existing output")
     add_pipeline_options(extract)
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -102,6 +110,16 @@ def _add_check(terms_sub: Any) -> None:
     check.set_defaults(run=_check)
 
 
+def _types(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(t.strip().lower() for t in text.split(",") if t.strip()))
+    unknown = [t for t in names if t not in TERM_TYPES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: not a list of term types ({', '.join(TERM_TYPES)})"
+        )
+    return names
+
+
 def _extract(args: argparse.Namespace) -> int:
     check_zh_options(args)
     if not args.inputs and args.tm is None:
@@ -128,7 +146,11 @@ def _extract(args: argparse.Namespace) -> int:
     from bitext.terms.glossary import glossary_bytes
 
     terms = extract(
-        units, min_count=args.min_count, min_confidence=args.min_confidence, encoder=encoder
+        units,
+        min_count=args.min_count,
+        min_confidence=args.min_confidence,
+        types=args.types,
+        encoder=encoder,
     )
     data = glossary_bytes(terms, fmt, label=output_name(args.output))
     write_output(args.output, data, force=args.force)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from bitext.normalize.zh_script import any_to_simplified
 from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans, tagged_words
 from .english import Span, english_spans, is_acronym
-from .model import MIN_CONFIDENCE, Occurrence, Term, TermUnit, Variant
+from .model import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
 from .pairing import Link, link_unit, score_unit
 from .types import term_type
 
@@ -39,17 +39,23 @@ def extract(
     *,
     min_count: int = 1,
     min_confidence: float = MIN_CONFIDENCE,
+    types: Collection[str] = TERM_TYPES,
     encoder: Encoder | None = None,
 ) -> list[Term]:
     """The terms of `units` with their English renderings, most frequent first.
 
     `min_count`: leave out terms found in fewer units; `min_confidence`: leave
-    out terms less sure than this (0 keeps every one). `encoder`: the sentence
-    encoder that compares spans (default: the multilingual USE).
+    out terms less sure than this (0 keeps every one); `types`: keep only
+    these kinds (``{"person", "organisation", "title"}`` for names, bodies and
+    titles). `encoder`: the sentence encoder that compares spans (default: the
+    multilingual USE). Raises ValueError for a type not in `TERM_TYPES`.
     """
+    unknown = set(types) - set(TERM_TYPES)
+    if unknown:
+        raise ValueError(f"unknown term type(s) {sorted(unknown)}; known: {', '.join(TERM_TYPES)}")
     linked = unit_links(units, encoder=encoder)
     found = entries(occurrences(linked), min_count=min_count)
-    return [t for t in found if t.confidence >= min_confidence]
+    return [t for t in found if t.confidence >= min_confidence and t.type in types]
 
 
 def span_vectors(
