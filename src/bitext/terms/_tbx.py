@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from bitext.errors import InputError
-from bitext.lang import normalize_tag, primary
+from bitext.lang import DEFAULT_ZH_TAG, normalize_tag, primary
 from bitext.terms._text import (
     one_line,
     parse_sources_note,
@@ -102,7 +102,9 @@ def _entry(body: etree._Element, term: Term, number: int, zh_lang: str, en_lang:
     _lang_sec(entry, term, "en", en_lang)
 
 
-def tbx_bytes(terms: Sequence[Term], *, zh_lang: str = "zh-CN", en_lang: str = "en") -> bytes:
+def tbx_bytes(
+    terms: Sequence[Term], *, zh_lang: str = DEFAULT_ZH_TAG, en_lang: str = "en"
+) -> bytes:
     """The TBX-Basic document for `terms` (UTF-8), entries ``c1``, ``c2``... in order.
 
     `zh_lang` tags the Chinese side (``zh-HK``, ``zh-TW`` for Traditional text).

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bitext.atomic import atomic_write
 from bitext.errors import InputError, OutputError
+from bitext.lang import DEFAULT_ZH_TAG
 from bitext.terms._tbx import parse_tbx, tbx_bytes
 from bitext.terms._text import (
     confidence_text,
@@ -115,7 +116,7 @@ def write_glossary(
     *,
     format: str | None = None,
     force: bool = False,
-    zh_lang: str = "zh-CN",
+    zh_lang: str = DEFAULT_ZH_TAG,
     en_lang: str = "en",
 ) -> Path:
     """Write `terms` to `path` atomically as TBX, TSV or an OmegaT glossary; return the path.
@@ -137,7 +138,7 @@ def glossary_bytes(
     terms: Sequence[Term],
     format: str,
     *,
-    zh_lang: str = "zh-CN",
+    zh_lang: str = DEFAULT_ZH_TAG,
     en_lang: str = "en",
     label: str = "glossary",
 ) -> bytes:
