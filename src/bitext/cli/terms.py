@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from bitext.errors import BitextError, InputError
-from bitext.terms.model import MIN_CONFIDENCE, TERM_TYPES
+from bitext.terms.termbase import MIN_CONFIDENCE, TERM_TYPES
 
 from ._common import (
     STDOUT,
@@ -211,8 +211,8 @@ def _release_units(path: str, args: argparse.Namespace, aligner: Any) -> list[An
 
 
 def _check(args: argparse.Namespace) -> int:
+    from bitext.terms.check_report import check_report_html, check_report_tsv, report_format
     from bitext.terms.consistency import check
-    from bitext.terms.report import check_report_html, check_report_tsv, report_format
     from bitext.terms.units import units_from_memory
     from bitext.tm import TranslationMemory
 

@@ -11,16 +11,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what a type checker sees; at run time `__getattr__` imports on first use
+    from .check_report import check_report_html, check_report_tsv, write_check_report
     from .consistency import Finding, Rendering, check
     from .extraction import extract
     from .glossary import read_glossary, tbx_bytes, write_glossary
-    from .model import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
-    from .report import check_report_html, check_report_tsv, write_check_report
     from .same import normalise, same_rendering
+    from .termbase import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
     from .units import units_from_alignment, units_from_memory, units_from_tmx
 
 #: Where each public name lives. Imported when first used (PEP 562): the command line
-#: reads `bitext.terms.model` at start-up, and must not pay for jieba, numpy and the
+#: reads `bitext.terms.termbase` at start-up, and must not pay for jieba, numpy and the
 #: encoder's modules that the extractor imports.
 _HOME = {
     "Finding": ".consistency",
@@ -30,16 +30,16 @@ _HOME = {
     "read_glossary": ".glossary",
     "tbx_bytes": ".glossary",
     "write_glossary": ".glossary",
-    "TERM_TYPES": ".model",
-    "Occurrence": ".model",
-    "Term": ".model",
-    "TermUnit": ".model",
-    "Variant": ".model",
-    "to_pandas": ".model",
-    "units_of": ".model",
-    "check_report_html": ".report",
-    "check_report_tsv": ".report",
-    "write_check_report": ".report",
+    "TERM_TYPES": ".termbase",
+    "Occurrence": ".termbase",
+    "Term": ".termbase",
+    "TermUnit": ".termbase",
+    "Variant": ".termbase",
+    "to_pandas": ".termbase",
+    "units_of": ".termbase",
+    "check_report_html": ".check_report",
+    "check_report_tsv": ".check_report",
+    "write_check_report": ".check_report",
     "normalise": ".same",
     "same_rendering": ".same",
     "units_from_alignment": ".units",

@@ -21,14 +21,14 @@ from lxml import etree
 
 from bitext.errors import InputError
 from bitext.lang import DEFAULT_ZH_TAG, normalize_tag, primary
-from bitext.terms._text import (
+from bitext.terms._fields import (
     one_line,
     parse_sources_note,
     parse_variant,
     sources_note,
     variant_label,
 )
-from bitext.terms.model import Term, Variant
+from bitext.terms.termbase import Term, Variant
 from bitext.tmx._xml import clean_xml_text, installed_version, safe_parser
 
 __all__ = ["TBX_NS", "parse_tbx", "tbx_bytes"]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from bitext.normalize.zh_script import to_simplified
 
-from .model import Occurrence, Term, TermUnit
 from .same import abbreviates, normalise, same_rendering, surnames
+from .termbase import Occurrence, Term, TermUnit
 
 __all__ = ["CONTRADICTION", "INCONSISTENCY", "Finding", "Rendering", "check"]
 

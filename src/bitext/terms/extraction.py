@@ -16,8 +16,8 @@ from bitext.normalize.zh_script import any_to_simplified
 from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans, tagged_words
 from .english import Span, english_spans, is_acronym
-from .model import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
 from .pairing import Link, link_unit, score_unit
+from .termbase import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
 from .types import term_type
 
 if TYPE_CHECKING:

@@ -27,15 +27,15 @@ from pathlib import Path
 from bitext.atomic import atomic_write
 from bitext.errors import InputError, OutputError
 from bitext.lang import DEFAULT_ZH_TAG
-from bitext.terms._tbx import parse_tbx, tbx_bytes
-from bitext.terms._text import (
+from bitext.terms._fields import (
     confidence_text,
     one_line,
     parse_variants_cell,
     units,
     variants_cell,
 )
-from bitext.terms.model import Term, Variant
+from bitext.terms._tbx import parse_tbx, tbx_bytes
+from bitext.terms.termbase import Term, Variant
 
 __all__ = [
     "FORMATS",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bitext.lang import DEFAULT_EN_TAG
 from bitext.model import EXPORT_MIN_SCORE, Alignment, join_sentences
 
-from .model import TermUnit
+from .termbase import TermUnit
 
 if TYPE_CHECKING:
     from bitext.tm import TranslationMemory

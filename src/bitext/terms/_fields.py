@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bitext.terms.model import Term, Variant
+from bitext.terms.termbase import Term, Variant
 
 #: Unit references listed in a TBX note before "and N more": a term found in
 #: hundreds of units would otherwise bury the entry under its sources.

@@ -18,7 +18,7 @@ from bitext.export.tsv import escape_field
 from bitext.report import _CSS, _esc, _version
 
 from .consistency import CONTRADICTION, Finding, Rendering
-from .model import Occurrence
+from .termbase import Occurrence
 
 __all__ = ["TSV_COLUMNS", "check_report_html", "check_report_tsv", "write_check_report"]
 
