@@ -73,6 +73,24 @@ PATH_OPTIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("tm info", "tm"): ("tm.sqlite", ("tm", "info", "--tm", "R")),
     ("srx", "output"): ("rules.srx", ("srx", "-o", "R")),
     ("validate", "files"): ("in.tmx", ("validate", "R")),
+    ("terms extract", "inputs"): ("release.txt", ("terms", "extract", "R", "-o", "new.tsv", "-q")),
+    ("terms extract", "output"): ("out.tsv", ("terms", "extract", "IN", "-o", "R", "-q")),
+    ("terms extract", "tm"): ("tm.sqlite", ("terms", "extract", "--tm", "R", "-o", "new.tsv")),
+    ("terms extract", "srx"): (
+        "rules.srx",
+        ("terms", "extract", "IN", "-o", "new.tsv", "--srx", "R", "-q"),
+    ),
+    ("terms extract", "cache_file"): (
+        "c.sqlite",
+        ("terms", "extract", "IN", "-o", "new.tsv", "--cache-file", "R", "-q"),
+    ),
+    ("terms extract", "encoder"): (
+        "model",
+        ("terms", "extract", "IN", "-o", "new.tsv", "--encoder", "sbert:R"),
+    ),
+    ("terms check", "tm"): ("tm.sqlite", ("terms", "check", "--tm", "R")),
+    ("terms check", "glossary"): ("g.tsv", ("terms", "check", "--tm", "TM", "--glossary", "R")),
+    ("terms check", "output"): ("report.html", ("terms", "check", "--tm", "TM", "-o", "R")),
 }
 
 #: Options that name no file: flags, numbers, languages, choices, text, globs, addresses.
@@ -89,6 +107,7 @@ NOT_PATHS = {
     "approved_only",  # tm export --approved-only: a switch
     "host", "port", "no_browser",  # review: where to listen, whether to open a browser
     "user",  # review --user NAME: a name kept with each decision
+    "min_count", "min_confidence", "types",  # terms extract: numbers and kinds of term
 }  # fmt: skip
 
 
