@@ -18,11 +18,12 @@ resolve here, and every one is importable from its own module.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+
+from ._lazy import lazy_names
 
 if TYPE_CHECKING:  # what a type checker and an IDE see; at run time `__getattr__` imports
     from .align import AlignConfig, align_sentences
@@ -161,17 +162,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'bitext' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    # Cached as a module global: the next lookup does not come back here. A
-    # submodule of the same name (bitext.normalize, bitext.segment, bitext.read,
-    # bitext.evaluate) is replaced by its function, as the eager import did.
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
+# Cached as a module global once read. A submodule of the same name as its function
+# (bitext.normalize, bitext.segment, bitext.read, bitext.evaluate) is replaced by the
+# function, as the eager import did (`_Package` above).
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())

@@ -7,8 +7,9 @@ against a glossary; the writers give TBX (TBX-Basic), TSV and OmegaT glossaries.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bitext._lazy import lazy_names
 
 if TYPE_CHECKING:  # what a type checker sees; at run time `__getattr__` imports on first use
     from .check_report import check_report_html, check_report_tsv, write_check_report
@@ -73,14 +74,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
