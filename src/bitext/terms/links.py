@@ -106,6 +106,8 @@ def unit_links(zh: str, en: str) -> UnitLinks:
     )
 
 
+#: The longest stretch of Chinese taken as one name glossed in brackets.
+MAX_TERM_CHARS = 18
 _BRACKET_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z .'’\-&]{0,60}?)\s*[）)]")
 
 
@@ -203,56 +205,3 @@ def evidence(links: UnitLinks, zh: ZhSpan, en_words: list[int]) -> Evidence:
         len(inside_en),
         stray_en + stray_zh / 2,
     )
-
-
-#: Anchor characters further apart than this belong to different mentions.
-MAX_ANCHOR_GAP = 3
-MAX_TERM_CHARS = 18
-
-
-def closure(links: UnitLinks, zh: str, en_words: list[int]) -> tuple[int, int] | None:
-    """The stretch of Chinese an English name renders, found from the characters it links.
-
-    The densest cluster of linked characters, widened over characters nothing
-    links (赤柱 before 正灘泳灘) up to a boundary: a stop, a conjunction
-    between names, a character linked to another English word, a clause's end.
-    None when the English links to no character.
-    """
-    anchors = sorted({c for k in en_words for c in links.zh_of[k]})
-    if not anchors:
-        return None
-    groups: list[list[int]] = [[anchors[0]]]
-    for c in anchors[1:]:
-        gap = zh[groups[-1][-1] + 1 : c]
-        if c - groups[-1][-1] > MAX_ANCHOR_GAP or any(not ch.isalnum() for ch in gap):
-            groups.append([c])
-        else:
-            groups[-1].append(c)
-    targets = set(en_words)
-
-    def reach(group: list[int]) -> int:
-        return len({k for c in group for k in links.en_of.get(c, ()) if k in targets})
-
-    group = max(groups, key=lambda g: (reach(g), g[-1] - g[0]))
-    start, end = group[0], group[-1] + 1
-
-    def open_at(pos: int) -> bool:
-        if pos < 0 or pos >= len(zh) or pos in links.stops or not zh[pos].isalnum():
-            return False
-        if pos in links.conjunctions:
-            return False
-        strong = links.strong.get(pos, frozenset())
-        return not (strong and not strong & targets)
-
-    while end - start < MAX_TERM_CHARS and (
-        open_at(start - 1)
-        or (
-            start - 1 in links.conjunctions
-            and open_at(start - 2)
-            and joins_inside(zh[start - 2 : end])
-        )
-    ):
-        start -= 2 if start - 1 in links.conjunctions else 1
-    while end - start < MAX_TERM_CHARS and open_at(end):
-        end += 1
-    return start, end
