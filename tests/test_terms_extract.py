@@ -7,6 +7,7 @@ taken from the extractor's output.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,14 @@ from bitext.config import PipelineConfig
 from bitext.model import EXPORT_MIN_SCORE
 from bitext.terms import TERM_TYPES, Term, extract, units_of
 from bitext.terms.abbreviations import chinese_definitions, english_definitions
+from bitext.terms.chinese import chinese_spans
 from bitext.terms.english import english_spans
 from bitext.terms.romanize import sounds_like, spelled_chars
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
 HK = ROOT.parent / "shared" / "eval" / "hk-releases" / "docs"
+NEWS = ROOT.parent / "shared" / "eval" / "wmt22-news" / "docs"
 
 
 def _terms(text: str, name: str, zh_script: str | None = None) -> list[Term]:
@@ -107,6 +110,27 @@ def test_a_short_form_a_release_defines_is_paired_in_every_unit_that_uses_it():
     full = terms["漁農自然護理署"]
     assert full.en == "Agriculture, Fisheries and Conservation Department"
     assert ("AFCD", "abbreviation") in {(v.en, v.kind) for v in full.variants}
+
+
+def test_a_name_the_chinese_glosses_in_latin_is_paired_with_its_chinese():
+    # "美国时任总统唐纳德·特朗普 (Donald Trump)": the Latin copy in the Chinese
+    # names no term and must not take "Donald Trump" from 唐纳德·特朗普.
+    path = NEWS / "egyptindependent.com.4763.json"
+    if not path.is_file():
+        pytest.skip("../shared/eval/wmt22-news is not here")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    text = "\n".join(data["zh"]) + "\n\n" + "\n".join(data["en"]) + "\n"
+    terms = _renderings(_terms(text, "news", "keep"))
+    assert terms["唐纳德·特朗普"][0] == "Donald Trump"
+    assert terms["易卜拉欣·莱希"][0] == "Ebrahim Raisi"
+    assert not any(zh.isascii() and zh == en for zh, (en, _) in terms.items())
+
+
+def test_a_dotted_foreign_name_is_one_candidate_never_cut_nor_carried_with_a_title():
+    spans = {z.text for z in chinese_spans("美国国务卿安东尼·布林肯星期五与英国外长举行了会谈")}
+    # jieba cuts 布|林肯; the name is still whole, and its title is a term of its own.
+    assert {"安东尼·布林肯", "美国国务卿"} <= spans
+    assert not {"安东尼·布", "林肯", "美国国务卿安东尼·布林肯"} & spans
 
 
 def test_spellings_pinyin_cantonese_and_foreign_names():

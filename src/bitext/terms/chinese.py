@@ -182,6 +182,48 @@ def is_surname(char: str) -> bool:
     return any_to_simplified(char) in _surnames() or char in _surnames()
 
 
+_NAME_DOTS = frozenset("·•‧・．")
+#: The most characters jieba's pieces of one part of a dotted name add up to (米哈伊洛维奇).
+_NAME_PART = 5
+
+
+def _name_part(word: str, tag: str) -> bool:
+    if word.isascii() or word in _NAME_DOTS or not _edge_ok(word, tag):
+        return False
+    return not _known_verb(word, tag) and not tag.startswith(("m", "q", "t", "f"))
+
+
+def _dotted_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """(start, end) of each foreign name the Chinese writes with dots: 安東尼·布林肯.
+
+    The name is the word before the first dot through the words after the last
+    that jieba cut out of one transliteration (布|林肯), up to `_NAME_PART` characters.
+    """
+    names: list[tuple[int, int]] = []
+    for i in range(1, len(words) - 1):
+        if words[i][0] not in _NAME_DOTS:
+            continue
+        start = words[i - 1][2]
+        end = words[i + 1][2] + len(words[i + 1][0])
+        for word, tag, at in words[i + 2 :]:
+            if at + len(word) - words[i + 1][2] > _NAME_PART or not _name_part(word, tag):
+                break
+            end = at + len(word)
+        if names and names[-1][1] >= start:
+            start = names.pop()[0]  # a third part: 約翰·菲茨傑拉德·肯尼迪
+        names.append((start, end))
+    return names
+
+
+def _cuts_a_name(start: int, end: int, names: Sequence[tuple[int, int]]) -> bool:
+    """Whether a span overlaps a dotted name without being exactly it.
+
+    A dotted name is one term: a span may not cut it, nor carry a title or a
+    verb with it (時任總統唐納德·特朗普 is a title and a name, two terms).
+    """
+    return any(start < b and a < end and (start, end) != (a, b) for a, b in names)
+
+
 def chinese_spans(text: str) -> list[ZhSpan]:
     """The candidate terms of one Chinese sentence, each (text, kind) once."""
     spans: dict[str, ZhSpan] = {}
@@ -190,6 +232,7 @@ def chinese_spans(text: str) -> list[ZhSpan]:
     for clause in _CLAUSE.finditer(text):
         words = tagged_words(clause.group())
         base = clause.start()
+        names = _dotted_names(words)
         for a, (first, tag_a, off) in enumerate(words):
             by_surname = not _edge_ok(first, tag_a) or _known_verb(first, tag_a)
             if by_surname and not _surname_start(words, a):
@@ -208,7 +251,7 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                     continue
                 if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
                     continue  # 特拉斯宣布: a name, then what she did
-                if piece in spans:
+                if piece in spans or _cuts_a_name(off, end, names):
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
                 if joined and not joins_inside(piece):

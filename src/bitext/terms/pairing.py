@@ -162,7 +162,11 @@ def link_unit(candidates: Sequence[Link]) -> list[Link]:
     out = []
     # Names English writes at their full extent are linked first: a part of one
     # (Cultural, Beach) often matches a part of the Chinese better than the whole does.
-    ordered = sorted(candidates, key=lambda link: (not _anchored(link.en), -link.score))
+    # Latin the Chinese copies (唐纳德·特朗普 (Donald Trump)) goes last: it names no
+    # term, and linked first it would take the English from the Chinese name beside it.
+    ordered = sorted(
+        candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
+    )
     for link in ordered:
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
@@ -172,6 +176,11 @@ def link_unit(candidates: Sequence[Link]) -> list[Link]:
         taken_en.append(e)
         out.append(link)
     return out
+
+
+def _copied(link: Link) -> bool:
+    """Whether the Chinese span is Latin the English repeats (no Chinese to render)."""
+    return link.zh.text.isascii() and link.zh.text.casefold() in link.en.text.casefold()
 
 
 def _anchored(span: Span) -> bool:
