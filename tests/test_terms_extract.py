@@ -133,6 +133,14 @@ def test_a_dotted_foreign_name_is_one_candidate_never_cut_nor_carried_with_a_tit
     assert not {"安东尼·布", "林肯", "美国国务卿安东尼·布林肯"} & spans
 
 
+def test_a_short_form_defined_inside_a_longer_linked_name_is_paired():
+    # 香港金融管理局（金管局）: the definition reaches back only to 金融管理局 (the last 金
+    # from which 金管局 follows), while the unit links the whole 香港金融管理局.
+    terms = {t.zh: t for t in _terms(_hk_release("20251113_hkma_bank_scam_alert"), "hkma", "keep")}
+    assert terms["金管局"].en == "HKMA"
+    assert terms["香港金融管理局"].en == "Hong Kong Monetary Authority"
+
+
 def test_spellings_pinyin_cantonese_and_foreign_names():
     assert spelled_chars("章勇武", "yongwu") == {1, 2}  # pinyin, run together
     assert spelled_chars("李家超", "ka") == {1}  # Hong Kong Cantonese: Lee Ka-chiu

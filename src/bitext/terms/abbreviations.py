@@ -97,12 +97,23 @@ def defined_pairs(
     out = []
     for z in zh_defs:
         for e in en_defs:
-            if (z.full, e.full) in linked or any(
-                z.full.endswith(a) and e.full.endswith(b) for a, b in linked
-            ):
+            # The Chinese link may hold more of the name than the definition reaches
+            # back to: 香港金融管理局（金管局） defines 金融管理局, from the last 金. The
+            # English link may not: "Mainland Offices of the Hong Kong Special
+            # Administrative Region (HKSAR)" defines the region, not the offices.
+            match = next(
+                (a for a, b in linked if _nested_end(a, z.full) and e.full.endswith(b)),
+                None,
+            )
+            if match is not None:
                 out.append((z.short, e.short, "abbreviation"))
-                out.append((z.full, e.short, "abbreviation"))
+                out.append((max(match, z.full, key=len), e.short, "abbreviation"))
     if not zh_defs:
         for e in en_defs:
             out.extend((a, e.short, "abbreviation") for a, b in linked if b == e.full)
     return out
+
+
+def _nested_end(a: str, b: str) -> bool:
+    """Whether one of `a`, `b` ends the other."""
+    return a.endswith(b) or b.endswith(a)
