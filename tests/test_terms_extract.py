@@ -141,6 +141,19 @@ def test_a_short_form_defined_inside_a_longer_linked_name_is_paired():
     assert terms["香港金融管理局"].en == "Hong Kong Monetary Authority"
 
 
+def test_a_name_may_open_with_a_word_jieba_tags_a_verb_when_it_ends_in_a_head():
+    # jieba tags 創新 (innovation), 調 and 創 verbs; the head (局, 館, 公司) makes them a name's.
+    for text, name in [
+        ("請聯絡創新科技及工業局下的新型工業", "創新科技及工業局"),
+        ("調景嶺體育館暫停開放", "調景嶺體育館"),
+        ("創興銀行有限公司", "創興銀行有限公司"),
+        ("黃鑑清及時任海事處助理處長蘇平治亦於二", "海事處助理處長"),  # 處長: a title
+    ]:
+        assert name in {z.text for z in chinese_spans(text)}, text
+    # A verb still opens a clause where no head follows: 宣布 is not part of a term.
+    assert not any(z.text.startswith("宣布") for z in chinese_spans("政府今日宣布推出新措施"))
+
+
 def test_spellings_pinyin_cantonese_and_foreign_names():
     assert spelled_chars("章勇武", "yongwu") == {1, 2}  # pinyin, run together
     assert spelled_chars("李家超", "ka") == {1}  # Hong Kong Cantonese: Lee Ka-chiu

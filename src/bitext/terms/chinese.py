@@ -150,12 +150,16 @@ def _edge_ok(word: str, tag: str) -> bool:
 def _known_verb(word: str, tag: str) -> bool:
     """A verb the dictionary knows (參訪, 借助, 帶隊): it opens a clause, not a name.
 
-    jieba tags unknown words of names as verbs too (創興 of 創興銀行), and those
-    CC-CEDICT does not list.
+    jieba tags unknown words of names as verbs too (創興 of 創興銀行), and
+    titles (處長, department head): only a word CC-CEDICT lists, and first as a
+    verb ("to ..."), counts.
     """
-    from bitext.align.word_keys import translations
+    from bitext.align.word_keys import cedict
 
-    return tag.startswith("v") and tag != "vn" and bool(translations(any_to_simplified(word)))
+    if not tag.startswith("v") or tag == "vn":
+        return False
+    senses = cedict().get(any_to_simplified(word), ())
+    return bool(senses) and senses[0].startswith("to ")
 
 
 def _surname_start(words: Sequence[tuple[str, str, int]], a: int) -> bool:
@@ -234,7 +238,10 @@ def chinese_spans(text: str) -> list[ZhSpan]:
         base = clause.start()
         names = _dotted_names(words)
         for a, (first, tag_a, off) in enumerate(words):
-            by_surname = not _edge_ok(first, tag_a) or _known_verb(first, tag_a)
+            # A verb opens a clause, unless what follows ends in a name's head
+            # (創新科技及工業局, 調景嶺體育館): then it is the name's first word.
+            verb = _known_verb(first, tag_a)
+            by_surname = not _edge_ok(first, tag_a)
             if by_surname and not _surname_start(words, a):
                 continue
             for b in range(a + 1, min(len(words), a + MAX_TOKENS) + 1):
@@ -251,6 +258,8 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                     continue
                 if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
                     continue  # 特拉斯宣布: a name, then what she did
+                if verb and (b - 1 == a or head_of(any_to_simplified(piece)) is None):
+                    continue
                 if piece in spans or _cuts_a_name(off, end, names):
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
