@@ -154,6 +154,19 @@ def test_a_name_may_open_with_a_word_jieba_tags_a_verb_when_it_ends_in_a_head():
     assert not any(z.text.startswith("宣布") for z in chinese_spans("政府今日宣布推出新措施"))
 
 
+def test_a_title_of_a_body_is_taken_as_two_terms():
+    # 香港特別行政區政府駐天津聯絡處主任 "Director of the Tianjin Liaison Unit of the Hong
+    # Kong Special Administrative Region Government": the body, and the title.
+    terms = _renderings(
+        _terms(_hk_release("20260121_cmab_tianjin_liaison_response"), "cmab", "keep")
+    )
+    assert terms["主任"][0] == "Director"
+    assert terms["香港特別行政區政府駐天津聯絡處"][0] == (
+        "Tianjin Liaison Unit of the Hong Kong Special Administrative Region Government"
+    )
+    assert "香港特別行政區政府駐天津聯絡處主任" not in terms
+
+
 def test_spellings_pinyin_cantonese_and_foreign_names():
     assert spelled_chars("章勇武", "yongwu") == {1, 2}  # pinyin, run together
     assert spelled_chars("李家超", "ka") == {1}  # Hong Kong Cantonese: Lee Ka-chiu

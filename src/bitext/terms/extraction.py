@@ -81,7 +81,7 @@ def unit_links(
     """Each unit with the term links found in it."""
     spans, vectors = span_vectors(units, encoder)
     return [
-        (u, link_unit(score_unit(u.zh, u.en, zs, es, vectors)))
+        (u, link_unit(score_unit(u.zh, u.en, zs, es, vectors), u.en))
         for u, (zs, es) in zip(units, spans, strict=True)
     ]
 

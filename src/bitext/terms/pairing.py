@@ -155,8 +155,11 @@ def score_unit(
     return out
 
 
-def link_unit(candidates: Sequence[Link]) -> list[Link]:
-    """Competitive linking: best pair first, each stretch of either side used once."""
+def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
+    """Competitive linking: best pair first, each stretch of either side used once.
+
+    With the unit's English `en`, a pair made of two others is taken as its parts.
+    """
     taken_zh: list[tuple[int, int]] = []
     taken_en: list[tuple[int, int]] = []
     out = []
@@ -172,10 +175,59 @@ def link_unit(candidates: Sequence[Link]) -> list[Link]:
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
             continue
-        taken_zh.append(z)
-        taken_en.append(e)
-        out.append(link)
+        for part in _parts(link, candidates, en) or [link]:
+            taken_zh.append((part.zh.start, part.zh.end))
+            taken_en.append((part.en.start, part.en.end))
+            out.append(part)
     return out
+
+
+#: English words a compound's two names may leave between them ("Director of the Unit").
+_BETWEEN = frozenset(("of", "the", "for", "in", "at", ","))
+_JOINS = frozenset(("of", "for", "in", "at"))
+
+
+def _parts(
+    link: Link, candidates: Sequence[Link], en: str | None, slack: float = 0.05
+) -> list[Link]:
+    """Two pairs that together make up `link`, each nearly as sure: a title and a body.
+
+    香港特別行政區政府駐天津聯絡處主任 "Director of the Tianjin Liaison Unit of the
+    ... Government" is two terms, the liaison unit and its director. The two
+    Chinese spans must fill the whole span between them (so 康樂及文化事務署 is
+    never cut at 及), and the English spans leave only "of", "the", "for".
+    """
+    if en is None:
+        return []
+    inner = [
+        c
+        for c in candidates
+        if c is not link
+        and c.score >= link.score - slack
+        and link.zh.start <= c.zh.start
+        and c.zh.end <= link.zh.end
+        and link.en.start <= c.en.start
+        and c.en.end <= link.en.end
+    ]
+    for a in inner:
+        for b in inner:
+            if a.zh.end != b.zh.start or (a.zh.start, b.zh.end) != (link.zh.start, link.zh.end):
+                continue
+            first, second = sorted((a, b), key=lambda c: c.en.start)
+            if first.en.end > second.en.start:
+                continue
+            gaps = (
+                en[link.en.start : first.en.start],
+                en[first.en.end : second.en.start],
+                en[second.en.end : link.en.end],
+            )
+            words = [w.lower() for gap in gaps for w in gap.replace(",", " , ").split()]
+            # Two names are joined by "of" ("Green Finance" is one name; "Culture,
+            # Sports and Tourism Bureau" one list).
+            middle = gaps[1].lower().split()
+            if set(middle) & _JOINS and all(w in _BETWEEN for w in words):
+                return [a, b]
+    return []
 
 
 def _copied(link: Link) -> bool:
