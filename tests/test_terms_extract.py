@@ -131,6 +131,17 @@ def test_a_dotted_foreign_name_is_one_candidate_never_cut_nor_carried_with_a_tit
     # jieba cuts 布|林肯; the name is still whole, and its title is a term of its own.
     assert {"安东尼·布林肯", "美国国务卿"} <= spans
     assert not {"安东尼·布", "林肯", "美国国务卿安东尼·布林肯"} & spans
+    # jieba tags 安娜 and 琳娜 names: both belong to the name before the dot.
+    spans = {z.text for z in chinese_spans("德国外长安娜琳娜·贝伯克 (Annalena Baerbock) 对记者说")}
+    assert "安娜琳娜·贝伯克" in spans and not {"琳娜·贝伯克", "外长安娜"} & spans
+
+
+def test_a_chinese_name_jieba_spells_out_is_one_candidate():
+    # jieba cuts an unknown name into characters tagged as a name (梁|子|康): a span
+    # takes all of it, without the title before it; a place named like one keeps its head.
+    spans = {z.text for z in chinese_spans("駐柏林經貿辦署理處長梁子康於十一月十二日")}
+    assert "梁子康" in spans and not {"梁子", "處長梁子康", "署理處長梁子"} & spans
+    assert "莫納亨郡" in {z.text for z in chinese_spans("（五）莫納亨郡")}
 
 
 def test_a_short_form_defined_inside_a_longer_linked_name_is_paired():

@@ -181,6 +181,15 @@ def _surnames() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=10_000)
+def _may_be_surname(char: str) -> bool:
+    """Whether any CC-CEDICT sense of `char` is a surname (梁 is first the Liang Dynasty)."""
+    from bitext.align.word_keys import cedict
+
+    senses = cedict().get(any_to_simplified(char), ()) or cedict().get(char, ())
+    return any(sense.startswith("surname ") for sense in senses)
+
+
 def is_surname(char: str) -> bool:
     """Whether CC-CEDICT's first sense of `char` is a surname (向 "surname Xiang")."""
     return any_to_simplified(char) in _surnames() or char in _surnames()
@@ -208,6 +217,10 @@ def _dotted_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]
         if words[i][0] not in _NAME_DOTS:
             continue
         start = words[i - 1][2]
+        for _, tag, at in reversed(words[: i - 1]):  # 安娜|琳娜·貝伯克
+            if not tag.startswith("nr") or words[i][2] - at > _NAME_PART:
+                break
+            start = at
         end = words[i + 1][2] + len(words[i + 1][0])
         for word, tag, at in words[i + 2 :]:
             if at + len(word) - words[i + 1][2] > _NAME_PART or not _name_part(word, tag):
@@ -219,13 +232,35 @@ def _dotted_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]
     return names
 
 
-def _cuts_a_name(start: int, end: int, names: Sequence[tuple[int, int]]) -> bool:
-    """Whether a span overlaps a dotted name without being exactly it.
+def _person_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """(start, end) of each Chinese personal name jieba spells out character by character.
 
-    A dotted name is one term: a span may not cut it, nor carry a title or a
-    verb with it (時任總統唐納德·特朗普 is a title and a name, two terms).
+    jieba's statistical cut tags an unknown name's characters one by one (梁|子|康,
+    all ``nr``); such a run of two to four, opening with a surname, is one name.
     """
-    return any(start < b and a < end and (start, end) != (a, b) for a, b in names)
+    names = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j][0]) == 1 and words[j][1].startswith("nr"):
+            j += 1
+        if 2 <= j - i <= 4 and _may_be_surname(words[i][0]):
+            names.append((words[i][2], words[j - 1][2] + 1))
+        i = max(j, i + 1)
+    return names
+
+
+def _cuts_a_name(start: int, end: int, names: Sequence[tuple[int, int]], headed: bool) -> bool:
+    """Whether a span overlaps a name other than as the name, or the name and a head.
+
+    A name is one term: a span may not cut it, nor carry a title or a verb
+    with it (時任總統唐納德·特朗普 is a title and a name, two terms). A `headed`
+    span may go on after it: 莫納亨郡 is a county named like a person.
+    """
+    return any(
+        start < b and a < end and (start, end) != (a, b) and not (start == a and headed)
+        for a, b in names
+    )
 
 
 def chinese_spans(text: str) -> list[ZhSpan]:
@@ -236,7 +271,11 @@ def chinese_spans(text: str) -> list[ZhSpan]:
     for clause in _CLAUSE.finditer(text):
         words = tagged_words(clause.group())
         base = clause.start()
-        names = _dotted_names(words)
+        dotted = _dotted_names(words)
+        # 貝|伯|克 of 安娜琳娜·貝伯克 looks like a Chinese name; the dotted one holds it.
+        names = dotted + [
+            p for p in _person_names(words) if not any(p[0] < b and a < p[1] for a, b in dotted)
+        ]
         for a, (first, tag_a, off) in enumerate(words):
             # A verb opens a clause, unless what follows ends in a name's head
             # (創新科技及工業局, 調景嶺體育館): then it is the name's first word.
@@ -260,7 +299,9 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                     continue  # 特拉斯宣布: a name, then what she did
                 if verb and (b - 1 == a or head_of(any_to_simplified(piece)) is None):
                     continue
-                if piece in spans or _cuts_a_name(off, end, names):
+                if piece in spans:
+                    continue
+                if _cuts_a_name(off, end, names, head_of(any_to_simplified(piece)) is not None):
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
                 if joined and not joins_inside(piece):
