@@ -187,6 +187,9 @@ def test_spellings_pinyin_cantonese_and_foreign_names():
     assert spelled_chars("賀一誠", "seng") == {2}
     assert spelled_chars("蔡英文", "tsai") == {0}  # Taiwan: Tsai Ing-wen
     assert spelled_chars("蔡英文", "ing") == {1}
+    # Hong Kong registers spell 周 Chau as well as Chow (Fiona Chau), 鮑 Pou (Colin Pou).
+    assert spelled_chars("周雪梅", "chau") == {0}
+    assert spelled_chars("鮑克運", "pou") == {0}
     assert sounds_like("特朗普", "Trump")
     assert sounds_like("默克尔", "Merkel")
     assert not sounds_like("特朗普", "Donald")

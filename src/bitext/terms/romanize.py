@@ -62,6 +62,11 @@ def _wade_giles(syllable: str) -> set[str]:
 _MACAO = (("eung", "eong"), ("ing", "eng"), ("ik", "ek"), ("ee", "ei"), ("oo", "u"))
 
 
+#: Vowels Hong Kong's own registers spell two ways where the package lists one
+#: (周 Chow / Chau, 鮑 Pau / Pou).
+_HK_VOWELS = (("ow", "au"), ("au", "ou"))
+
+
 def _macao(syllable: str) -> set[str]:
     out = set()
     for hk, mo in _MACAO:
@@ -104,6 +109,7 @@ def spellings(char: str) -> frozenset[str]:
                 for hk in (s for s in options if s.isalpha()):
                     out.add(hk)
                     out |= _macao(hk)
+                    out |= {hk.replace(a, b) for a, b in _HK_VOWELS if hk.endswith(a)}
     return frozenset(out)
 
 
