@@ -112,15 +112,18 @@ def test_a_short_form_a_release_defines_is_paired_in_every_unit_that_uses_it():
     assert ("AFCD", "abbreviation") in {(v.en, v.kind) for v in full.variants}
 
 
-def test_a_name_the_chinese_glosses_in_latin_is_paired_with_its_chinese():
-    # "美国时任总统唐纳德·特朗普 (Donald Trump)": the Latin copy in the Chinese
-    # names no term and must not take "Donald Trump" from 唐纳德·特朗普.
-    path = NEWS / "egyptindependent.com.4763.json"
+def _news_release(stem: str) -> str:
+    path = NEWS / f"{stem}.json"
     if not path.is_file():
         pytest.skip("../shared/eval/wmt22-news is not here")
     data = json.loads(path.read_text(encoding="utf-8"))
-    text = "\n".join(data["zh"]) + "\n\n" + "\n".join(data["en"]) + "\n"
-    terms = _renderings(_terms(text, "news", "keep"))
+    return "\n".join(data["zh"]) + "\n\n" + "\n".join(data["en"]) + "\n"
+
+
+def test_a_name_the_chinese_glosses_in_latin_is_paired_with_its_chinese():
+    # "美国时任总统唐纳德·特朗普 (Donald Trump)": the Latin copy in the Chinese
+    # names no term and must not take "Donald Trump" from 唐纳德·特朗普.
+    terms = _renderings(_terms(_news_release("egyptindependent.com.4763"), "news", "keep"))
     assert terms["唐纳德·特朗普"][0] == "Donald Trump"
     assert terms["易卜拉欣·莱希"][0] == "Ebrahim Raisi"
     assert not any(zh.isascii() and zh == en for zh, (en, _) in terms.items())
@@ -176,6 +179,9 @@ def test_a_title_of_a_body_is_taken_as_two_terms():
         "Tianjin Liaison Unit of the Hong Kong Special Administrative Region Government"
     )
     assert "香港特別行政區政府駐天津聯絡處主任" not in terms
+    # A name built the same way is one term: 利物浦博物馆 "Museum of Liverpool".
+    terms = _renderings(_terms(_news_release("standard.co.uk.46814"), "news", "keep"))
+    assert terms["利物浦博物馆"][0] == "Museum of Liverpool"
 
 
 def test_spellings_pinyin_cantonese_and_foreign_names():

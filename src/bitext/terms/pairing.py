@@ -29,6 +29,7 @@ from bitext.normalize.zh_script import any_to_simplified
 from .chinese import ZhSpan
 from .english import Span
 from .links import UnitLinks, bounded, evidence, unit_links
+from .types import term_type
 
 #: The features of a candidate pair, in the order `WEIGHTS` weighs them.
 FEATURES = (
@@ -182,20 +183,27 @@ def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
     return out
 
 
+#: A part of a compound pair is taken when at least this sure, and at most
+#: `SPLIT_SLACK` less sure than the compound.
+MIN_PART = 0.5
+SPLIT_SLACK = 0.2
 #: English words a compound's two names may leave between them ("Director of the Unit").
 _BETWEEN = frozenset(("of", "the", "for", "in", "at", ","))
 _JOINS = frozenset(("of", "for", "in", "at"))
 
 
 def _parts(
-    link: Link, candidates: Sequence[Link], en: str | None, slack: float = 0.05
+    link: Link, candidates: Sequence[Link], en: str | None, slack: float = SPLIT_SLACK
 ) -> list[Link]:
-    """Two pairs that together make up `link`, each nearly as sure: a title and a body.
+    """A title and the body it is of, when `link` is the two together.
 
     香港特別行政區政府駐天津聯絡處主任 "Director of the Tianjin Liaison Unit of the
-    ... Government" is two terms, the liaison unit and its director. The two
-    Chinese spans must fill the whole span between them (so 康樂及文化事務署 is
-    never cut at 及), and the English spans leave only "of", "the", "for".
+    ... Government" is two terms, the liaison unit and its director; so are
+    金管局總裁 "Chief Executive of the HKMA". English puts the title first, the
+    mirror of the Chinese, joined by "of" (or "for", "in", "at"); the two
+    Chinese spans fill the whole span (so 康樂及文化事務署 is never cut at 及),
+    and the English ones leave only "of", "the", "for" and the like. Names
+    built the same way stay whole (Museum of Liverpool, 利物浦博物館).
     """
     if en is None:
         return []
@@ -203,7 +211,7 @@ def _parts(
         c
         for c in candidates
         if c is not link
-        and c.score >= link.score - slack
+        and c.score >= max(MIN_PART, link.score - slack)
         and link.zh.start <= c.zh.start
         and c.zh.end <= link.zh.end
         and link.en.start <= c.en.start
@@ -213,8 +221,8 @@ def _parts(
         for b in inner:
             if a.zh.end != b.zh.start or (a.zh.start, b.zh.end) != (link.zh.start, link.zh.end):
                 continue
-            first, second = sorted((a, b), key=lambda c: c.en.start)
-            if first.en.end > second.en.start:
+            first, second = b, a  # the mirror order
+            if first.en.end > second.en.start or term_type(b.zh.text, b.en.text) != "title":
                 continue
             gaps = (
                 en[link.en.start : first.en.start],
