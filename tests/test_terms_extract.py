@@ -221,6 +221,13 @@ def test_english_names_are_offered_whole_and_cut_where_english_joins_two():
     assert "Ms Rosanna Law" not in whole
 
 
+def test_a_phrase_does_not_open_with_a_clause_adverb():
+    text = "I urge all persons to do so promptly, especially high-risk groups such as children."
+    spans = {s.text for s in english_spans(text)}
+    assert "high-risk groups" in spans
+    assert not any(s.startswith("especially") for s in spans)
+
+
 def test_definitions_in_brackets_in_both_languages():
     (zh,) = chinese_definitions("漁農自然護理署（漁護署）今日正式推出活動")
     assert (zh.short, zh.full) == ("漁護署", "漁農自然護理署")

@@ -32,7 +32,8 @@ _OPENERS = word_set(
     "of as after before during while when where if but and or also today yesterday "
     "tomorrow meanwhile however according under about speaking addressing photo photos"
 )
-#: Words a phrase neither starts nor ends with (it would be a fragment of a clause).
+#: Words a phrase neither starts nor ends with (it would be a fragment of a clause),
+#: the clause adverbs among them (especially high-risk groups).
 _EDGE_STOPWORDS = word_set(
     "a an the and or but if of to in on at by for with from into as than then so not no "
     "is am are was were be been being have has had do does did will would shall should "
@@ -40,7 +41,10 @@ _EDGE_STOPWORDS = word_set(
     "when where why how all any both each more most other some such only own same just "
     "also up out over under again once today said says its their his her our your my it "
     "they he she we you i between through during before after about against within "
-    "without per via while"
+    "without per via while especially particularly currently recently previously "
+    "subsequently closely actively promptly immediately respectively successfully "
+    "separately finally mainly namely jointly fully further strongly greatly "
+    "approximately accordingly"
 )
 _TOKEN = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[,&]|[()\[\]\"“”:;!?/]|\.(?=\s|$)"
