@@ -8,7 +8,13 @@ by how much content they carry is robust to both and needs no resources.
 Rules, in the order `split_languages` applies them:
 
 1. Every paragraph is classified on its own (`classify`); a paragraph with no
-   decisive letters (a date, a number, a URL, a dash) is *neutral*.
+   decisive letters (a date, a number, a URL, a dash) is *neutral*. Letters are
+   weighed by the typography they are set in, not only by their script: a Latin
+   name inside Chinese typography (``（一）Białobrzegi區``, ``《異．地》（Wayne
+   McGregor: On The Other Earth）``, glued to Han characters or full-width
+   marks with no space) is Chinese text, and Han characters glossed in English
+   typography (``Lo Wu (羅湖)``) are English text. So a list of foreign names in
+   a Chinese release stays Chinese however few Han characters each line has.
 2. Consecutive paragraphs of one language form a run; neutral paragraphs do
    not break a run.
 3. A short *island* (at most `ISLAND_MAX_PARAGRAPHS` paragraphs) of one
@@ -37,8 +43,10 @@ keep ``None``.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bitext.charclass import HAN_CLASS, HAN_RE
@@ -91,17 +99,78 @@ _PINYIN_RE = re.compile(
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
 
 
-def script_weights(text: str) -> tuple[float, int]:
+def script_weights(text: str) -> tuple[float, float]:
     """Content weight of `text` in Chinese and in English script: ``(zh, en)``.
 
     Each Han character weighs `HAN_WEIGHT`; each Latin word weighs its letters,
     at most `WORD_CAP`. URLs, e-mail addresses, hashtags, handles and pinyin
-    glosses weigh nothing.
+    glosses weigh nothing. Typography, not letters, says whose text a name is
+    in (see `chinese_framed`): a Latin name set in Chinese typography
+    (``（一）Białobrzegi區``) counts as Chinese, and Han characters glossed in
+    English typography (``Lo Wu (羅湖)``) count as English.
     """
     text = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", text))
     text = _PINYIN_RE.sub("", _TAG_RE.sub(" ", text))
-    en = sum(min(len(word), WORD_CAP) for word in _LATIN_RE.findall(text))
-    return HAN_WEIGHT * len(HAN_RE.findall(text)), en
+    zh = en = 0.0
+    in_zh, in_en = chinese_framed(text), english_framed(text)
+    for word in _LATIN_RE.finditer(text):
+        weight = min(len(word.group()), WORD_CAP)
+        if in_zh(word.start()):
+            zh += weight
+        else:
+            en += weight
+    for han in HAN_RE.finditer(text):
+        if in_en(han.start()):
+            en += HAN_WEIGHT
+        else:
+            zh += HAN_WEIGHT
+    return zh, en
+
+
+# Chinese typography: Han characters and full-width / CJK punctuation (（）「」《》、，。：).
+# Full-width letters and digits are not marks of either language: they are left out.
+_ZH_MARK = (
+    f"{HAN_CLASS}\u3001-\u303f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+)
+# Latin letters (accented and full-width ones too) and digits.
+_ALNUM = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚａ-ｚ０-９"
+# A Latin stretch set *inside* Chinese typography, with no space between:
+# enclosed on both sides (（Wayne McGregor: On The Other Earth）, 及WWD Fashion
+# Loves Culture時) or, one side only, the one token glued to a mark
+# (（一）Białobrzegi區, EnsembleTX建基於). English typography always spaces a word
+# from a neighbouring name, so neither ever occurs in English prose; and the
+# glued end must be a letter or digit, so a bracketed gloss `頻道(International
+# Exchange)` keeps counting as English, as an English phrase in brackets should.
+_ZH_FRAMED_RE = re.compile(
+    f"(?<=[{_ZH_MARK}])(?=[{_ALNUM}])[^{_ZH_MARK}]+(?<=[{_ALNUM}])(?=[{_ZH_MARK}])"
+    f"|(?<=[{_ZH_MARK}])[{_ALNUM}][^\\s{_ZH_MARK}]*"
+    f"|[^\\s{_ZH_MARK}]*[{_ALNUM}](?=[{_ZH_MARK}])"
+)
+# Han set inside English typography: a gloss in ASCII brackets or quotes right
+# after an English word and a space (Lo Wu (羅湖), the slogan "同心"). Chinese
+# typography glues its brackets to the characters around them, so a Chinese
+# sentence is never read this way.
+_EN_FRAMED_RE = re.compile(f"[A-Za-z\u00c0-\u024f][,:]? [(\"']([{HAN_CLASS}][^()\"'\n]*?)[)\"']")
+
+
+def chinese_framed(text: str) -> Callable[[int], bool]:
+    """Whether position i of `text` lies in Latin text set in Chinese typography."""
+    return _inside([m.span() for m in _ZH_FRAMED_RE.finditer(text)])
+
+
+def english_framed(text: str) -> Callable[[int], bool]:
+    """Whether position i of `text` lies in Han text glossed in English typography."""
+    return _inside([m.span(1) for m in _EN_FRAMED_RE.finditer(text)])
+
+
+def _inside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    starts = [a for a, _ in spans]
+
+    def test(i: int) -> bool:
+        k = bisect.bisect_right(starts, i) - 1
+        return k >= 0 and i < spans[k][1]
+
+    return test
 
 
 def classify(text: str) -> str | None:
