@@ -23,6 +23,7 @@ from lxml import etree
 
 from bitext.errors import InputError
 from bitext.read._decode import binary_kind, decode, plausibility
+from bitext.read._tables import side_by_side
 
 # Elements whose content is never shown as running text (or is annotation).
 # fmt: off
@@ -182,6 +183,8 @@ def _pieces(root: etree._Element, name: str, *, pre: bool = False) -> list[str |
         if not closing and tag in _RAW_SHOWN and not pre:
             _add_raw_shown(out, node, name, pre_tail=pre_depth > 0)
             continue
+        if not closing and tag == "table" and _add_side_by_side(out, node, name, pre_depth > 0):
+            continue
         if not closing and tag is not None and tag not in _DROP:
             if tag in _BLOCK or tag == "br":
                 out.append(None)
@@ -197,6 +200,50 @@ def _pieces(root: etree._Element, name: str, *, pre: bool = False) -> list[str |
         # Dropped elements and comments still have a tail that is visible text.
         _add(out, node.tail, pre=pre_depth > 0)
     return out
+
+
+def _add_side_by_side(out: list[str | None], table: etree._Element, name: str, pre: bool) -> bool:
+    """A side-by-side Chinese/English table read column by column (see `bitext.read._tables`).
+
+    False, and nothing added, for any other table: it is then read row by row.
+    Each cell is read as its own tree, so a table nested in a cell is read by
+    the same rules.
+    """
+    rows = [[cell for cell in row if _tag(cell) in ("td", "th")] for row in _rows(table)]
+    if not rows or any(len(row) != 2 for row in rows):
+        return False  # cheap refusal before any cell is read
+    pieces = [[_cell_pieces(cell, name, pre) for cell in row] for row in rows]
+    texts = [[" ".join(p for p in cell if p) for cell in row] for row in pieces]
+    if not side_by_side(texts):
+        return False
+    out.append(None)
+    for column in (0, 1):
+        for row in pieces:
+            out.extend(row[column])
+    out.append(None)
+    _add(out, table.tail, pre=pre)
+    return True
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not those of a table nested in a cell), in order."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if _tag(row) == "tr")
+    return rows
+
+
+def _cell_pieces(cell: etree._Element, name: str, pre: bool) -> list[str | None]:
+    """A cell's pieces, closed by a paragraph end, without the whitespace after the cell."""
+    tail, cell.tail = cell.tail, None
+    try:
+        return [*_pieces(cell, name, pre=pre), None]
+    finally:
+        cell.tail = tail
 
 
 def _add_raw_shown(
