@@ -108,6 +108,9 @@ def test_english_column_first_is_read_first_and_ordinary_tables_stay_row_by_row(
     path.write_bytes(html_table([*rows[:3], ("有關地區為：The relevant areas are as follows:",)]))
     assert [p.text for p in read(path).paragraphs][:4] == [rows[0][0], rows[0][1], *rows[1]]
     # Two Chinese columns (a bank and its type of scam): an ordinary table.
-    scam = [("東亞銀行有限公司", "欺詐網站及網上銀行登入畫面"), ("眾安銀行有限公司", "「網絡釣魚」短訊")]
+    scam = [
+        ("東亞銀行有限公司", "欺詐網站及網上銀行登入畫面"),
+        ("眾安銀行有限公司", "「網絡釣魚」短訊"),
+    ]
     path.write_bytes(html_table(scam))
     assert [p.text for p in read(path).paragraphs] == [cell for row in scam for cell in row]

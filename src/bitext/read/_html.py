@@ -238,12 +238,18 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 
 def _cell_pieces(cell: etree._Element, name: str, pre: bool) -> list[str | None]:
-    """A cell's pieces, closed by a paragraph end, without the whitespace after the cell."""
-    tail, cell.tail = cell.tail, None
-    try:
-        return [*_pieces(cell, name, pre=pre), None]
-    finally:
-        cell.tail = tail
+    """A cell's pieces as one block, without the text after the cell.
+
+    Read child by child, not as one tree: the cell's tail (what follows it in
+    the row) is not its text. Not by clearing the tail either: lxml refuses to
+    set back a string with the control characters a parsed page may hold.
+    """
+    out: list[str | None] = [None]
+    _add(out, cell.text, pre=pre)
+    for child in cell:
+        out.extend(_pieces(child, name, pre=pre))
+    out.append(None)
+    return out
 
 
 def _add_raw_shown(
