@@ -8,6 +8,7 @@ sentence has a known side.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,56 @@ def test_chinese_list_of_foreign_place_names_stays_chinese(shared_dir: Path) -> 
     assert [b.lang for b in split.blocks] == [ZH, EN]
     assert [p.text for p in split.blocks[0].paragraphs] == zh_list
     assert all(p.lang == ZH for p in split.blocks[0].paragraphs)
+
+
+def test_chinese_list_typed_with_spaces_stays_chinese_by_its_neighbours(
+    shared_dir: Path,
+) -> None:
+    """The same list as a mainland office types it: no enumerator, a space before the suffix.
+
+    Set apart by spaces, ``Białobrzegi 區`` is mostly Latin letters by weight; what
+    makes it Chinese is where it stands (between Chinese lines, far from the
+    English version) and the Han suffix it carries.
+    """
+    zh = version_lines(shared_dir, POULTRY, ZH)
+    en = version_lines(shared_dir, POULTRY, EN)
+    spaced = [re.sub(r"^（.）(?=[^\W\d_]*[A-Za-z])", "", line) for line in zh]
+    spaced = [re.sub(r"(?<=[a-zęł])(?=[區市縣])", " ", line) for line in spaced]
+    names = [line for line in spaced if re.search(r"[a-z] [區市縣]$", line)]
+    assert names == [
+        "Białobrzegi 區",
+        "Sulęcin 區",
+        "Rhein-Erft-Kreis 區",
+        "Dronten 市",
+        "Leduc 縣",
+    ]
+    assert {classify(line) for line in names} == {EN}  # the letters alone say English
+    doc = read_text("\n".join(spaced) + "\n\n" + "\n".join(en) + "\n")
+    split = split_languages(doc)
+    assert split.layout == "zh_then_en"
+    assert [b.lang for b in split.blocks] == [ZH, EN]
+    assert [p.text for p in split.blocks[0].paragraphs] == spaced
+    listed = [p for p in split.blocks[0].paragraphs if p.text in names]
+    assert [p.lang for p in listed] == [ZH] * 5
+    assert {s.paragraph for s in sentence_sides(split.blocks[:1], ZH)} >= {p.id for p in listed}
+
+
+def test_interleaved_english_paragraphs_with_chinese_names_are_not_absorbed(
+    sample_path: Path,
+) -> None:
+    # Every English paragraph quotes a Chinese name without brackets: each is an
+    # island between Chinese paragraphs and holds Han, but they are translations.
+    lines = [x.strip() for x in sample_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    zh, en = lines[1:7], lines[11:]
+    en = [e.replace("Chongqing", "Chongqing 重慶", 1) for e in en]
+    assert all("重慶" in e for e in en)
+    # All six with the name, all but the last, or only the first (small next to the rest).
+    for kept in (en, [*en[:5], lines[16]], [en[0], *lines[12:]]):
+        text = "\n\n".join(f"{z}\n\n{e}" for z, e in zip(zh, kept, strict=True))
+        split = split_languages(read_text(text))
+        assert split.layout == "interleaved"
+        assert [b.lang for b in split.blocks] == [ZH, EN] * 6
+        assert [p.lang for b in split.blocks for p in b.paragraphs] == [ZH, EN] * 6
 
 
 def test_chinese_paragraph_quoting_an_english_event_title_is_chinese(shared_dir: Path) -> None:

@@ -25,6 +25,11 @@ Rules, in the order `split_languages` applies them:
    whose content is comparable, so interleaving is never mistaken for an island.
    Islands at the document's edges are kept: a leading English line may be the
    English title, and merging it would hide real English text.
+   An English island whose every paragraph holds Chinese text (``Białobrzegi
+   區``, a name typed apart from its Han suffix) is absorbed into the Chinese
+   around it whatever its weight (`_absorb_framed_islands`), unless that would
+   leave the document interleaved or such islands outweigh a quarter of the
+   English that remains: then they are English paragraphs quoting Chinese.
 4. Neutral paragraphs inside a run belong to it. Between runs of different
    languages they go with the preceding block, unless a blank line in the input
    separates them from it: the boundary is put at the last blank line between
@@ -36,7 +41,9 @@ Rules, in the order `split_languages` applies them:
 
 `Paragraph.lang` is the paragraph's own script where it is decisive (so an
 absorbed English credit stays ``"en"`` inside a Chinese block and can be
-segmented as English); a neutral paragraph takes its block's language, so that
+segmented as English), except that a paragraph holding Chinese text inside a
+Chinese block is ``"zh"`` (its Latin letters are names within the Chinese
+version); a neutral paragraph takes its block's language, so that
 no paragraph inside a block has ``lang=None``. Paragraphs left in `neutral`
 keep ``None``.
 """
@@ -243,6 +250,47 @@ def _absorb_islands(runs: list[_Run]) -> list[_Run]:
         runs[k - 1 : k + 2] = [merged]
 
 
+def _absorb_framed_islands(runs: list[_Run], han: list[bool]) -> list[_Run]:
+    """Merge English islands set in a Chinese frame into the Chinese runs around them.
+
+    An island of at most `ISLAND_MAX_PARAGRAPHS` paragraphs between two Chinese
+    runs, each of whose paragraphs holds Chinese text (`han`: a Han suffix,
+    a Chinese word), is a list of foreign names inside the Chinese version
+    (``Białobrzegi 區`` typed with spaces), however its letters weigh. Unless
+    merging them all would leave the document interleaved, or they weigh more
+    than `ISLAND_RATIO` of the English that would remain: then they are English
+    paragraphs quoting Chinese, each beside its translation, and are kept.
+    """
+    islands = [
+        k
+        for k in range(1, len(runs) - 1)
+        if runs[k].lang == EN
+        and runs[k - 1].lang == ZH
+        and len(runs[k].members) <= ISLAND_MAX_PARAGRAPHS
+        and all(han[i] for i in runs[k].members)
+    ]
+    if not islands:
+        return runs
+    merged = list(runs)
+    for k in reversed(islands):  # from the end, so earlier indices stay valid
+        if k + 1 < len(merged) and merged[k - 1].lang == merged[k + 1].lang == ZH:
+            before, island, after = merged[k - 1], merged[k], merged[k + 1]
+            members = before.members + island.members + after.members
+            weight = before.weight + island.weight + after.weight
+            merged[k - 1 : k + 2] = [_Run(ZH, members, weight)]
+    absorbed = sum(runs[k].weight for k in islands)
+    english = sum(r.weight for r in merged if r.lang == EN)
+    if _interleaved([r.lang for r in merged]) or absorbed > ISLAND_RATIO * english:
+        return runs
+    return merged
+
+
+def _interleaved(langs: list[str]) -> bool:
+    """More than one switch each way: every paragraph beside its translation."""
+    pairs = list(itertools.pairwise(langs))
+    return pairs.count((ZH, EN)) > 1 and pairs.count((EN, ZH)) > 1
+
+
 def _boundary(doc: Document, last: int, first: int) -> int:
     """Index of the first paragraph of the next block, for runs ending at `last`
     and starting at `first`: the paragraph after the last blank line between them."""
@@ -271,8 +319,7 @@ def _layout(doc: Document, runs: list[_Run], weights: list[float]) -> str:
     langs = [r.lang for r in runs]
     if len(set(langs)) == 1:
         return LAYOUT_ZH_ONLY if langs[0] == ZH else LAYOUT_EN_ONLY
-    pairs = list(itertools.pairwise(langs))
-    if pairs.count((ZH, EN)) > 1 and pairs.count((EN, ZH)) > 1:
+    if _interleaved(langs):
         return LAYOUT_INTERLEAVED
     # Which language comes first by the centre of its text, not by its first
     # block: a stray English heading above the Chinese section does not make the
@@ -295,18 +342,24 @@ def split_languages(doc: Document) -> LanguageSplit:
     paras = doc.paragraphs
     langs: list[str | None] = []
     weights: list[float] = []
+    han: list[bool] = []
     for p in paras:
         zh, en = script_weights(p.text)
         langs.append(_decide(zh, en))
         weights.append(zh + en)
-    runs = _absorb_islands(_runs(langs, weights))
+        han.append(zh > 0)
+    runs = _absorb_framed_islands(_absorb_islands(_runs(langs, weights)), han)
     if not runs:
         neutral = tuple(replace(p, lang=None) for p in paras)
         return LanguageSplit(layout=LAYOUT_NONE, blocks=(), neutral=neutral)
-    blocks = [
-        Block(run.lang, tuple(replace(paras[i], lang=langs[i] or run.lang) for i in range(a, b)))
-        for run, (a, b) in zip(runs, _block_spans(doc, runs), strict=True)
-    ]
+    blocks = []
+    for run, (a, b) in zip(runs, _block_spans(doc, runs), strict=True):
+        # Inside a Chinese block, a paragraph with Chinese text in it is Chinese: its
+        # Latin letters are names in a Chinese list or sentence, not an English credit.
+        own = [ZH if run.lang == ZH and han[i] else langs[i] or run.lang for i in range(a, b)]
+        blocks.append(
+            Block(run.lang, tuple(replace(p, lang=g) for p, g in zip(paras[a:b], own, strict=True)))
+        )
     return LanguageSplit(layout=_layout(doc, runs, weights), blocks=tuple(blocks))
 
 
