@@ -148,10 +148,12 @@ _ALNUM = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚ�
 # from a neighbouring name, so neither ever occurs in English prose; and the
 # glued end must be a letter or digit, so a bracketed gloss `頻道(International
 # Exchange)` keeps counting as English, as an English phrase in brackets should.
+# The last branch starts only where a token starts: tried at every position, a
+# long token with no mark after it would be rescanned from each: quadratic.
 _ZH_FRAMED_RE = re.compile(
     f"(?<=[{_ZH_MARK}])(?=[{_ALNUM}])[^{_ZH_MARK}]+(?<=[{_ALNUM}])(?=[{_ZH_MARK}])"
     f"|(?<=[{_ZH_MARK}])[{_ALNUM}][^\\s{_ZH_MARK}]*"
-    f"|[^\\s{_ZH_MARK}]*[{_ALNUM}](?=[{_ZH_MARK}])"
+    f"|(?<![^\\s{_ZH_MARK}])[^\\s{_ZH_MARK}]*[{_ALNUM}](?=[{_ZH_MARK}])"
 )
 # Han set inside English typography: a gloss in ASCII brackets or quotes right
 # after an English word and a space (Lo Wu (羅湖), the slogan "同心"). Chinese
