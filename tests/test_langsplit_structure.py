@@ -16,7 +16,7 @@ import pytest
 from bitext.langsplit import classify, script_weights, split_languages
 from bitext.model import EN, ZH, LanguageSplit
 from bitext.normalize import normalize
-from bitext.pipeline import sentence_sides
+from bitext.pipeline import align_document, sentence_sides
 from bitext.read import read, read_text
 
 POULTRY = "20251113_cfs_poultry_import_suspension"
@@ -236,3 +236,25 @@ def test_english_paragraph_quoting_chinese_stays_english_between_chinese_ones(
     assert split.layout == "interleaved"
     assert [b.lang for b in split.blocks] == [ZH, EN] * 6
     assert [b.paragraphs[0].text for b in split.blocks[1::2]] == en
+
+
+def test_poultry_release_pairs_every_listed_district_with_its_english(
+    shared_dir: Path, use_encoder
+) -> None:
+    """End to end with the real encoder: each line of the list in a unit with its own English."""
+    path = shared_dir / "eval" / "hk-releases" / "mixed" / f"{POULTRY}.txt"
+    zh = version_lines(shared_dir, POULTRY, ZH)
+    en = version_lines(shared_dir, POULTRY, EN)
+    alignment = align_document(path, encoder=use_encoder)
+    units = {
+        (
+            tuple(s.paragraph for s in pair.src_sentences),
+            tuple(s.paragraph for s in pair.tgt_sentences),
+        )
+        for pair in alignment.pairs()
+    }
+    # The file is the Chinese lines, a blank line, then the English lines, one
+    # paragraph a line: line i of the Chinese is paragraph i, its English len(zh) + i.
+    listed = range(zh.index("有關地區為："), zh.index("（六）Leduc縣") + 1)
+    missing = [(zh[i], en[i]) for i in listed if ((i,), (len(zh) + i,)) not in units]
+    assert missing == []
