@@ -222,6 +222,19 @@ def test_english_list_of_chinese_names_in_pinyin_stays_english(shared_dir: Path)
     assert all(p.lang == EN for p in en_block)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Mainland typography spaces Latin from Han, brackets included: the gloss is
+        # then the Chinese writer's, and the line is Chinese.
+        "使用 iPhone (苹果手机)",
+        "一种名为 Omicron (奥密克戎) 的变种",
+    ],
+)
+def test_a_gloss_is_english_only_when_it_is_all_the_han(text: str) -> None:
+    assert classify(text) == ZH
+
+
 def test_english_paragraph_quoting_chinese_stays_english_between_chinese_ones(
     sample_path: Path,
 ) -> None:

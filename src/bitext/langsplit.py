@@ -13,8 +13,9 @@ Rules, in the order `split_languages` applies them:
    name inside Chinese typography (``（一）Białobrzegi區``, ``《異．地》（Wayne
    McGregor: On The Other Earth）``, glued to Han characters or full-width
    marks with no space) is Chinese text, and Han characters glossed in English
-   typography (``Lo Wu (羅湖)``) are English text. So a list of foreign names in
-   a Chinese release stays Chinese however few Han characters each line has.
+   typography (``Lo Wu (羅湖)``, no other Han in the paragraph) are English
+   text. So a list of foreign names in a Chinese release stays Chinese however
+   few Han characters each line has.
 2. Consecutive paragraphs of one language form a run; neutral paragraphs do
    not break a run.
 3. A short *island* (at most `ISLAND_MAX_PARAGRAPHS` paragraphs) of one
@@ -114,7 +115,8 @@ def script_weights(text: str) -> tuple[float, float]:
     glosses weigh nothing. Typography, not letters, says whose text a name is
     in (see `chinese_framed`): a Latin name set in Chinese typography
     (``（一）Białobrzegi區``) counts as Chinese, and Han characters glossed in
-    English typography (``Lo Wu (羅湖)``) count as English.
+    English typography (``Lo Wu (羅湖)``) count as English when they are all
+    the Han there is.
     """
     text = _URL_RE.sub(" ", _EMAIL_RE.sub(" ", text))
     text = _PINYIN_RE.sub("", _TAG_RE.sub(" ", text))
@@ -126,11 +128,13 @@ def script_weights(text: str) -> tuple[float, float]:
             zh += weight
         else:
             en += weight
-    for han in HAN_RE.finditer(text):
-        if in_en(han.start()):
-            en += HAN_WEIGHT
-        else:
-            zh += HAN_WEIGHT
+    han = [m.start() for m in HAN_RE.finditer(text)]
+    # Glosses are English only where all the Han is glossed: in `一种名为 Omicron
+    # (奥密克戎) 的变种` the bracket is a Chinese writer's, spaced mainland style.
+    if han and all(in_en(i) for i in han):
+        en += HAN_WEIGHT * len(han)
+    else:
+        zh += HAN_WEIGHT * len(han)
     return zh, en
 
 
