@@ -51,16 +51,15 @@ keep ``None``.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bitext.charclass import HAN_CLASS, HAN_RE
 from bitext.errors import LanguageError
 from bitext.lang import display_name
 from bitext.model import EN, ZH, Block, Document, LanguageSplit
+from bitext.typography import chinese_framed, english_framed
 
 #: A Han character carries about as much content as 2-4 Latin letters. Within that
 #: range the wmt22 Chinese lines (names in Latin script) need more than 1.4, and an
@@ -113,7 +112,7 @@ def script_weights(text: str) -> tuple[float, float]:
     Each Han character weighs `HAN_WEIGHT`; each Latin word weighs its letters,
     at most `WORD_CAP`. URLs, e-mail addresses, hashtags, handles and pinyin
     glosses weigh nothing. Typography, not letters, says whose text a name is
-    in (see `chinese_framed`): a Latin name set in Chinese typography
+    in (see `bitext.typography`): a Latin name set in Chinese typography
     (``（一）Białobrzegi區``) counts as Chinese, and Han characters glossed in
     English typography (``Lo Wu (羅湖)``) count as English when they are all
     the Han there is.
@@ -136,54 +135,6 @@ def script_weights(text: str) -> tuple[float, float]:
     else:
         zh += HAN_WEIGHT * len(han)
     return zh, en
-
-
-# Chinese typography: Han characters and full-width / CJK punctuation (（）「」《》、，。：).
-# Full-width letters and digits are not marks of either language: they are left out.
-_ZH_MARK = (
-    f"{HAN_CLASS}\u3001-\u303f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-)
-# Latin letters (accented and full-width ones too) and digits.
-_ALNUM = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effＡ-Ｚａ-ｚ０-９"
-# A Latin stretch set *inside* Chinese typography, with no space between:
-# enclosed on both sides (（Wayne McGregor: On The Other Earth）, 及WWD Fashion
-# Loves Culture時) or, one side only, the one token glued to a mark
-# (（一）Białobrzegi區, EnsembleTX建基於). English typography always spaces a word
-# from a neighbouring name, so neither ever occurs in English prose; and the
-# glued end must be a letter or digit, so a bracketed gloss `頻道(International
-# Exchange)` keeps counting as English, as an English phrase in brackets should.
-# The last branch starts only where a token starts: tried at every position, a
-# long token with no mark after it would be rescanned from each: quadratic.
-_ZH_FRAMED_RE = re.compile(
-    f"(?<=[{_ZH_MARK}])(?=[{_ALNUM}])[^{_ZH_MARK}]+(?<=[{_ALNUM}])(?=[{_ZH_MARK}])"
-    f"|(?<=[{_ZH_MARK}])[{_ALNUM}][^\\s{_ZH_MARK}]*"
-    f"|(?<![^\\s{_ZH_MARK}])[^\\s{_ZH_MARK}]*[{_ALNUM}](?=[{_ZH_MARK}])"
-)
-# Han set inside English typography: a gloss in ASCII brackets or quotes right
-# after an English word and a space (Lo Wu (羅湖), the slogan "同心"). Chinese
-# typography glues its brackets to the characters around them, so a Chinese
-# sentence is never read this way.
-_EN_FRAMED_RE = re.compile(f"[A-Za-z\u00c0-\u024f][,:]? [(\"']([{HAN_CLASS}][^()\"'\n]*?)[)\"']")
-
-
-def chinese_framed(text: str) -> Callable[[int], bool]:
-    """Whether position i of `text` lies in Latin text set in Chinese typography."""
-    return _inside([m.span() for m in _ZH_FRAMED_RE.finditer(text)])
-
-
-def english_framed(text: str) -> Callable[[int], bool]:
-    """Whether position i of `text` lies in Han text glossed in English typography."""
-    return _inside([m.span(1) for m in _EN_FRAMED_RE.finditer(text)])
-
-
-def _inside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
-    starts = [a for a, _ in spans]
-
-    def test(i: int) -> bool:
-        k = bisect.bisect_right(starts, i) - 1
-        return k >= 0 and i < spans[k][1]
-
-    return test
 
 
 def classify(text: str) -> str | None:
