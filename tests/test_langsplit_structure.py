@@ -139,6 +139,24 @@ def test_chinese_list_typed_with_spaces_stays_chinese_by_its_neighbours(
     assert {s.paragraph for s in sentence_sides(split.blocks[:1], ZH)} >= {p.id for p in listed}
 
 
+def test_a_bare_latin_name_in_the_chinese_list_pairs_with_the_english_one(
+    shared_dir: Path,
+) -> None:
+    # `Leduc` with neither enumerator nor suffix: nothing in the line is Chinese, but
+    # the English version writes the same name, `(6) Leduc County`.
+    zh = [
+        ("Leduc" if line == "（六）Leduc縣" else line)
+        for line in version_lines(shared_dir, POULTRY, ZH)
+    ]
+    en = version_lines(shared_dir, POULTRY, EN)
+    assert "Leduc" in zh and "(6) Leduc County" in en
+    split = split_languages(read_text("\n".join(zh) + "\n\n" + "\n".join(en) + "\n"))
+    assert [b.lang for b in split.blocks] == [ZH, EN]
+    leduc = next(p for p in split.blocks[0].paragraphs if p.text == "Leduc")
+    assert leduc.lang == ZH
+    assert leduc.id in {s.paragraph for s in sentence_sides(split.blocks[:1], ZH)}
+
+
 def test_interleaved_english_paragraphs_with_chinese_names_are_not_absorbed(
     sample_path: Path,
 ) -> None:

@@ -114,3 +114,39 @@ def test_english_column_first_is_read_first_and_ordinary_tables_stay_row_by_row(
     ]
     path.write_bytes(html_table(scam))
     assert [p.text for p in read(path).paragraphs] == [cell for row in scam for cell in row]
+
+
+def test_a_name_both_versions_write_alike_stays_in_its_column(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The broadcasters of the election-gala release as a two-column list.
+
+    ``ViuTV`` and ``HOY TV`` are Latin in the Chinese column too: no Han, no
+    full-width mark. That the English column writes the same words is what ties
+    them to the Chinese around them, so they pair with their English copies.
+    """
+    release = "20251113_cmab_election_gala_simulcast"
+    zh_text = "".join(version_lines(shared_dir, release, ZH))
+    en_text = "".join(version_lines(shared_dir, release, EN))
+    rows = [
+        (version_lines(shared_dir, release, ZH)[0], version_lines(shared_dir, release, EN)[0]),
+        ("無綫電視", "Television Broadcasts Limited"),
+        ("ViuTV", "ViuTV"),
+        ("HOY TV", "HOY TV"),
+        ("鳳凰衛視", "Phoenix Satellite Television"),
+        ("香港電台", "Radio Television Hong Kong"),
+        ("新城廣播", "Metro Broadcast"),
+        ("商業電台", "Commercial Radio"),
+    ]
+    for zh, en in rows:
+        assert zh in zh_text and en in en_text, (zh, en)
+    path = tmp_path / "broadcasters.html"
+    path.write_bytes(html_table(rows))
+    doc = read(path)
+    assert [p.text for p in doc.paragraphs] == [z for z, _ in rows] + [e for _, e in rows]
+    split = split_languages(normalize(doc))
+    assert split.layout == "zh_then_en"
+    assert [(b.lang, len(b.paragraphs)) for b in split.blocks] == [(ZH, 8), (EN, 8)]
+    assert [p.lang for p in split.blocks[0].paragraphs] == [ZH] * 8
+    assert side_paragraphs(split, ZH) == set(range(8))
+    assert side_paragraphs(split, EN) == set(range(8, 16))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from bitext.charclass import HAN_CLASS
 
-__all__ = ["chinese_framed", "english_framed"]
+__all__ = ["chinese_framed", "english_framed", "has_chinese_mark"]
 
 # Chinese typography: Han characters and full-width / CJK punctuation (（）「」《》、，。：).
 # Full-width letters and digits are not marks of either language: they are left out.
@@ -42,9 +42,18 @@ _ZH_FRAMED_RE = re.compile(
 )
 # Han set inside English typography: a gloss in ASCII brackets or quotes right
 # after an English word and a space (Lo Wu (羅湖), the slogan "同心"). Chinese
-# typography glues its brackets to the characters around them, so a Chinese
-# sentence is never read this way.
+# typography mostly glues its brackets to the characters around them; mainland
+# style may space one (使用 iPhone (苹果手机)), which is why `script_weights`
+# takes glosses as English only when they are all the Han in the paragraph.
 _EN_FRAMED_RE = re.compile(f"[A-Za-z\u00c0-\u024f][,:]? [(\"']([{HAN_CLASS}][^()\"'\n]*?)[)\"']")
+
+
+_ZH_MARK_RE = re.compile(f"[{_ZH_MARK}]")
+
+
+def has_chinese_mark(text: str) -> bool:
+    """Whether `text` holds a Han character or a full-width / CJK punctuation mark."""
+    return _ZH_MARK_RE.search(text) is not None
 
 
 def chinese_framed(text: str) -> Callable[[int], bool]:
