@@ -150,3 +150,15 @@ def test_a_name_both_versions_write_alike_stays_in_its_column(
     assert [p.lang for p in split.blocks[0].paragraphs] == [ZH] * 8
     assert side_paragraphs(split, ZH) == set(range(8))
     assert side_paragraphs(split, EN) == set(range(8, 16))
+
+
+def test_a_side_by_side_tables_caption_is_read_before_its_columns(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    rows = table_rows(shared_dir)[2:5]
+    caption = "有關地區 Relevant areas"
+    page = html_table(rows).replace(b"<table>", f"<table><caption>{caption}</caption>".encode())
+    path = tmp_path / "caption.html"
+    path.write_bytes(page)
+    texts = [p.text for p in read(path).paragraphs]
+    assert texts == [caption, *(z for z, _ in rows), *(e for _, e in rows)]

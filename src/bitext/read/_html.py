@@ -217,12 +217,34 @@ def _add_side_by_side(out: list[str | None], table: etree._Element, name: str, p
     if not side_by_side(texts):
         return False
     out.append(None)
+    _add_outside_cells(out, table, name, pre)
     for column in (0, 1):
         for row in pieces:
             out.extend(row[column])
     out.append(None)
     _add(out, table.tail, pre=pre)
     return True
+
+
+def _add_outside_cells(out: list[str | None], table: etree._Element, name: str, pre: bool) -> None:
+    """What a table holds outside its cells: its caption, and stray text between rows.
+
+    Read before the columns, where a browser shows them (stray text in a table
+    is moved out in front of it).
+    """
+    _add(out, table.text, pre=pre)
+    for child in table:
+        tag = _tag(child)
+        if tag in ("thead", "tbody", "tfoot"):
+            _add(out, child.text, pre=pre)
+            for row in child:
+                _add(out, row.tail, pre=pre)
+            _add(out, child.tail, pre=pre)
+        elif tag == "tr":
+            _add(out, child.tail, pre=pre)
+        else:
+            out.extend(_pieces(child, name, pre=pre))  # a caption, with its tail
+    out.append(None)
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
