@@ -162,3 +162,26 @@ def test_a_side_by_side_tables_caption_is_read_before_its_columns(
     path.write_bytes(page)
     texts = [p.text for p in read(path).paragraphs]
     assert texts == [caption, *(z for z, _ in rows), *(e for _, e in rows)]
+
+
+def test_html_headline_pair_above_the_two_versions_stays_on_its_sides(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The Chinese and English headlines side by side on top, then each version's body."""
+    zh = version_lines(shared_dir, POULTRY, ZH)
+    en = version_lines(shared_dir, POULTRY, EN)
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in [*zh[1:], *en[1:]])
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        f"<h1>{html.escape(zh[0])}</h1><h1>{html.escape(en[0])}</h1>{body}</body></html>"
+    )
+    path = tmp_path / "headlines.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read(path)
+    split = split_languages(normalize(doc))
+    n = len(zh)
+    zh_ids = {0, *range(2, n + 1)}
+    en_ids = {1, *range(n + 1, 2 * n)}
+    for lang, ids in ((ZH, zh_ids), (EN, en_ids)):
+        words = {i for i in ids if classify(doc.paragraphs[i].text)}
+        assert words <= side_paragraphs(split, lang) <= ids, lang
