@@ -23,6 +23,7 @@ from lxml import etree
 
 from bitext.errors import InputError
 from bitext.read._decode import binary_kind, decode, plausibility
+from bitext.read._tables import side_by_side
 
 # Elements whose content is never shown as running text (or is annotation).
 # fmt: off
@@ -182,6 +183,8 @@ def _pieces(root: etree._Element, name: str, *, pre: bool = False) -> list[str |
         if not closing and tag in _RAW_SHOWN and not pre:
             _add_raw_shown(out, node, name, pre_tail=pre_depth > 0)
             continue
+        if not closing and tag == "table" and _add_side_by_side(out, node, name, pre_depth > 0):
+            continue
         if not closing and tag is not None and tag not in _DROP:
             if tag in _BLOCK or tag == "br":
                 out.append(None)
@@ -196,6 +199,78 @@ def _pieces(root: etree._Element, name: str, *, pre: bool = False) -> list[str |
                 out.append(None)
         # Dropped elements and comments still have a tail that is visible text.
         _add(out, node.tail, pre=pre_depth > 0)
+    return out
+
+
+def _add_side_by_side(out: list[str | None], table: etree._Element, name: str, pre: bool) -> bool:
+    """A side-by-side Chinese/English table read column by column (see `bitext.read._tables`).
+
+    False, and nothing added, for any other table: it is then read row by row.
+    Each cell is read as its own tree, so a table nested in a cell is read by
+    the same rules.
+    """
+    rows = [[cell for cell in row if _tag(cell) in ("td", "th")] for row in _rows(table)]
+    if not rows or any(len(row) != 2 for row in rows):
+        return False  # cheap refusal before any cell is read
+    pieces = [[_cell_pieces(cell, name, pre) for cell in row] for row in rows]
+    texts = [[" ".join(p for p in cell if p) for cell in row] for row in pieces]
+    if not side_by_side(texts):
+        return False
+    out.append(None)
+    _add_outside_cells(out, table, name, pre)
+    for column in (0, 1):
+        for row in pieces:
+            out.extend(row[column])
+    out.append(None)
+    _add(out, table.tail, pre=pre)
+    return True
+
+
+def _add_outside_cells(out: list[str | None], table: etree._Element, name: str, pre: bool) -> None:
+    """What a table holds outside its cells: its caption, and stray text between rows.
+
+    Read before the columns, where a browser shows them (stray text in a table
+    is moved out in front of it).
+    """
+    _add(out, table.text, pre=pre)
+    for child in table:
+        tag = _tag(child)
+        if tag in ("thead", "tbody", "tfoot"):
+            _add(out, child.text, pre=pre)
+            for row in child:
+                _add(out, row.tail, pre=pre)
+            _add(out, child.tail, pre=pre)
+        elif tag == "tr":
+            _add(out, child.tail, pre=pre)
+        else:
+            out.extend(_pieces(child, name, pre=pre))  # a caption, with its tail
+    out.append(None)
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not those of a table nested in a cell), in order."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if _tag(row) == "tr")
+    return rows
+
+
+def _cell_pieces(cell: etree._Element, name: str, pre: bool) -> list[str | None]:
+    """A cell's pieces as one block, without the text after the cell.
+
+    Read child by child, not as one tree: the cell's tail (what follows it in
+    the row) is not its text. Not by clearing the tail either: lxml refuses to
+    set back a string with the control characters a parsed page may hold.
+    """
+    out: list[str | None] = [None]
+    _add(out, cell.text, pre=pre)
+    for child in cell:
+        out.extend(_pieces(child, name, pre=pre))
+    out.append(None)
     return out
 
 

@@ -1,7 +1,8 @@
 """WordprocessingML to paragraphs: the body, its text boxes and its notes, in reading order.
 
 What is read: the body in order, table cells row by row (each cell paragraph
-its own paragraph), content controls (``w:sdt``) opened up, text boxes
+its own paragraph; a side-by-side Chinese/English table column by column, see
+`bitext.read._tables`), content controls (``w:sdt``) opened up, text boxes
 (``w:txbxContent``, DrawingML ``wps:txbx`` and VML ``v:textbox`` alike) and
 footnotes and endnotes. A text box's anchor, and a note's reference, sit inside
 a run of some paragraph; splicing their text in there would put unrelated
@@ -33,6 +34,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
+
+from bitext.read._tables import side_by_side
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -92,11 +95,22 @@ def _blocks(container: etree._Element, reader: _Reader) -> Iterator[str]:
         if child.tag == W + "p":
             yield from _paragraph(child, reader)
         elif child.tag == W + "tbl":
-            for row in _children(child, W + "tr"):
-                for cell in _children(row, W + "tc"):
-                    yield from _blocks(cell, reader)
+            yield from _table(child, reader)
         elif child.tag in _WRAPPERS:
             yield from _blocks(child, reader)
+
+
+def _table(table: etree._Element, reader: _Reader) -> Iterator[str]:
+    """A table's lines: row by row, or column by column if it is side by side (`_tables`)."""
+    rows = [
+        [list(_blocks(cell, reader)) for cell in _children(row, W + "tc")]
+        for row in _children(table, W + "tr")
+    ]
+    if side_by_side([["\n".join(cell) for cell in row] for row in rows]):
+        rows = [[row[c] for row in rows] for c in (0, 1)]
+    for row in rows:
+        for cell in row:
+            yield from cell
 
 
 def _paragraph(paragraph: etree._Element, reader: _Reader) -> Iterator[str]:
