@@ -443,12 +443,12 @@ def test_a_rerun_that_aligns_differently_cuts_its_beads_around_the_decided_ones(
     from bitext.config import PipelineConfig
     from bitext.pipeline import align_document
 
-    # A Hong Kong notice whose list items the aligner pairs otherwise at skip=0.3.
-    release = tmp_path / "20251113_cfs_poultry_import_suspension.txt"
+    # A Hong Kong release some of whose pairs a stricter null threshold leaves unaligned.
+    release = tmp_path / "20251113_chp_flu_vaccination_appeal.txt"
     shutil.copy(shared_dir / "eval" / "hk-releases" / "mixed" / release.name, release)
     memory_path = tmp_path / "hk.sqlite"
     assert main(["batch", str(release), "--tm", str(memory_path), "-q"]) == 0
-    fresh = align_document(release, config=PipelineConfig().with_overrides(skip=0.3))
+    fresh = align_document(release, config=PipelineConfig().with_overrides(null_threshold=0.3))
     fresh_beads = {(b.src, b.tgt) for b in fresh.beads}
     with TranslationMemory(memory_path) as memory:
         doc = load(memory, 1)
@@ -467,7 +467,7 @@ def test_a_rerun_that_aligns_differently_cuts_its_beads_around_the_decided_ones(
             for k, s in ((changed, "approved"), (kept, "rejected"))
         }
         texts = {_texts(doc, doc.beads[k]) for k in (changed, kept)}
-    cmd = ["batch", str(release), "--tm", str(memory_path), "-q", "--set", "skip=0.3"]
+    cmd = ["batch", str(release), "--tm", str(memory_path), "-q", "--set", "null_threshold=0.3"]
     assert main(cmd) == 0
     with TranslationMemory(memory_path) as memory:
         (stored,) = memory.documents()
@@ -483,7 +483,10 @@ def test_a_rerun_that_aligns_differently_cuts_its_beads_around_the_decided_ones(
                 ("tgt", j) in taken for j in bead.tgt
             )
             if bead.status == "auto" and bead.score is not None and not touches:
-                assert (bead.src, bead.tgt) in fresh_beads  # the rest: as skip=0.3 aligns it
+                assert (
+                    bead.src,
+                    bead.tgt,
+                ) in fresh_beads  # the rest: as the new threshold aligns it
         pairs = {(u.src, u.tgt) for u in memory.units()}
         (rejected,) = (_texts(doc, b) for b in doc.beads if b.status == "rejected")
         assert rejected not in pairs
