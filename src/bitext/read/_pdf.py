@@ -1,0 +1,167 @@
+"""PDF: the text layer of each page, rebuilt into paragraphs in reading order.
+
+pdfplumber (MIT, on pdfminer.six) gives every glyph with its position; the rows,
+columns and running headers are found from that geometry in `_pdf_lines`, and
+paragraphs, line joins and glyph fixes are made in `_pdf_text`. Each paragraph
+keeps the page it starts on (`Paragraph.page`).
+
+Reading order: a page is read top to bottom; a band of rows cut by a gutter is
+read left column first, then right. Where such bands go on from page to page
+with Chinese on one side and English on the other (a release set in parallel
+columns), each side is read through all those pages before the other, so a
+paragraph that runs over a page break stays whole and each language stays one
+block; columns of one language are read page by page, as a reader would.
+
+Refused in one line: a PDF without a text layer (a scan), one that needs a
+password, and a damaged or truncated one (no ``%%EOF`` at its end: pages
+would be missing without a word).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from bitext.errors import InputError
+from bitext.read._pdf_lines import (
+    Line,
+    gutter,
+    is_wide,
+    page_rows,
+    row_line,
+    running_rows,
+    split_row,
+)
+from bitext.read._pdf_text import build_paragraphs
+
+# pdfminer logs every quirk of a font it meets (`Could not get FontBBox ...`) as a
+# warning; with no handler of the application's own, Python would print each one
+# on stderr, and a library call prints nothing.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
+SCAN = "no text layer: the PDF is a scan; run OCR first"
+#: pdfminer's placeholder for a glyph whose font does not say what character it draws.
+_CID = "(cid:"
+#: A PDF ends with ``%%EOF`` (trailing bytes a transfer added are tolerated).
+_EOF_WINDOW = 2048
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    width: float
+    rows: list[list[dict[str, Any]]]
+    images: int
+
+
+@dataclass
+class _Band:
+    """Rows in reading order: one column, or a left and a right column side by side."""
+
+    left: list[Line] = field(default_factory=list)
+    right: list[Line] = field(default_factory=list)
+    columns: bool = False
+
+
+def pdf_paragraphs(data: bytes, name: str) -> list[tuple[str, int]]:
+    """The PDF's paragraphs in reading order, each with the page (1-based) it starts on."""
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(f"{name}: not a PDF (no %PDF- header)")
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        raise InputError(f"{name}: damaged PDF (truncated: no %%EOF end marker)")
+    pages = _load(data, name)
+    if not pages:
+        raise InputError(f"{name}: no text found in the PDF (it has no pages)")
+    glyphs = [c for page in pages for row in page.rows for c in row if not c["text"].isspace()]
+    if not glyphs:
+        if any(page.images for page in pages):
+            raise InputError(f"{name}: {SCAN}")
+        raise InputError(f"{name}: no text layer: the PDF's pages hold no text")
+    if sum(c["text"].startswith(_CID) for c in glyphs) > len(glyphs) / 2:
+        raise InputError(
+            f"{name}: no usable text layer: the PDF's fonts do not say which characters "
+            "they draw; run OCR first"
+        )
+    return build_paragraphs(_reading_order(pages))
+
+
+def _load(data: bytes, name: str) -> list[_Page]:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [
+                _Page(i, p.height, p.width, page_rows(p.chars, i, p.width), len(p.images))
+                for i, p in enumerate(pdf.pages, start=1)
+            ]
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(
+                f"{name}: encrypted PDF: it needs a password to open; save an unprotected "
+                "copy and align that"
+            ) from None
+        raise InputError(f"{name}: damaged PDF ({_reason(cause)})") from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
+        # pdfminer walks a damaged object graph without checking each step.
+        raise InputError(f"{name}: damaged PDF ({_reason(exc)})") from None
+
+
+def _reason(exc: object) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return text or type(exc).__name__
+
+
+def _reading_order(pages: Sequence[_Page]) -> list[Line]:
+    running = running_rows([(page.height, page.rows) for page in pages])
+    bands: list[_Band] = []
+    for p, page in enumerate(pages):
+        rows = [row for r, row in enumerate(page.rows) if (p, r) not in running]
+        page_bands = _page_bands(rows, page)
+        if bands and page_bands and _parallel(bands[-1], page_bands[0]):
+            bands[-1].left += page_bands[0].left
+            bands[-1].right += page_bands[0].right
+            page_bands = page_bands[1:]
+        bands += page_bands
+    return [line for band in bands for line in (*band.left, *band.right)]
+
+
+def _page_bands(rows: Sequence[list[dict[str, Any]]], page: _Page) -> list[_Band]:
+    cut = gutter(rows, page.width)
+    bands: list[_Band] = []
+    for row in rows:
+        sides = split_row(row, cut) if cut is not None else None
+        if sides is None:
+            line = row_line(row, page.number)
+            if line is not None:
+                if not bands or bands[-1].columns:
+                    bands.append(_Band())
+                bands[-1].left.append(line)
+            continue
+        if not bands or not bands[-1].columns:
+            bands.append(_Band(columns=True))
+        for side, column in ((sides[0], "left"), (sides[1], "right")):
+            line = row_line(side, page.number, column) if side else None
+            if line is not None:
+                getattr(bands[-1], column).append(line)
+    return bands
+
+
+def _parallel(before: _Band, after: _Band) -> bool:
+    """Whether two column bands on consecutive pages are one parallel text (zh | en)."""
+    if not (before.columns and after.columns):
+        return False
+    sides = [_script(lines) for lines in (before.left, after.left, before.right, after.right)]
+    return sides[0] == sides[1] != sides[2] == sides[3]
+
+
+def _script(lines: Sequence[Line]) -> str:
+    wide = sum(1 for line in lines for ch in line.text if is_wide(ch))
+    latin = sum(1 for line in lines for ch in line.text if ch.isascii() and ch.isalpha())
+    return "zh" if wide >= latin / 3 and wide else "en"
