@@ -145,9 +145,15 @@ def _reason(exc: object) -> str:
 def _reading_order(pages: Sequence[_Page]) -> list[Line]:
     running = running_rows([(page.height, page.rows) for page in pages])
     bands: list[_Band] = []
+    cut: tuple[float, float] | None = None
     for p, page in enumerate(pages):
         rows = [row for r, row in enumerate(page.rows) if (p, r) not in running]
-        page_bands = _page_bands(rows, page)
+        # A page where one column has run dry has text on one side only and so no
+        # gutter of its own: the previous page's still cuts it if no row crosses it.
+        cut = gutter(rows, page.width) or (
+            cut if cut and all(split_row(row, cut) for row in rows) else None
+        )
+        page_bands = _page_bands(rows, page, cut)
         if bands and page_bands and _parallel(bands[-1], page_bands[0]):
             bands[-1].left += page_bands[0].left
             bands[-1].right += page_bands[0].right
@@ -156,8 +162,9 @@ def _reading_order(pages: Sequence[_Page]) -> list[Line]:
     return [line for band in bands for line in (*band.left, *band.right)]
 
 
-def _page_bands(rows: Sequence[list[dict[str, Any]]], page: _Page) -> list[_Band]:
-    cut = gutter(rows, page.width)
+def _page_bands(
+    rows: Sequence[list[dict[str, Any]]], page: _Page, cut: tuple[float, float] | None
+) -> list[_Band]:
     bands: list[_Band] = []
     for row in rows:
         sides = split_row(row, cut) if cut is not None else None
@@ -178,11 +185,15 @@ def _page_bands(rows: Sequence[list[dict[str, Any]]], page: _Page) -> list[_Band
 
 
 def _parallel(before: _Band, after: _Band) -> bool:
-    """Whether two column bands on consecutive pages are one parallel text (zh | en)."""
+    """Whether two column bands on consecutive pages are one parallel text (zh | en).
+
+    A side may be empty on a page where that language has run out.
+    """
     if not (before.columns and after.columns):
         return False
-    sides = [_script(lines) for lines in (before.left, after.left, before.right, after.right)]
-    return sides[0] == sides[1] != sides[2] == sides[3]
+    left = {_script(lines) for lines in (before.left, after.left) if lines}
+    right = {_script(lines) for lines in (before.right, after.right) if lines}
+    return len(left) == len(right) == 1 and left != right
 
 
 def _script(lines: Sequence[Line]) -> str:

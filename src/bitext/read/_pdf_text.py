@@ -56,7 +56,10 @@ _LATIN_START = re.compile(r"^[A-Za-z0-9]")
 _HYPHENS = "-\u2010"
 _WORD_END = re.compile(r"([A-Za-z]+)[-\u2010]$")
 _WORD_START = re.compile(r"^([a-z]+)")
+_HYPHEN_END = re.compile(r"[A-Za-z0-9][-\u2010]$")
 _WORDS = re.compile(r"[A-Za-z]+(?:[-\u2010][A-Za-z]+)*")
+_CLOSING = tuple("。！？；：.!?;:")
+_QUOTES = "」』”’\"')）"
 #: A paragraph ends where a line is further below the previous one than this many usual pitches.
 PITCH_BREAK = 1.35
 
@@ -122,7 +125,9 @@ def _continues(
     if b.x0 > b_left + a.size and a.x0 <= left + 0.5 * a.size:
         return False  # a first-line indent
     if a.page != b.page:
-        return True  # a full line at a page's end, going on at the next page's top
+        # A full line at a page's end goes on at the next page's top, unless it ends
+        # a sentence or a list item: there the page break hides the paragraph break.
+        return not a.text.rstrip().rstrip(_QUOTES).endswith(_CLOSING)
     usual = pitch.get(round(a.size), 1.5 * a.size)
     return 0 < b.top - a.top <= PITCH_BREAK * usual
 
@@ -145,6 +150,10 @@ def join_lines(a: str, b: str, words: Counter[str] | None = None) -> str:
         if _is_word(whole, words or Counter(), hyphened=f"{end.group(1)}-{start.group(1)}"):
             return a[:-1] + b
         return a[:-1] + "-" + b  # a real hyphen, in the one form the other formats write
+    if _HYPHEN_END.search(a) and _LATIN_START.match(b):
+        # Before a capital or a digit the hyphen is the text's own (Guangdong-Hong Kong,
+        # end-September, 2024-2025): only a soft hyphen would break a word there.
+        return a[:-1] + "-" + b
     if _chinese(a):
         # In Chinese only two Latin words side by side keep a space between them.
         return a + (" " if _LATIN_END.search(a) and _LATIN_START.match(b) else "") + b
@@ -181,14 +190,17 @@ def _is_word(whole: str, words: Counter[str], *, hyphened: str) -> bool:
     return any(form in vocabulary for form in _base_forms(low))
 
 
-def _base_forms(word: str) -> list[str]:
-    forms = [word]
-    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            forms.append(word[: -len(suffix)] + replacement)
-    for suffix in ("ing", "ly", "ment", "ness"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            forms += [word[: -len(suffix)], word[: -len(suffix)] + "e"]
+def _base_forms(word: str) -> set[str]:
+    forms = set()
+    # CC-CEDICT glosses in American spelling; Hong Kong writes British (organising).
+    for spelling in {word, word.replace("is", "iz"), word.replace("our", "or")}:
+        forms.add(spelling)
+        for suffix, ending in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e")):
+            if spelling.endswith(suffix) and len(spelling) > len(suffix) + 2:
+                forms.add(spelling[: -len(suffix)] + ending)
+        for suffix in ("ing", "ly", "ment", "ness"):
+            if spelling.endswith(suffix) and len(spelling) > len(suffix) + 3:
+                forms |= {spelling[: -len(suffix)], spelling[: -len(suffix)] + "e"}
     return forms
 
 
