@@ -25,7 +25,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
@@ -74,6 +74,8 @@ class _Band:
     left: list[Line] = field(default_factory=list)
     right: list[Line] = field(default_factory=list)
     columns: bool = False
+    #: Where the gutter of a column band is.
+    cut: tuple[float, float] | None = None
 
 
 def pdf_paragraphs(data: bytes, name: str) -> list[tuple[str, int]]:
@@ -170,33 +172,57 @@ def _page_bands(
         sides = split_row(row, cut) if cut is not None else None
         if sides is None:
             line = row_line(row, page.number)
-            if line is not None:
-                if not bands or bands[-1].columns:
-                    bands.append(_Band())
-                bands[-1].left.append(line)
+            if line is None:
+                continue
+            side = _overrun(bands[-1], line) if bands and bands[-1].columns else None
+            if side is not None:
+                getattr(bands[-1], side).append(replace(line, column=side))
+                continue
+            if not bands or bands[-1].columns:
+                bands.append(_Band())
+            bands[-1].left.append(line)
             continue
         if not bands or not bands[-1].columns:
-            bands.append(_Band(columns=True))
-        for side, column in ((sides[0], "left"), (sides[1], "right")):
-            line = row_line(side, page.number, column) if side else None
-            if line is not None:
-                getattr(bands[-1], column).append(line)
+            bands.append(_Band(columns=True, cut=cut))
+        for glyphs, column in ((sides[0], "left"), (sides[1], "right")):
+            part = row_line(glyphs, page.number, column) if glyphs else None
+            if part is not None:
+                getattr(bands[-1], column).append(part)
     return bands
 
 
-def _parallel(before: _Band, after: _Band) -> bool:
-    """Whether two column bands on consecutive pages are one parallel text (zh | en).
+def _overrun(band: _Band, line: Line) -> str | None:
+    """The column a row crossing the gutter belongs to, if it is one column's text
+    running over (a URL that cannot break): its script is that column's alone."""
+    if not (band.left and band.right):
+        return None
+    script, left, right = _script([line]), _script(band.left), _script(band.right)
+    if left == right:
+        return None
+    return "left" if script == left else "right"
 
-    A side may be empty on a page where that language has run out.
+
+def _parallel(before: _Band, after: _Band) -> bool:
+    """Whether a column band goes on from the previous page as one parallel text: a
+    Chinese column beside an English one, cut at the same place, not swapped sides.
+
+    On the next page a side may be empty (that language ran out) or read as the
+    other script (a Chinese paragraph's tail of URLs): the gutter's place decides.
     """
-    if not (before.columns and after.columns):
+    if not (before.columns and after.columns and before.cut and after.cut):
         return False
-    left = {_script(lines) for lines in (before.left, after.left) if lines}
-    right = {_script(lines) for lines in (before.right, after.right) if lines}
-    return len(left) == len(right) == 1 and left != right
+    if after.cut[0] > before.cut[1] or before.cut[0] > after.cut[1]:
+        return False
+    left, right = _script(before.left), _script(before.right)
+    if not (before.left and before.right) or left == right:
+        return False
+    return not (
+        after.left and after.right and (_script(after.left), _script(after.right)) == (right, left)
+    )
 
 
 def _script(lines: Sequence[Line]) -> str:
     wide = sum(1 for line in lines for ch in line.text if is_wide(ch))
     latin = sum(1 for line in lines for ch in line.text if ch.isascii() and ch.isalpha())
-    return "zh" if wide >= latin / 3 and wide else "en"
+    # Chinese text carries Latin (URLs, names); English text next to no Chinese at all.
+    return "zh" if wide and wide >= latin / 10 else "en"

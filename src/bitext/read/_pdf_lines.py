@@ -27,20 +27,31 @@ from typing import Any
 
 #: Share of the page height at the top and at the bottom where running headers sit.
 MARGIN_SHARE = 0.1
+#: How many rows at a page's top and at its bottom may be running headers or footers.
+OUTER_ROWS = 3
 #: A header repeats (digits aside) on at least this share of the pages, and on two or more.
 REPEAT_SHARE = 0.5
 #: A gutter is at least this many font sizes wide...
 GUTTER_EMS = 0.8
 #: ...crossed by at most this share of the page's rows (a title spanning both columns)...
 GUTTER_CROSSING = 0.2
-#: ...with text on both sides of it in at least this share of the rows.
-GUTTER_SIDES = 0.4
+#: ...with text on both sides of it in at least this share of the rows (a column runs
+#: out before the other: a short Chinese column beside a long English one).
+GUTTER_SIDES = 0.25
 
 _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page\s*)?[-–—\s]*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?[-–—\s]*$|^第\s*\d{1,4}\s*[页頁]"
     r"(?:\s*[，,/]?\s*共\s*\d{1,4}\s*[页頁])?$"
 )
+# A browser's print header: the date and time it printed, then the page's title.
+_PRINT_STAMP = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\b"
+)
 _DIGITS = re.compile(r"\d+")
+#: pdfminer's text for a glyph its font maps to no character.
+_CID = "(cid:"
+_OPENING = frozenset("（「『《〈【〔“‘")
+_CLOSING = frozenset("）」』》〉】〕”’，。、；：！？…‥·・")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +128,10 @@ def _row_text(row: Sequence[dict[str, Any]]) -> str:
             if following is None or following["x0"] >= c["x1"] - width / 2:
                 pending_space = True
             continue
+        text = c["text"]
+        if text.startswith(_CID):
+            # A glyph whose font does not say what it draws: lost, and flagged as such.
+            text = "\ufffd"
         if previous is not None and not pending_space:
             gap = c["x0"] - previous["x1"]
             # PDFs that never draw spaces leave a gap between words; CJK glyphs
@@ -126,21 +141,22 @@ def _row_text(row: Sequence[dict[str, Any]]) -> str:
         if pending_space and out:
             out.append(" ")
         pending_space = False
-        out.append(c["text"])
+        out.append(text)
         previous = c
     return "".join(out).strip()
 
 
 def _first_word_width(ink: Sequence[dict[str, Any]]) -> float:
-    first = ink[0]
-    if is_wide(first["text"]):
-        return first["x1"] - first["x0"]
-    end = first["x1"]
+    """How wide the line's first unbreakable piece is: up to a space, or through its
+    first CJK character (with an opening bracket, what follows it: ``（www.x.com），``)."""
+    end = ink[0]["x1"]
     for prev, c in pairwise(ink):
-        if is_wide(c["text"]) or c["x0"] - prev["x1"] > 0.2 * c["size"]:
+        # No line starts with closing punctuation: 例》）， moves down whole.
+        wide = is_wide(prev["text"]) and prev["text"] not in _OPENING
+        if (wide and c["text"] not in _CLOSING) or c["x0"] - prev["x1"] > 0.2 * c["size"]:
             break
         end = c["x1"]
-    return end - first["x0"]
+    return end - ink[0]["x0"]
 
 
 def is_wide(text: str) -> bool:
@@ -157,17 +173,25 @@ def is_wide(text: str) -> bool:
 
 
 def running_rows(pages: Sequence[tuple[float, list[list[dict]]]]) -> set[tuple[int, int]]:
-    """(page index, row index) of the running headers, footers and page numbers."""
-    margins: list[list[tuple[int, str]]] = []
+    """(page index, row index) of the running headers, footers and page numbers.
+
+    Only a page's outermost rows (`OUTER_ROWS` at the top and at the bottom) inside
+    its margin are candidates: body text reaches into the margin share too.
+    """
+    margins: list[list[tuple[int, list[str]]]] = []
     for height, rows in pages:
         inside = []
         for r, row in enumerate(rows):
+            if OUTER_ROWS <= r < len(rows) - OUTER_ROWS:
+                continue
             top = min(c["top"] for c in row)
             bottom = max(c["bottom"] for c in row)
             if bottom <= height * MARGIN_SHARE or top >= height * (1 - MARGIN_SHARE):
-                inside.append((r, _row_text(row)))
+                inside.append((r, _pieces(row)))
         margins.append(inside)
-    seen = Counter(key for rows in margins for key in {_masked(text) for _, text in rows})
+    seen = Counter(
+        key for rows in margins for key in {_masked(" ".join(parts)) for _, parts in rows}
+    )
     repeated = {
         key
         for key, count in seen.items()
@@ -176,9 +200,25 @@ def running_rows(pages: Sequence[tuple[float, list[list[dict]]]]) -> set[tuple[i
     return {
         (p, r)
         for p, rows in enumerate(margins)
-        for r, text in rows
-        if _masked(text) in repeated or _PAGE_NUMBER.match(text.strip())
+        for r, parts in rows
+        if _masked(" ".join(parts)) in repeated or any(map(_is_page_furniture, parts))
     }
+
+
+def _is_page_furniture(piece: str) -> bool:
+    """A page number, or the date and time a browser stamps on every page it prints."""
+    return bool(_PAGE_NUMBER.match(piece) or _PRINT_STAMP.match(piece))
+
+
+def _pieces(row: Sequence[dict[str, Any]]) -> list[str]:
+    """A row's text in the pieces wide gaps set apart: a footer's URL and its ``1/3``."""
+    ink = [c for c in row if not c["text"].isspace()]
+    pieces: list[list[dict[str, Any]]] = [ink[:1]]
+    for prev, c in pairwise(ink):
+        if c["x0"] - prev["x1"] > 2 * c["size"]:
+            pieces.append([])
+        pieces[-1].append(c)
+    return [text for piece in pieces if (text := _row_text(piece))]
 
 
 def _masked(text: str) -> str:
@@ -202,11 +242,16 @@ def gutter(rows: Sequence[Sequence[dict[str, Any]]], width: float) -> tuple[floa
                 hit[x] = 1
         for x in range(bins):
             cover[x] += hit[x]
-    limit = GUTTER_CROSSING * len(ink_rows)
+    middle = range(int(width * 0.2), min(int(width * 0.8) + 1, bins))
+    # The least-crossed strip: rows that reach into a wider one (a justified column's
+    # ragged last glyphs) would otherwise be taken for rows spanning both columns.
+    least = min((cover[x] for x in middle), default=len(ink_rows))
+    if least > GUTTER_CROSSING * len(ink_rows):
+        return None
     best: tuple[float, float] | None = None
     start = None
-    for x in range(int(width * 0.2), int(width * 0.8) + 1):
-        if x < bins and cover[x] <= limit:
+    for x in (*middle, middle.stop):
+        if x < middle.stop and cover[x] == least:
             start = x if start is None else start
             continue
         if start is not None and (best is None or x - start > best[1] - best[0]):
