@@ -69,7 +69,11 @@ def layouts(zh: list[str], en: list[str]) -> dict[str, tuple[str, list[str], boo
         return "".join(f"<p>{html.escape(t)}</p>" for t in texts)
 
     def page(body: str, style: str = "") -> str:
-        return f'<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8"><title>Release</title><style>{STYLE}{style}</style></head><body>{body}</body></html>'
+        return (
+            '<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8">'
+            f"<title>Release</title><style>{STYLE}{style}</style></head>"
+            f"<body>{body}</body></html>"
+        )
 
     hyphened = [
         re.sub(
@@ -93,7 +97,8 @@ def layouts(zh: list[str], en: list[str]) -> dict[str, tuple[str, list[str], boo
         made["two columns (table)"] = (
             page(
                 f"<table>{rows}</table>",
-                "table{width:100%;border-collapse:collapse}td{width:50%;vertical-align:top;padding:0 1.2em 1em 0}",
+                "table{width:100%;border-collapse:collapse}"
+                "td{width:50%;vertical-align:top;padding:0 1.2em 1em 0}",
             ),
             zh + en,
             False,
@@ -133,9 +138,7 @@ def main(argv: list[str]) -> int:
         work = Path(tmp)
         for name, zh, en in releases(args.docs):
             for layout, (markup, expected, header_footer) in layouts(zh, en).items():
-                pdf = print_pdf(
-                    work, f"{name}-{len(results.get(layout, []))}", markup, header_footer
-                )
+                pdf = print_pdf(work, f"{name}-{layout[:3]}", markup, header_footer)
                 with pdfplumber.open(pdf) as opened:
                     pages = len(opened.pages)
                 start = time.perf_counter()
@@ -145,11 +148,14 @@ def main(argv: list[str]) -> int:
                 results.setdefault(layout, []).append(
                     (pages, seconds, same, len(expected) if got == expected else -len(expected))
                 )
+    machine = platform.processor() or platform.platform()
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}, Python {platform.python_version()}, pdfplumber {pdfplumber.__version__}\n"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {machine}, "
+        f"Python {platform.python_version()}, pdfplumber {pdfplumber.__version__}\n"
     )
     print(
-        "| layout | documents | pages | exact documents | paragraphs found exactly | ms per page (median) | ms per page (slowest document) |"
+        "| layout | documents | pages | exact documents | paragraphs found exactly "
+        "| ms per page (median) | ms per page (slowest document) |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for layout, rows in results.items():
