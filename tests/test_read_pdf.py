@@ -230,7 +230,11 @@ def test_report_and_batch_take_a_pdf(pdfs: dict[str, Path], tmp_path: Path):
     shutil.copy(pdfs["sample"], folder / "release.pdf")
     done = run_cli("report", folder / "release.pdf", "-o", "report.html", "-q", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "章勇武" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "章勇武" in page
+    # Each cell says where in the PDF its text is: the sample's three pages all appear.
+    shown = set(re.findall(r'<small class="page">pp?\. (\d)', page))
+    assert shown == {"1", "2", "3"}
     done = run_cli("batch", folder, "--tm", "tm.sqlite", "-q", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "tm.sqlite") as con:
