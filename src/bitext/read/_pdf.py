@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ from typing import Any
 import pdfplumber
 from pdfminer import settings as pdfminer_settings
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from bitext.errors import InputError
@@ -115,6 +117,9 @@ def _load(data: bytes, name: str) -> list[_Page]:
                 "copy and align that"
             ) from None
         raise InputError(f"{name}: damaged PDF ({_reason(cause)})") from None
+    except (PSException, zlib.error, EOFError, RecursionError) as exc:
+        # Raised while a page's content is parsed, after pdfplumber's own wrapping.
+        raise InputError(f"{name}: damaged PDF ({_reason(exc)})") from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
         # pdfminer walks a damaged object graph without checking each step.
         raise InputError(f"{name}: damaged PDF ({_reason(exc)})") from None
