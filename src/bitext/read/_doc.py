@@ -24,7 +24,7 @@ from bitext.read._pdf_text import join_lines
 _CJK_ENDS = tuple("。！？")
 _ENDS = tuple(".!?")
 SAVE_AS = "save it as .docx (Word: File > Save As) and align that"
-#: antiword reads a press release in milliseconds; a file that keeps it busy longer is refused.
+#: A limit no press release comes near: a file that keeps antiword busy longer is refused.
 TIMEOUT_SECONDS = 60
 
 

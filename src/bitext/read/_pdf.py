@@ -130,9 +130,9 @@ def _strict() -> Iterator[None]:
     """pdfminer in its strict mode while one PDF is read.
 
     By default pdfminer reads around damage without a word: a corrupt deflate
-    stream becomes empty and the text of that page is simply missing (a file
-    with a third of its bytes zeroed read as 26 paragraphs of the sample's 17,
-    garbled). Strict, it raises, and the user hears the file is damaged.
+    stream becomes empty and the text of that page is simply missing or garbled
+    (tests/test_read_pdf.py zeroes a third of a file). Strict, it raises, and
+    the user hears the file is damaged.
     The setting is global, hence the lock.
     """
     with _STRICT_LOCK:

@@ -12,7 +12,7 @@ headers are not in the file and are rebuilt here from geometry:
   row is cut there;
 - running headers and footers are rows in the top or bottom margin whose text,
   digits aside, repeats on most pages; a margin row that is only a page number
-  (``3``, ``- 3 -``, ``3/12``, ``Page 3 of 12``, ``第3页``) goes on any page.
+  (``3``, ``- 3 -``, ``3/12``, ``Page 3 of N``, ``第3页``) goes on any page.
 """
 
 from __future__ import annotations

@@ -57,8 +57,9 @@ _WORD_END = re.compile(r"([A-Za-z]+)[-\u2010]$")
 _WORD_START = re.compile(r"^([a-z]+)")
 _HYPHEN_END = re.compile(r"[A-Za-z0-9][-\u2010]$")
 _WORDS = re.compile(r"[A-Za-z]+(?:[-\u2010][A-Za-z]+)*")
-#: Measured on the Hong Kong releases printed three ways (benchmarks/pdf_read.py): ending
-#: the paragraph at a page break after these gives 32 imperfect documents of 105, 37 without.
+#: A page break after a full line ending in these ends the paragraph: on the Hong Kong
+#: releases printed by benchmarks/pdf_read.py this is right more often than going on
+#: (figures in docs/benchmarks.md, "Reading PDFs").
 _CLOSING = tuple("。！？；：.!?;:")
 _QUOTES = "」』”’\"')）"
 #: A paragraph ends where a line is further below the previous one than this many usual pitches.
@@ -230,7 +231,7 @@ def _base_forms(word: str) -> set[str]:
 
 @cache
 def english_vocabulary() -> frozenset[str]:
-    """The words of CC-CEDICT's English glosses, lower case (about 49,000)."""
+    """The words of CC-CEDICT's English glosses, lower case."""
     # Imported here: only a PDF with a doubtful line-end hyphen needs the dictionary.
     from bitext.align.word_keys import cedict
 
