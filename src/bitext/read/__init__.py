@@ -45,9 +45,10 @@ _SUFFIX_FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".pdf": "pdf",
-    # Word 97-2003 documents and templates, read with antiword where it is installed.
+    # Word 97-2003, read with antiword where it is installed. Not .dot, more often a
+    # Graphviz graph than a Word template: a template named on the command line is
+    # still read (its content is sniffed), but `batch` does not collect .dot files.
     ".doc": "doc",
-    ".dot": "doc",
 }
 #: File suffixes read by format (others are sniffed from the content).
 SUFFIXES = tuple(_SUFFIX_FORMATS)
@@ -71,8 +72,8 @@ def read(path: str | os.PathLike[str]) -> Document:
 
     ``.txt``/``.text`` are read as text, ``.docx`` (and ``.docm``, ``.dotx``,
     ``.dotm``) as Word, ``.html``/``.htm``/
-    ``.xhtml`` as HTML, ``.pdf`` by its text layer, ``.doc``/``.dot`` with
-    antiword; any other suffix is sniffed from the content.
+    ``.xhtml`` as HTML, ``.pdf`` by its text layer, ``.doc`` with antiword;
+    any other suffix is sniffed from the content.
     Raises InputError (one line, naming the file) when the file is missing,
     unreadable, empty, binary, too large or malformed.
     """
