@@ -107,6 +107,39 @@ def print_pdf(work: Path, name: str, markup: str, *, header_footer: bool = False
     return target
 
 
+def release_pages(shared: Path) -> dict[str, str]:
+    """The HTML of each Hong Kong release layout, by name (see the tests that read them)."""
+    zh, en = release(shared, COLUMNS_DOC, "zh"), release(shared, COLUMNS_DOC, "en")
+    rows = "".join(
+        f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
+        for a, b in zip(zh, en, strict=True)
+    )
+    made = {
+        "columns": page(
+            f"<table>{rows}</table>",
+            "table{width:100%;border-collapse:collapse}"
+            "td{width:50%;vertical-align:top;padding:0 1.2em 1em 0;text-align:justify}",
+        )
+    }
+    zh, en = release(shared, INTERLEAVED_DOC, "zh"), release(shared, INTERLEAVED_DOC, "en")
+    made["interleaved"] = page(paras([p for pair in zip(zh, en, strict=True) for p in pair]))
+    zh, en = release(shared, RUNNING_DOC, "zh"), release(shared, RUNNING_DOC, "en")
+    made["running"] = page(
+        paras(zh) + paras(en, "en"),
+        "body{font-size:15pt}"
+        "@page{margin:2.5cm 2cm;"
+        "@top-center{content:'香港特別行政區政府新聞公報 HKSAR Government Press Release'}"
+        "@bottom-center{content:'- ' counter(page) ' -'}"
+        "@bottom-right{content:'Page ' counter(page) ' of ' counter(pages)}}",
+    )
+    zh, en = release(shared, HYPHEN_DOC, "zh"), release(shared, HYPHEN_DOC, "en")
+    made["hyphens"] = page(
+        paras(zh) + paras([soft_hyphens(p) for p in en], "en"),
+        "body{width:17em;text-align:justify}",
+    )
+    return made
+
+
 @pytest.fixture(scope="session")
 def pdfs(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> dict[str, Path]:
     """Every PDF the tests read, printed once."""
@@ -120,45 +153,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> dict[str
         # Chromium's own header (date, title) and footer (file URL, "1/3") on every page.
         "sample": print_pdf(work, "sample", page(paras(sample)), header_footer=True),
     }
-    zh, en = release(shared_dir, COLUMNS_DOC, "zh"), release(shared_dir, COLUMNS_DOC, "en")
-    rows = "".join(
-        f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
-        for a, b in zip(zh, en, strict=True)
-    )
-    made["columns"] = print_pdf(
-        work,
-        "columns",
-        page(
-            f"<table>{rows}</table>",
-            "table{width:100%;border-collapse:collapse}"
-            "td{width:50%;vertical-align:top;padding:0 1.2em 1em 0;text-align:justify}",
-        ),
-    )
-    zh, en = release(shared_dir, INTERLEAVED_DOC, "zh"), release(shared_dir, INTERLEAVED_DOC, "en")
-    mixed = [p for pair in zip(zh, en, strict=True) for p in pair]
-    made["interleaved"] = print_pdf(work, "interleaved", page(paras(mixed)))
-    zh, en = release(shared_dir, RUNNING_DOC, "zh"), release(shared_dir, RUNNING_DOC, "en")
-    made["running"] = print_pdf(
-        work,
-        "running",
-        page(
-            paras(zh) + paras(en, "en"),
-            "body{font-size:15pt}"
-            "@page{margin:2.5cm 2cm;"
-            "@top-center{content:'香港特別行政區政府新聞公報 HKSAR Government Press Release'}"
-            "@bottom-center{content:'- ' counter(page) ' -'}"
-            "@bottom-right{content:'Page ' counter(page) ' of ' counter(pages)}}",
-        ),
-    )
-    zh, en = release(shared_dir, HYPHEN_DOC, "zh"), release(shared_dir, HYPHEN_DOC, "en")
-    made["hyphens"] = print_pdf(
-        work,
-        "hyphens",
-        page(
-            paras(zh) + paras([soft_hyphens(p) for p in en], "en"),
-            "body{width:17em;text-align:justify}",
-        ),
-    )
+    for name, markup in release_pages(shared_dir).items():
+        made[name] = print_pdf(work, name, markup)
     # A scan: the sample as a picture (Chromium's screenshot of it), and no text.
     shot = work / "scan.png"
     run_chromium(
