@@ -236,11 +236,7 @@ ERRORS = [
     ("empty.txt", "file is empty"),
     ("whitespace_only.txt", "file is empty"),
     ("image.png", "binary file (PNG image), not text"),
-    (
-        "document.pdf",
-        "binary file (PDF document), not text; bitext does not read PDF: save it as "
-        ".docx, .txt or .html and align that",
-    ),
+    ("document.pdf", "no text found in the PDF (it has no pages)"),
     ("archive.zip", "binary file (ZIP archive), not text"),
     ("not_a_zip.docx", "not a valid .docx (not a zip archive)"),
     ("no_text.docx", "no text found in the docx file"),

@@ -113,6 +113,7 @@ def test_find_inputs_walks_folders_for_known_formats(tmp_path: Path):
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "a/b/y.DOCX",
         "a/b/z.htm",
+        "a/notes.pdf",
         "a/x.txt",
     ]
     with pytest.raises(InputError, match="no such file or folder"):

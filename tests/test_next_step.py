@@ -22,7 +22,6 @@ SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
 PDF = ROOT / "tests" / "bad_inputs" / "document.pdf"
 # The compound-file signature every Word 97-2003 .doc starts with, then a release's text.
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SAVE_AS = "save it as .docx, .txt or .html and align that"
 
 
 def one_error_line(done) -> str:
@@ -31,13 +30,17 @@ def one_error_line(done) -> str:
     return lines[0]
 
 
-def test_a_pdf_says_to_save_it_as_a_format_bitext_reads(tmp_path: Path):
-    with pytest.raises(InputError, match=f"PDF document.*{SAVE_AS}"):
-        bitext.read(PDF)
-    (tmp_path / "release.pdf").write_bytes(PDF.read_bytes())
-    done = run_cli("align", "release.pdf", "-o", "out.tmx", cwd=tmp_path)
+def test_a_pdf_named_as_text_says_to_name_it_pdf(tmp_path: Path):
+    # A .pdf (or a file without a telling suffix) is read as a PDF; named .txt it is
+    # taken at its word, and the message says what bitext would have done.
+    (tmp_path / "release.txt").write_bytes(PDF.read_bytes())
+    with pytest.raises(InputError, match=r"PDF document.*named \.pdf"):
+        bitext.read(tmp_path / "release.txt")
+    done = run_cli("align", "release.txt", "-o", "out.tmx", cwd=tmp_path)
     assert done.returncode == 2
-    assert one_error_line(done).endswith(f"bitext does not read PDF: {SAVE_AS}")
+    assert one_error_line(done).endswith(
+        "bitext reads a PDF's text layer when the file is named .pdf"
+    )
     assert not (tmp_path / "out.tmx").exists()
 
 

@@ -506,7 +506,10 @@ def test_bad_content_in_read_bytes_names_source() -> None:
         read_bytes(b"\x89PNG\r\n\x1a\nrest", source="upload.txt")
     with pytest.raises(InputError, match=r"^<bytes>: file is empty"):
         read_bytes(b"")
-    with pytest.raises(InputError, match=r"unknown format 'pdf'"):
+    with pytest.raises(InputError, match=r"unknown format 'rtf'"):
+        read_bytes(b"text", format="rtf")
+    # PDF is a format now (issue 21): text called a PDF is refused as not being one.
+    with pytest.raises(InputError, match=r"^<bytes>: not a PDF \(no %PDF- header\)$"):
         read_bytes(b"text", format="pdf")
 
 

@@ -53,7 +53,10 @@ class Paragraph:
     `start`/`end` are its offsets in `Document.text`. `origin` maps the text back
     to the input: `origin[i]` is the offset in `Document.text` of character `i`
     of `text`, and `origin[len(text)]` is `end`. Readers leave it `None` (the
-    text is the input itself); normalization fills it in.
+    text is the input itself); normalization fills it in. `page` is the 1-based
+    page of a PDF on which the paragraph starts (None for formats without
+    pages): a PDF's text is rebuilt from positioned glyphs, so an offset alone
+    cannot lead a reader back to the place in the file.
     """
 
     id: int
@@ -63,6 +66,7 @@ class Paragraph:
     lang: str | None = None
     origin: tuple[int, ...] | None = None
     damage: tuple[Damage, ...] = ()
+    page: int | None = None
 
     def raw_offset(self, i: int) -> int:
         """Offset in `Document.text` of position `i` (0..len(text)) of `text`."""

@@ -75,7 +75,7 @@ tr.para-start td{border-top:2px solid var(--para)}
 td.n a{color:var(--muted);text-decoration:none;font-size:13px}
 td.score,td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.kind{color:var(--muted);font-size:13px}tr.unaligned td.score{color:var(--muted)}
-.s+.s{margin-top:6px}
+.s+.s{margin-top:6px}.page{color:var(--muted);font-size:12px}
 tr.low{background:var(--low-bg)}tr.flagged{background:var(--flag-bg)}
 tr.low td.n{box-shadow:inset 4px 0 0 var(--low)}
 tr.flagged td.n{box-shadow:inset 4px 0 0 var(--flag)}
@@ -285,7 +285,18 @@ def _cell(sentences: Sequence[Sentence], lang: str, paragraphs: dict[int, Paragr
     body = "".join(
         f'<div class="s">{_marked(s, paragraphs.get(s.paragraph))}</div>' for s in sentences
     )
-    return f'<td lang="{_esc(lang)}">{body}</td>'
+    return f'<td lang="{_esc(lang)}">{body}{_pages(sentences, paragraphs)}</td>'
+
+
+def _pages(sentences: Sequence[Sentence], paragraphs: dict[int, Paragraph]) -> str:
+    """Where in a PDF the cell's text starts (``p. 3``), so a reviewer can find it there."""
+    pages = sorted(
+        {p.page for s in sentences if (p := paragraphs.get(s.paragraph)) and p.page is not None}
+    )
+    if not pages:
+        return ""
+    where = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[-1]}"
+    return f'<small class="page">{where}</small>'
 
 
 def _paragraphs(alignment: Alignment) -> dict[int, Paragraph]:

@@ -30,11 +30,13 @@ def add_align_command(sub: Any) -> None:
     align = sub.add_parser(
         "align",
         help="align bilingual files into a TMX or TSV file",
-        description="Align bilingual Chinese/English files (.txt, .docx, .html) sentence by "
-        "sentence into one TMX 1.4 file (one per Chinese tag) or a TSV file. A file that "
-        "fails is reported in one line and skipped; for folders, see `bitext batch`.",
+        description="Align bilingual Chinese/English files (.txt, .docx, .html, .pdf, .doc) "
+        "sentence by sentence into one TMX 1.4 file (one per Chinese tag) or a TSV file. "
+        "A file that fails is reported in one line and skipped; for folders, see `bitext batch`.",
     )
-    align.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .docx or .html files")
+    align.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help=".txt, .docx, .html, .pdf or .doc files"
+    )
     align.add_argument(
         "-o", "--output", required=True, help="output file (.tmx or .tsv); - for standard output"
     )
@@ -73,7 +75,7 @@ def add_report_command(sub: Any) -> None:
         description="One self-contained HTML page: every bead in document order, sentences "
         "without a counterpart in place, low-confidence and damaged pairs highlighted.",
     )
-    report.add_argument("input", metavar="INPUT", help="a .txt, .docx or .html file")
+    report.add_argument("input", metavar="INPUT", help="a .txt, .docx, .html, .pdf or .doc file")
     report.add_argument(
         "-o", "--output", required=True, help="the .html page to write; - for standard output"
     )

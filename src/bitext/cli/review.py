@@ -121,7 +121,7 @@ def _align(args: argparse.Namespace, settings: Any) -> None:
 
     files = find_inputs(args.inputs)
     if not files:
-        raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
+        raise InputError("no .txt, .docx, .html, .pdf or .doc files in " + ", ".join(args.inputs))
     with TranslationMemory(args.tm, create=True) as memory:
         _run_batch(iter_batch(args.inputs, memory, settings), files, args, memory)
 

@@ -51,7 +51,10 @@ def _add_extract(terms_sub: Any) -> None:
         "that fails is reported in one line and skipped.",
     )
     extract.add_argument(
-        "inputs", nargs="*", metavar="INPUT", help=".txt, .docx, .html releases or .tmx files"
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help=".txt, .docx, .html, .pdf, .doc releases or .tmx files",
     )
     extract.add_argument("--tm", metavar="TM.sqlite", help="draw the terms from this memory")
     extract.add_argument("-o", "--output", required=True, help="the glossary to write")

@@ -35,7 +35,7 @@ def add_batch_command(sub: Any) -> None:
     batch = sub.add_parser(
         "batch",
         help="align folders of releases into a translation memory (resumable, in parallel)",
-        description="Align every .txt/.docx/.html under the given folders into a SQLite "
+        description="Align every .txt/.docx/.html/.pdf/.doc under the given folders into a SQLite "
         "translation memory. Documents already stored with the same settings are skipped, "
         "so an interrupted run is resumed by running it again; a file that fails is "
         "reported and skipped.",
@@ -193,7 +193,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise InputError(f"--jobs {args.jobs}: must be at least 1")
     files = find_inputs(args.inputs)
     if not files:
-        raise InputError("no .txt, .docx or .html files in " + ", ".join(args.inputs))
+        raise InputError("no .txt, .docx, .html, .pdf or .doc files in " + ", ".join(args.inputs))
     if args.output:
         check_output(args.output, [str(f) for f in files], force=args.force, kind="tmx")
     settings = BatchSettings(

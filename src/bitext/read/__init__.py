@@ -1,9 +1,9 @@
-"""READ stage: a .txt, .html or Word file (or bytes, or a str) to a `Document`.
+"""READ stage: a .txt, .html, Word or PDF file (or bytes, or a str) to a `Document`.
 
 `Document.text` is what later stages index into: the decoded text with line
 endings made ``\\n`` (txt; U+2029, U+2028, NEL and form feed also end a
 paragraph, and stay in the text), or the extracted paragraphs joined by
-``\\n`` (html, docx). Every paragraph satisfies
+``\\n`` (html, docx, pdf). Every paragraph satisfies
 ``document.text[p.start:p.end] == p.text``.
 """
 
@@ -21,6 +21,7 @@ from bitext.errors import InputError
 from bitext.model import Document
 from bitext.read._common import joined_document, text_document
 from bitext.read._decode import decode
+from bitext.read._doc import doc_paragraphs
 from bitext.read._docx import docx_paragraphs
 from bitext.read._html import decode_html, html_paragraphs
 
@@ -43,11 +44,26 @@ _SUFFIX_FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
+    # Word 97-2003, read with antiword where it is installed. Not .dot, more often a
+    # Graphviz graph than a Word template: a template named on the command line is
+    # still read (its content is sniffed), but `batch` does not collect .dot files.
+    ".doc": "doc",
 }
 #: File suffixes read by format (others are sniffed from the content).
 SUFFIXES = tuple(_SUFFIX_FORMATS)
-_FORMAT_ALIASES = {"txt": "txt", "text": "txt", "docx": "docx", "html": "html", "htm": "html"}
+_FORMAT_ALIASES = {
+    "txt": "txt",
+    "text": "txt",
+    "docx": "docx",
+    "html": "html",
+    "htm": "html",
+    "pdf": "pdf",
+    "doc": "doc",
+}
 _HTML_START = (b"<!doctype html", b"<html")
+#: The compound-file signature of Word 97-2003 (and Excel, PowerPoint) files.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -56,7 +72,8 @@ def read(path: str | os.PathLike[str]) -> Document:
 
     ``.txt``/``.text`` are read as text, ``.docx`` (and ``.docm``, ``.dotx``,
     ``.dotm``) as Word, ``.html``/``.htm``/
-    ``.xhtml`` as HTML; any other suffix is sniffed from the content.
+    ``.xhtml`` as HTML, ``.pdf`` by its text layer, ``.doc`` with antiword;
+    any other suffix is sniffed from the content.
     Raises InputError (one line, naming the file) when the file is missing,
     unreadable, empty, binary, too large or malformed.
     """
@@ -71,7 +88,7 @@ def format_of(path: str | os.PathLike[str]) -> str | None:
 
 
 def read_bytes(data: bytes, *, source: str | None = None, format: str | None = None) -> Document:
-    """Read raw bytes of format ``"txt"``, ``"docx"`` or ``"html"`` (None: sniff)."""
+    """Read raw bytes of format txt, docx, html, pdf or doc (None: sniff from the content)."""
     name = source or "<bytes>"
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: {_too_large(len(data))}")
@@ -79,10 +96,23 @@ def read_bytes(data: bytes, *, source: str | None = None, format: str | None = N
         raise InputError(f"{name}: file is empty")
     fmt = _sniff(data) if format is None else _FORMAT_ALIASES.get(format.lower())
     if fmt is None:
-        raise InputError(f"{name}: unknown format {format!r} (expected txt, docx or html)")
+        raise InputError(
+            f"{name}: unknown format {format!r} (expected txt, docx, html, pdf or doc)"
+        )
     if fmt == "docx":
         return joined_document(
             docx_paragraphs(data, name), source=source, format="docx", encoding=None, name=name
+        )
+    if fmt == "pdf":
+        # Imported here: pdfplumber brings pdfminer and Pillow, which no other format needs.
+        from bitext.read._pdf import pdf_paragraphs
+
+        return joined_document(
+            pdf_paragraphs(data, name), source=source, format="pdf", encoding=None, name=name
+        )
+    if fmt == "doc":
+        return joined_document(
+            doc_paragraphs(data, name), source=source, format="doc", encoding=None, name=name
         )
     if fmt == "html":
         text, encoding = decode_html(data, name)
@@ -153,7 +183,11 @@ def _too_large(size: int, limit: int = MAX_BYTES) -> str:
 
 
 def _sniff(data: bytes) -> str:
-    """Format of content with no telling suffix: docx, html, else txt."""
+    """Format of content with no telling suffix: docx, pdf, doc, html, else txt."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(_OLE):
+        return "doc"  # antiword tells a Word document from a workbook
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:

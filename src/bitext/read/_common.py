@@ -44,23 +44,33 @@ def text_document(text: str, *, source: str | None, encoding: str | None, name: 
 
 
 def joined_document(
-    texts: Iterable[str], *, source: str | None, format: str, encoding: str | None, name: str
+    texts: Iterable[str | tuple[str, int]],
+    *,
+    source: str | None,
+    format: str,
+    encoding: str | None,
+    name: str,
 ) -> Document:
     """A `Document` whose text is the extracted paragraphs joined by ``\\n``.
 
-    Used for html and docx, where the file's bytes are markup, so offsets can
-    only point into the extracted text. Blank paragraphs are dropped.
+    Used for html, docx and pdf, where the file's bytes are markup or drawing
+    operators, so offsets can only point into the extracted text. A text may
+    come with the page it starts on (pdf), kept as `Paragraph.page`. Blank
+    paragraphs are dropped.
     """
     paragraphs: list[Paragraph] = []
     pos = 0
-    # A stray newline inside extracted text would break "one paragraph, one line".
-    lines = (line for raw in texts for line in PARAGRAPH_BREAK.split(normalize_newlines(raw)))
-    for line in lines:
-        content = line.strip()
-        if not content:
-            continue
-        paragraphs.append(Paragraph(len(paragraphs), content, pos, pos + len(content)))
-        pos += len(content) + 1
+    for item in texts:
+        raw, page = (item, None) if isinstance(item, str) else item
+        # A stray newline inside extracted text would break "one paragraph, one line".
+        for line in PARAGRAPH_BREAK.split(normalize_newlines(raw)):
+            content = line.strip()
+            if not content:
+                continue
+            paragraphs.append(
+                Paragraph(len(paragraphs), content, pos, pos + len(content), page=page)
+            )
+            pos += len(content) + 1
     if not paragraphs:
         raise InputError(f"{name}: no text found in the {format} file")
     text = "\n".join(p.text for p in paragraphs)

@@ -40,7 +40,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # Documents whose text bitext cannot read but their program can save in a form it
 # reads: the error says so, rather than leave the user with "binary file".
 _SAVE_AS = {
-    "PDF document": "bitext does not read PDF: save it as .docx, .txt or .html and align that",
+    # Reached only when the file is named as text (a .pdf, or no telling suffix, is read as PDF).
+    "PDF document": "bitext reads a PDF's text layer when the file is named .pdf",
     "legacy Office document (.doc/.xls)": "save it as .docx (Word: File > Save As) and align that",
 }
 

@@ -82,7 +82,7 @@ BatchReport = BatchRun
 
 
 def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files to align: named files as they are, folders searched for .txt/.docx/.html.
+    """Files to align: named files as they are, folders searched for .txt/.docx/.html/.pdf/.doc.
 
     Hidden files and folders (``.git``, editor backups) are left out; a file
     reached twice (named twice, through ``./``, an absolute path or a link) is
