@@ -297,11 +297,10 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                     continue
                 if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
                     continue  # 特拉斯宣布: a name, then what she did
-                if verb and (b - 1 == a or head_of(any_to_simplified(piece)) is None):
+                if piece in spans or (verb and b - 1 == a):
                     continue
-                if piece in spans:
-                    continue
-                if _cuts_a_name(off, end, names, head_of(any_to_simplified(piece)) is not None):
+                headed = (verb or bool(names)) and head_of(any_to_simplified(piece)) is not None
+                if (verb and not headed) or _cuts_a_name(off, end, names, headed):
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
                 if joined and not joins_inside(piece):
