@@ -15,10 +15,8 @@ import html
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pdfplumber
@@ -26,6 +24,7 @@ import pytest
 
 import bitext
 from bitext.errors import InputError
+from chromium_helpers import require_chromium, run_chromium
 from cli_helpers import run_cli
 
 # Not in the quick subset (-m "not slow"): Chromium prints every PDF (a second each).
@@ -33,16 +32,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-)
 #: Long enough to run over several pages in every layout below.
 COLUMNS_DOC = "20260121_legco_q6_five_year_plan"
 INTERLEAVED_DOC = "20251113_itc_industry_fund_managers"
@@ -83,27 +72,11 @@ def soft_hyphens(text: str) -> str:
     )
 
 
-def run_chromium(work: Path, *args: str) -> None:
-    """Headless Chromium on a fresh profile, killed whole if it hangs."""
-    profile = tempfile.mkdtemp(prefix="profile-", dir=work)
-    command = [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        _, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"chromium did not finish: {args}")
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-
-
 def print_pdf(work: Path, name: str, markup: str, *, header_footer: bool = False) -> Path:
     source, target = work / f"{name}.html", work / f"{name}.pdf"
     source.write_text(markup, encoding="utf-8")
     flags = () if header_footer else ("--no-pdf-header-footer",)
-    run_chromium(work, *flags, f"--print-to-pdf={target}", source.as_uri())
+    run_chromium(work, *flags, f"--print-to-pdf={target}", source.as_uri(), timeout=120)
     return target
 
 
@@ -143,10 +116,7 @@ def release_pages(shared: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def pdfs(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> dict[str, Path]:
     """Every PDF the tests read, printed once."""
-    if not CHROMIUM.is_file():
-        if os.environ.get("BITEXT_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{CHROMIUM} is required (BITEXT_REQUIRE_CHROMIUM=1)")
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require_chromium()
     work = tmp_path_factory.mktemp("pdfs")
     sample = paragraphs(SAMPLE.read_text(encoding="utf-8"))
     made = {
@@ -162,6 +132,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> dict[str
         f"--screenshot={shot}",
         "--window-size=800,1100",
         work.joinpath("sample.html").as_uri(),
+        timeout=120,
     )
     made["scan"] = print_pdf(work, "scan", page(f'<img src="{shot.as_uri()}" style="width:100%">'))
     return made

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import struct
-import subprocess
-import tempfile
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -21,18 +18,8 @@ from bitext.cli import main
 from bitext.errors import OutputError
 from bitext.model import FLAG_DAMAGED, Alignment, Bead, Sentence
 from bitext.report import render_report, write_report
+from chromium_helpers import require_chromium, run_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-)
 HOSTILE = "价格<script>alert(1)</script>上涨&amp;"
 
 
@@ -75,29 +62,7 @@ def sample_page(sample_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture()
 def chromium() -> Path:
-    if not CHROMIUM.is_file():
-        if os.environ.get("BITEXT_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{CHROMIUM} is required (BITEXT_REQUIRE_CHROMIUM=1)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return CHROMIUM
-
-
-def run_chromium(exe: Path, work: Path, *args: str, timeout: float = 90) -> bytes:
-    """Headless Chromium on a fresh profile; its stdout. Killed whole on timeout."""
-    profile = tempfile.mkdtemp(prefix="profile-", dir=work)
-    command = [str(exe), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
-    # Its own session, so that a hung browser and its helper processes go together.
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"chromium did not finish in {timeout} s: {args}")
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
-    return out
+    return require_chromium()
 
 
 def hand_alignment() -> Alignment:
@@ -283,7 +248,7 @@ def test_cli_refuses_existing_output_and_missing_input(sample_path: Path, tmp_pa
 
 def test_chromium_renders_the_hostile_text_as_text(chromium: Path, tmp_path: Path):
     page = write_report(hand_alignment(), tmp_path / "hostile.html")
-    dom = run_chromium(chromium, tmp_path, "--dump-dom", page.as_uri()).decode()
+    dom = run_chromium(tmp_path, "--dump-dom", page.as_uri()).decode()
     assert dom.count("<script") == 0
     root = parse(dom, strict=False)
     rows = bead_rows(root)
@@ -293,13 +258,11 @@ def test_chromium_renders_the_hostile_text_as_text(chromium: Path, tmp_path: Pat
 
 @pytest.mark.slow
 def test_chromium_renders_the_sample_page(chromium: Path, sample_page: Path, tmp_path: Path):
-    dom = run_chromium(chromium, tmp_path, "--dump-dom", sample_page.as_uri()).decode()
+    dom = run_chromium(tmp_path, "--dump-dom", sample_page.as_uri()).decode()
     assert len(bead_rows(parse(dom, strict=False))) == 23
 
     shot = tmp_path / "shot.png"
-    run_chromium(
-        chromium, tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", sample_page.as_uri()
-    )
+    run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", sample_page.as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     assert struct.unpack(">II", data[16:24]) == (1280, 2000)
@@ -342,14 +305,14 @@ LATIN_ONLY_FONTCONFIG = """<?xml version="1.0"?>
 """
 
 
-def glyph_probe(exe: Path, page: Path, work: Path, **env: str) -> dict:
+def glyph_probe(page: Path, work: Path, **env: str) -> dict:
     """How many distinct pictures Chromium draws for the page's Han characters."""
     probed = work / f"probe-{len(list(work.iterdir()))}.html"
     probed.write_text(page.read_text(encoding="utf-8").replace("</body>", GLYPH_PROBE + "</body>"))
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
-        dom = run_chromium(exe, work, "--dump-dom", probed.as_uri()).decode()
+        dom = run_chromium(work, "--dump-dom", probed.as_uri()).decode()
     finally:
         for key, value in saved.items():
             if value is None:
@@ -364,7 +327,7 @@ def glyph_probe(exe: Path, page: Path, work: Path, **env: str) -> dict:
 def test_chromium_draws_the_page_s_chinese_as_glyphs_not_boxes(
     chromium: Path, sample_page: Path, tmp_path: Path
 ):
-    probe = glyph_probe(chromium, sample_page, tmp_path)
+    probe = glyph_probe(sample_page, tmp_path)
     # The fonts of Linux (Noto), Windows (YaHei, SimSun) and macOS (PingFang) are named.
     for font in ("Noto Sans CJK SC", "Microsoft YaHei", "SimSun", "PingFang SC"):
         assert font in probe["family"]
@@ -378,7 +341,7 @@ def test_the_glyph_check_sees_boxes_on_a_machine_without_cjk_fonts(
 ):
     config = tmp_path / "fonts.conf"
     config.write_text(LATIN_ONLY_FONTCONFIG.format(cache=tmp_path / "fontcache"))
-    probe = glyph_probe(chromium, sample_page, tmp_path, FONTCONFIG_FILE=str(config))
+    probe = glyph_probe(sample_page, tmp_path, FONTCONFIG_FILE=str(config))
     assert probe["chars"] >= 10
     assert probe["shapes"] == 1  # the one box every missing glyph is drawn as
 
