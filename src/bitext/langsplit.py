@@ -227,6 +227,8 @@ def _copied(paras: tuple[Paragraph, ...], runs: list[_Run]) -> set[int]:
     sliding windows of those lengths over the English once: linear in its size.
     """
     islands = {k for k in range(1, len(runs) - 1) if _is_island(runs, k)}
+    if not islands:  # most documents: no need to read their English word by word
+        return set()
     words = {i: _WORD_RE.findall(paras[i].text.casefold()) for r in runs for i in r.members}
     wanted = {
         tuple(words[i])
