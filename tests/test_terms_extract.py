@@ -19,7 +19,9 @@ from bitext.terms import TERM_TYPES, Term, extract, units_of
 from bitext.terms.abbreviations import chinese_definitions, english_definitions
 from bitext.terms.chinese import chinese_spans
 from bitext.terms.english import english_spans
+from bitext.terms.extraction import Found, entries
 from bitext.terms.romanize import sounds_like, spelled_chars
+from bitext.terms.termbase import Occurrence, TermUnit
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "press_release_chongqing.txt"
@@ -226,6 +228,46 @@ def test_a_phrase_does_not_open_with_a_clause_adverb():
     spans = {s.text for s in english_spans(text)}
     assert "high-risk groups" in spans
     assert not any(s.startswith("especially") for s in spans)
+
+
+def test_a_count_or_a_date_opens_no_name_and_a_month_names_nothing():
+    # 橫跨五個郊野公園 "traverses five country parks": what follows a count is counted.
+    spans = {z.text for z in chinese_spans("以太平山為起點，大浪灣為終點，橫跨五個郊野公園。")}
+    assert "郊野公園" in spans
+    assert not any("五個" in z for z in spans)
+    assert not any(
+        z.startswith("十二月") for z in {x.text for x in chinese_spans("於十二月正式開放")}
+    )
+    # An ordinal may open a name.
+    assert "第四屆香港牛仔節" in {z.text for z in chinese_spans("第四屆香港牛仔節今日開幕")}
+    english = {s.text for s in english_spans("It traverses five country parks.")}
+    assert "country parks" in english and "five country parks" not in english
+    text = "It is held at Kowloon Park November 16 to 20."
+    english = {s.text for s in english_spans(text) if s.kind == "name"}
+    assert "Kowloon Park" in english and not any("November" in s for s in english)
+
+
+def test_a_common_word_does_not_take_the_words_of_the_term_it_is_part_of():
+    # "it traverses five country parks": 公園 / parks is a closer pair than 郊野公園 /
+    # country parks, but as one common word it is no term, and must not win the words.
+    terms = _renderings(
+        _terms(_hk_release("20251113_afcd_hong_kong_trail_challenge"), "afcd", "keep")
+    )
+    assert terms["郊野公園"][0] == "country parks"
+    assert "公園" not in terms
+
+
+def test_a_rendering_several_units_agree_on_is_surer_than_one():
+    unit = TermUnit("肖尔茨说", "Scholz said", "news")
+    once = entries([Found(Occurrence(unit, "肖尔茨", "Scholz"), 0.3, "")])
+    thrice = entries([Found(Occurrence(unit, "肖尔茨", "Scholz"), 0.3, "")] * 3)
+    assert thrice[0].count == 3 and thrice[0].confidence > once[0].confidence >= 0.3 - 1e-9
+    # Disagreement still costs: the same three with a fourth, different, rendering.
+    split = entries(
+        [Found(Occurrence(unit, "肖尔茨", "Scholz"), 0.3, "")] * 3
+        + [Found(Occurrence(unit, "肖尔茨", "Olaf"), 0.3, "")]
+    )
+    assert split[0].en == "Scholz" and split[0].confidence < thrice[0].confidence
 
 
 def test_definitions_in_brackets_in_both_languages():

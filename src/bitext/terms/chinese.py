@@ -137,7 +137,7 @@ def is_function_word(word: str, tag: str) -> bool:
 #: Characters that, as a word of their own, end no term: where jieba glues a particle, a
 #: locative or a measure word to a name (大灣區內, 發展局後, 項誤殺罪), it is cut off here.
 _EDGE_CHARS = frozenset(
-    "好做後后內内則则項项下上中時时前等經经於于由向將将把被給给讓让並并也亦已均皆各該该此其之的了着過过為为以在從从對对就會会可能要須须需應应所而但卻却又再更最很都還还即如若間间搗捣"
+    "好做後后內内則则項项下上中時时前等經经於于由向將将把被給给讓让並并也亦已均皆各該该此其之的了着過过為为以在從从對对就會会可能要須须需應应所而但卻却又再更最很都還还即如若間间搗捣共約约逾"
 )
 
 
@@ -145,6 +145,27 @@ def _edge_ok(word: str, tag: str) -> bool:
     if len(word) == 1 and word in _EDGE_CHARS:
         return False
     return bool(word.strip()) and not is_function_word(word, tag)
+
+
+#: Measure words: a numeral with one of these counts things (五個郊野公園, 一支香煙);
+#: an ordinal (第四屆) may open a name, a count may not.
+_MEASURES = frozenset("個个條条名支宗項项件位隻只間间座所家份張张架輛辆艘批幅棵")
+
+
+_DATE = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千兩两]+[年月日時时號号]")
+
+
+def _counted(word: str, tag: str) -> bool:
+    """A numeral and its measure word (五個, 兩名): what follows is counted, not named.
+
+    An ordinal (第四屆) may open a name; a count never sits in one.
+    """
+    return tag.startswith("m") and not word.startswith("第") and word[-1] in _MEASURES
+
+
+def _opens_no_name(word: str, tag: str) -> bool:
+    """A count, a measure word or a date (十二月): a name does not start with one."""
+    return tag.startswith("q") or bool(_DATE.fullmatch(word)) or _counted(word, tag)
 
 
 def _known_verb(word: str, tag: str) -> bool:
@@ -280,12 +301,13 @@ def chinese_spans(text: str) -> list[ZhSpan]:
             # A verb opens a clause, unless what follows ends in a name's head
             # (創新科技及工業局, 調景嶺體育館): then it is the name's first word.
             verb = _known_verb(first, tag_a)
-            by_surname = not _edge_ok(first, tag_a)
+            # jieba tags some surnames measure words (章 of 章勇武, 一章 a chapter).
+            by_surname = not _edge_ok(first, tag_a) or _opens_no_name(first, tag_a)
             if by_surname and not _surname_start(words, a):
                 continue
             for b in range(a + 1, min(len(words), a + MAX_TOKENS) + 1):
                 word, tag, _ = words[b - 1]
-                if b - 1 > a and tag.startswith(_INNER_BREAKS):
+                if b - 1 > a and (tag.startswith(_INNER_BREAKS) or _counted(word, tag)):
                     break
                 if b - 1 > a and tag == "c" and head_of(words[b - 2][0], whole=True):
                     break  # 泳灘及大浪灣泳灘: two names joined, not one

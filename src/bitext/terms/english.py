@@ -44,7 +44,8 @@ _EDGE_STOPWORDS = word_set(
     "without per via while especially particularly currently recently previously "
     "subsequently closely actively promptly immediately respectively successfully "
     "separately finally mainly namely jointly fully further strongly greatly "
-    "approximately accordingly"
+    "approximately accordingly one two three four five six seven eight nine ten eleven "
+    "twelve"
 )
 _TOKEN = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[,&]|[()\[\]\"“”:;!?/]|\.(?=\s|$)"
@@ -95,18 +96,30 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() or (word[0].isdigit() and any(c.isalpha() for c in word))
 
 
+#: Calendar words are capitalised but name nothing ("Kowloon Park November 16");
+#: May is left out, a surname as often (Theresa May).
+_CALENDAR = word_set(
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
+
+def _name_word(word: str) -> bool:
+    return _capitalised(word) and word not in (",", "&") and word.lower() not in _CALENDAR
+
+
 def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Token ranges of capitalised runs, joined over connectors and commas."""
     chains: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
-        if not _capitalised(tokens[i][0]) or tokens[i][0] in (",", "&"):
+        if not _name_word(tokens[i][0]):
             i += 1
             continue
         j = i + 1
         while j < len(tokens):
             word = tokens[j][0]
-            if _capitalised(word) and word not in (",", "&"):
+            if _name_word(word):
                 j += 1
                 continue
             # A connector run counts only when a capitalised word follows it.
@@ -115,7 +128,7 @@ def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
             k = j
             while k < len(tokens) and (tokens[k][0].lower() in CONNECTORS or tokens[k][0] == ","):
                 k += 1
-            if k > j and k < len(tokens) and _capitalised(tokens[k][0]):
+            if k > j and k < len(tokens) and _name_word(tokens[k][0]):
                 j = k
                 continue
             break

@@ -78,12 +78,18 @@ def span_vectors(
 def unit_links(
     units: Sequence[TermUnit], *, encoder: Encoder | None = None
 ) -> list[tuple[TermUnit, list[Link]]]:
-    """Each unit with the term links found in it."""
+    """Each unit with the term links found in it.
+
+    Vocabulary (公園 "parks") and dates are left out before the linking, so
+    that they do not take the words of a term they are part of (郊野公園,
+    "country parks").
+    """
     spans, vectors = span_vectors(units, encoder)
-    return [
-        (u, link_unit(score_unit(u.zh, u.en, zs, es, vectors), u.en))
-        for u, (zs, es) in zip(units, spans, strict=True)
-    ]
+    out = []
+    for u, (zs, es) in zip(units, spans, strict=True):
+        candidates = [c for c in score_unit(u.zh, u.en, zs, es, vectors) if not _vocabulary(c)]
+        out.append((u, link_unit(candidates, u.en)))
+    return out
 
 
 def _key(en: str) -> str:
@@ -102,7 +108,7 @@ def occurrences(linked: Sequence[tuple[TermUnit, list[Link]]]) -> list[Found]:
         Found(Occurrence(unit, link.zh.text, link.en.text), link.score, "", link.en.kind)
         for unit, links in linked
         for link in links
-        if not _NUMERIC.fullmatch(link.zh.text) and _term_like(link)
+        if _term_like(link)
     ]
     by_document: dict[str | None, list[tuple[TermUnit, list[Link]]]] = defaultdict(list)
     for unit, links in linked:
@@ -187,7 +193,9 @@ def entries(found: Sequence[Found], *, min_count: int = 1) -> list[Term]:
             for g in ranked[1:]
         )
         agreement = len(main) / len(items)
-        confidence = float(np.mean([f.score for f in main])) * agreement**0.5
+        # Each unit that links the same rendering is more evidence (Scholz, found
+        # three times by the encoder's cosine alone): the chance that any of them is right.
+        confidence = (1 - float(np.prod([1 - f.score for f in main]))) * agreement**0.5
         terms.append(
             Term(
                 zh=zh,
@@ -212,6 +220,22 @@ _NOUN_TAGS = ("n", "vn", "an", "j", "l", "i", "g", "nz", "eng")
 COMMON_WORD = 2000
 
 
+def _vocabulary(link: Link) -> bool:
+    """A date, a number or one common word in lower case (not a title): never a term.
+
+    A title stays (主任 "director"): linked, it keeps the name after it to itself.
+    """
+    if _NUMERIC.fullmatch(link.zh.text):
+        return True
+    if link.en.kind != "phrase" or link.zh.kind == "quoted" or len(link.zh.words) > 1:
+        return False
+    return _common(link.zh.text) and term_type(link.zh.text, link.en.text) != "title"
+
+
+def _common(word: str) -> bool:
+    return tokenizer().FREQ.get(any_to_simplified(word), 0) >= COMMON_WORD
+
+
 def _term_like(link: Link) -> bool:
     """Names are terms; a lower-case phrase only when its Chinese is a noun phrase.
 
@@ -225,9 +249,7 @@ def _term_like(link: Link) -> bool:
         return False
     if words[0][1].startswith(("v", "d", "a", "p", "c")) and words[0][1] not in ("vn", "an"):
         return False
-    if len(words) == 1:
-        return tokenizer().FREQ.get(any_to_simplified(link.zh.text), 0) < COMMON_WORD
-    return True
+    return len(words) > 1 or not _common(link.zh.text)
 
 
 def _variant_kind(main: str, other: str) -> str:
