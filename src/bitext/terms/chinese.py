@@ -33,7 +33,7 @@ MAX_CHARS = 18
 _EDGE_TAGS = ("u", "p", "c", "r", "y", "e", "o", "w", "x", "ul")
 #: Words no term starts or ends with whatever jieba tags them.
 _EDGE_WORDS = word_set(
-    "先生 女士 小姐 太太 博士 教授 太平绅士 议员 的 之 在 和 与 及 或 "
+    "先生 女士 小姐 太太 博士 教授 太平绅士 的 之 在 和 与 及 或 "
     "等 为 将 是 了 把 被 由 向 对 从 于 并 也 都 已 今日 今天 昨日 "
     "明日 今年 去年 明年 本 该 此 其 各 每 有关 相关 所有 一些 一个 这 "
     "那 我们 他们 他 她 其他 进行 表示 指出 称 说 包括 透过 通过 以及 "
@@ -318,11 +318,15 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                 if len(piece) < 2 or not _edge_ok(word, tag) or tag.startswith(("m", "q")):
                     continue
                 if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
-                    continue  # 特拉斯宣布: a name, then what she did
+                    if head_of(any_to_simplified(clause.group()[off:end])) is None:
+                        continue  # 特拉斯宣布: a name, then what she did
                 if piece in spans or (verb and b - 1 == a):
                     continue
-                headed = (verb or bool(names)) and head_of(any_to_simplified(piece)) is not None
-                if (verb and not headed) or _cuts_a_name(off, end, names, headed):
+                head = head_of(any_to_simplified(piece)) if verb or names else None
+                # A name goes on into a place's or a body's head (莫納亨郡), not a title's:
+                # 陳曼琪議員 is the member and her title.
+                named = head is not None and head[2] != "title"
+                if (verb and head is None) or _cuts_a_name(off, end, names, named):
                     continue
                 joined = any(t == "c" for _, t, _ in words[a:b])
                 if joined and not joins_inside(piece):
