@@ -23,7 +23,7 @@ def word_set(text: str) -> frozenset[str]:
 
 
 #: Words a capitalised name may hold in lower case between two capitalised words.
-CONNECTORS = word_set("of and for the de da du des la le van von der den y &")
+CONNECTORS = word_set("of and for the de da du des la le van von der den y & on in")
 #: Words that precede a person's name; never part of a rendering.
 HONORIFICS = word_set("mr mrs ms miss mdm the madam dr prof professor sir dame hon honourable")
 #: Capitalised words that open sentences or headlines without naming anything.
@@ -108,6 +108,27 @@ def _name_word(word: str) -> bool:
     return _capitalised(word) and word not in (",", "&") and word.lower() not in _CALENDAR
 
 
+def _in_a_place(tokens: list[tuple[str, int, int]], j: int, k: int) -> bool:
+    """Whether "in" joins a name to the place it is in, not a name of its own.
+
+    "Hong Kong Chamber of Commerce in Guangdong" is one name; "Ma Liu Shui
+    Public Toilet in Sha Tin District" and "Emmanuel Macron in Paris" are two.
+    A name goes on over "in" only from a body (Chamber, Office) and only to one
+    capitalised word that ends it (a city, a province).
+    """
+    if "in" not in {t[0].lower() for t in tokens[j:k]}:
+        return False
+    if k + 1 < len(tokens) and _name_word(tokens[k + 1][0]):
+        return True
+    start = j
+    while start > 0 and (
+        _name_word(tokens[start - 1][0]) or tokens[start - 1][0].lower() in CONNECTORS
+    ):
+        start -= 1
+    bodies = english_heads("organisation")
+    return not any(t[0].lower() in bodies for t in tokens[start:j])
+
+
 def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Token ranges of capitalised runs, joined over connectors and commas."""
     chains: list[tuple[int, int]] = []
@@ -129,6 +150,8 @@ def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
             while k < len(tokens) and (tokens[k][0].lower() in CONNECTORS or tokens[k][0] == ","):
                 k += 1
             if k > j and k < len(tokens) and _name_word(tokens[k][0]):
+                if _in_a_place(tokens, j, k):
+                    break
                 j = k
                 continue
             break

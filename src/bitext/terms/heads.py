@@ -135,6 +135,6 @@ def head_of(zh: str, *, whole: bool = False) -> tuple[str, frozenset[str], str] 
 
 
 @cache
-def english_heads() -> frozenset[str]:
-    """Every English head word, lower case (Department, Beach, Ordinance, ...)."""
-    return frozenset(w for _, en, _ in _simplified_heads() for w in en)
+def english_heads(kind: str | None = None) -> frozenset[str]:
+    """Every English head word (of one `kind`), lower case (Department, Beach, Ordinance, ...)."""
+    return frozenset(w for _, en, k in _simplified_heads() for w in en if kind in (None, k))
