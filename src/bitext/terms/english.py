@@ -167,6 +167,9 @@ TITLES = word_set(
 )
 
 
+_TITLE_GOES_ON = CONNECTORS | {"general"}
+
+
 def _pieces(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """A chain cut at honorifics and "the" (dropped), sentence-opening words, appositions."""
     pieces: list[tuple[int, int]] = []
@@ -183,8 +186,9 @@ def _pieces(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[
             pieces.append((start, k))
             start = k + 1
             continue
-        if low in TITLES and k + 1 < hi and tokens[k + 1][0].lower() not in CONNECTORS:
-            # "US President Donald Trump": a title, then the person who holds it.
+        if low in TITLES and k + 1 < hi and tokens[k + 1][0].lower() not in _TITLE_GOES_ON:
+            # "US President Donald Trump": a title, then the person who holds it
+            # ("Secretary General" is one title).
             pieces.append((start, k + 1))
             start = k + 1
             continue
