@@ -183,6 +183,10 @@ def _known_verb(word: str, tag: str) -> bool:
     return bool(senses) and senses[0].startswith("to ")
 
 
+def _headed(piece: str) -> bool:
+    return head_of(any_to_simplified(piece)) is not None
+
+
 def _surname_start(words: Sequence[tuple[str, str, int]], a: int) -> bool:
     """A one-character word that is a surname, before a given name jieba split off (向|澤映)."""
     first = words[a][0]
@@ -317,9 +321,8 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                 piece = clause.group()[off:end]
                 if len(piece) < 2 or not _edge_ok(word, tag) or tag.startswith(("m", "q")):
                     continue
-                if b - 1 > a and len(word) > 1 and _known_verb(word, tag):
-                    if head_of(any_to_simplified(clause.group()[off:end])) is None:
-                        continue  # 特拉斯宣布: a name, then what she did
+                if b - 1 > a and len(word) > 1 and _known_verb(word, tag) and not _headed(piece):
+                    continue  # 特拉斯宣布: a name, then what she did (立法會選舉: an event)
                 if piece in spans or (verb and b - 1 == a):
                     continue
                 head = head_of(any_to_simplified(piece)) if verb or names else None

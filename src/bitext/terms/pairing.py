@@ -26,7 +26,7 @@ import numpy as np
 
 from bitext.normalize.zh_script import any_to_simplified
 
-from .chinese import ZhSpan
+from .chinese import ZhSpan, tagged_words
 from .english import Span
 from .links import UnitLinks, bounded, evidence, unit_links
 from .types import term_type
@@ -172,6 +172,7 @@ def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
         candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
     )
     for link in ordered:
+        link = _without_trailing_verb(link, candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
@@ -236,6 +237,45 @@ def _parts(
             if set(middle) & _JOINS and all(w in _BETWEEN for w in words):
                 return [a, b]
     return []
+
+
+#: A pair without a trailing verb is taken when at most this much less sure.
+TRIM_SLACK = 0.1
+_INSIDE = FEATURES.index("inside")
+
+
+def _without_trailing_verb(link: Link, candidates: Sequence[Link]) -> Link:
+    """The pair without the verb that ends its Chinese, if one as sure pairs the same English.
+
+    jieba does not always tag a verb a verb: 香港特別行政區政府主辦 ("hosted by the
+    Government of the HKSAR") ends in 主辦, tagged a distinguishing word, and
+    pairs "Government of the Hong Kong Special Administrative Region" as well as
+    香港特別行政區政府 does. A name does not end in a verb; CC-CEDICT says what
+    is one. Only words of two characters or more are taken for verbs: a single
+    character that CC-CEDICT lists first as a verb is often a head (處, 省).
+    """
+    best = link
+    for c in candidates:
+        if c is link or (c.en.start, c.en.end) != (link.en.start, link.en.end):
+            continue
+        if c.zh.start != link.zh.start or c.zh.end >= link.zh.end:
+            continue
+        if c.score < link.score - TRIM_SLACK or c.features[_INSIDE] < link.features[_INSIDE]:
+            continue
+        if c.zh.end < best.zh.end and _verbs(link.zh.text[c.zh.end - link.zh.start :]):
+            best = c
+    return best
+
+
+def _verbs(text: str) -> bool:
+    """Whether `text` is one or more words CC-CEDICT knows first as verbs (主辦, 存款 is not)."""
+    from bitext.align.word_keys import cedict
+
+    words = [w for w, _, _ in tagged_words(text)]
+    return bool(words) and all(
+        len(w) >= 2 and cedict().get(any_to_simplified(w), ("",))[0].startswith("to ")
+        for w in words
+    )
 
 
 def _copied(link: Link) -> bool:
