@@ -28,6 +28,7 @@ from bitext.normalize.zh_script import any_to_simplified
 
 from .chinese import ZhSpan, tagged_words
 from .english import Span
+from .heads import head_of
 from .links import UnitLinks, bounded, evidence, unit_links
 from .types import term_type
 
@@ -172,7 +173,7 @@ def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
         candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
     )
     for link in ordered:
-        link = _without_trailing_verb(link, candidates)
+        link = _tightest(link, candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
@@ -239,30 +240,35 @@ def _parts(
     return []
 
 
-#: A pair without a trailing verb is taken when at most this much less sure.
-TRIM_SLACK = 0.1
+#: A shorter Chinese extent of the same pair is taken when at most this much less sure:
+#: if what it leaves off is a verb (`VERB_SLACK`), or anything but a head (`TIE`).
+VERB_SLACK = 0.1
+TIE = 0.01
 _INSIDE = FEATURES.index("inside")
 
 
-def _without_trailing_verb(link: Link, candidates: Sequence[Link]) -> Link:
-    """The pair without the verb that ends its Chinese, if one as sure pairs the same English.
+def _tightest(link: Link, candidates: Sequence[Link]) -> Link:
+    """The pair with the least Chinese after the term that renders the same English as well.
 
     jieba does not always tag a verb a verb: 香港特別行政區政府主辦 ("hosted by the
     Government of the HKSAR") ends in 主辦, tagged a distinguishing word, and
     pairs "Government of the Hong Kong Special Administrative Region" as well as
-    香港特別行政區政府 does. A name does not end in a verb; CC-CEDICT says what
-    is one. Only words of two characters or more are taken for verbs: a single
-    character that CC-CEDICT lists first as a verb is often a head (處, 省).
+    香港特別行政區政府 does. A name does not end in a verb (CC-CEDICT says what
+    is one). Other words after a name go when the pair is no surer with them
+    (大埔區放馬莆 / "Tai Po District"), unless the longer span ends in a head
+    (北部都會區: the head is the name's, whatever the English says).
     """
     best = link
+    headed = head_of(any_to_simplified(link.zh.text)) is not None
     for c in candidates:
         if c is link or (c.en.start, c.en.end) != (link.en.start, link.en.end):
             continue
-        if c.zh.start != link.zh.start or c.zh.end >= link.zh.end:
+        if c.zh.start != link.zh.start or c.zh.end >= best.zh.end:
             continue
-        if c.score < link.score - TRIM_SLACK or c.features[_INSIDE] < link.features[_INSIDE]:
-            continue
-        if c.zh.end < best.zh.end and _verbs(link.zh.text[c.zh.end - link.zh.start :]):
+        if c.features[_INSIDE] < link.features[_INSIDE]:
+            continue  # the words left off render some of the English
+        verb = _verbs(link.zh.text[len(c.zh.text) :])
+        if c.score >= link.score - (VERB_SLACK if verb else TIE) and (verb or not headed):
             best = c
     return best
 
