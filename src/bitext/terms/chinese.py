@@ -46,6 +46,7 @@ _CONJUNCTIONS = frozenset("及和与與、")
 # start or end on one.
 _CLAUSE = re.compile(r"[^，。、；：！？,;:!?（）()\[\]「」『』《》〈〉“”\"‘’\n]+")
 _QUOTED = re.compile(r"[「『《〈“]([^「」『』《》〈〉“”]{1,40})[」』》〉”]")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’&.\-]*(?: [A-Za-z0-9][A-Za-z0-9'’&.\-]*)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class ZhSpan:
     text: str
     start: int
     end: int
-    kind: str  # "quoted" or "run"
+    kind: str  # "quoted", "latin" (a name written in Latin letters) or "run"
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -242,8 +243,8 @@ def _dotted_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]
         if words[i][0] not in _NAME_DOTS:
             continue
         start = words[i - 1][2]
-        for _, tag, at in reversed(words[: i - 1]):  # 安娜|琳娜·貝伯克
-            if not tag.startswith("nr") or words[i][2] - at > _NAME_PART:
+        for _, tag, at in reversed(words[: i - 1]):  # 安娜|琳娜·貝伯克, 埃|馬|紐埃|爾·馬克龍
+            if not tag.startswith(("nr", "ns")) or words[i][2] - at > _NAME_PART:
                 break
             start = at
         end = words[i + 1][2] + len(words[i + 1][0])
@@ -268,6 +269,8 @@ def _person_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]
     while i < len(words):
         j = i
         while j < len(words) and len(words[j][0]) == 1 and words[j][1].startswith("nr"):
+            if words[j][0] in _EDGE_CHARS:
+                break  # 何|詩|蓓|於 all come out names; 於 ("at") is not one
             j += 1
         if 2 <= j - i <= 4 and _may_be_surname(words[i][0]):
             names.append((words[i][2], words[j - 1][2] + 1))
@@ -293,6 +296,13 @@ def chinese_spans(text: str) -> list[ZhSpan]:
     spans: dict[str, ZhSpan] = {}
     for m in _QUOTED.finditer(text):
         spans[m.group(1)] = ZhSpan(m.group(1), m.start(1), m.end(1), "quoted")
+    for m in _LATIN.finditer(text):
+        # A name the Chinese writes in Latin letters (Saiful Adib Bin Abdul Munaff) is
+        # one candidate, however many words it has; in brackets, it glosses the name
+        # before it (唐納德·特朗普 (Donald Trump)).
+        glossed = text[: m.start()].rstrip().endswith(("(", "（"))
+        kind = "run" if glossed else "latin"
+        spans.setdefault(m.group(), ZhSpan(m.group(), m.start(), m.end(), kind))
     for clause in _CLAUSE.finditer(text):
         words = tagged_words(clause.group())
         base = clause.start()

@@ -104,6 +104,7 @@ HEADS: tuple[tuple[str, str, str], ...] = (
     ("議員", "member councillor lawmaker", "title"),
     ("主任", "director head", "title"),
     ("督察", "inspector", "title"),
+    ("董事", "director", "title"),
     ("院長", "president dean director", "title"),
     ("校長", "principal president", "title"),
     ("經理", "manager", "title"),
