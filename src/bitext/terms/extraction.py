@@ -15,6 +15,7 @@ from bitext.normalize.zh_script import any_to_simplified
 
 from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans, tagged_words
+from .cooccurrence import cooccurrence
 from .english import Span, english_spans, is_acronym
 from .pairing import Link, link_unit, score_unit
 from .termbase import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
@@ -85,9 +86,11 @@ def unit_links(
     "country parks").
     """
     spans, vectors = span_vectors(units, encoder)
+    together = cooccurrence(spans)
     out = []
     for u, (zs, es) in zip(units, spans, strict=True):
-        candidates = [c for c in score_unit(u.zh, u.en, zs, es, vectors) if not _vocabulary(c)]
+        scored = score_unit(u.zh, u.en, zs, es, vectors, together)
+        candidates = [c for c in scored if not _vocabulary(c)]
         out.append((u, link_unit(candidates, u.en)))
     return out
 

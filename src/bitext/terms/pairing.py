@@ -27,9 +27,10 @@ import numpy as np
 from bitext.normalize.zh_script import any_to_simplified
 
 from .chinese import ZhSpan, tagged_words
+from .cooccurrence import Cooccurrence
 from .english import Span
 from .heads import head_of
-from .links import UnitLinks, bounded, evidence, unit_links
+from .links import Evidence, UnitLinks, bounded, evidence, unit_links
 from .types import term_type
 
 #: The features of a candidate pair, in the order `WEIGHTS` weighs them.
@@ -46,13 +47,16 @@ FEATURES = (
     "phrase",  # lower-case words
     "unlinked",  # no word link at all: the cosine alone speaks for the pair
     "length",  # |log2(Chinese characters / (2 x English content words))|
+    "together",  # Dice of the units the two spans occur in (`cooccurrence`)
 )
 #: Logistic weights (then the intercept), set by hand on the gold glossaries in
 #: data/terms-gold/; weights fitted there (benchmarks/terms.py --fit) did no better.
-WEIGHTS = np.array([4.0, 1.0, 1.0, 1.0, -1.5, 1.0, 0.5, 0.0, 0.0, -0.5, -1.0, -0.5])
+WEIGHTS = np.array([4.0, 1.0, 1.0, 1.0, -1.5, 1.0, 0.5, 0.0, 0.0, -0.5, -1.0, -0.5, 2.0])
 INTERCEPT = -4.0
-#: Without any word link, a pair needs at least this cosine to be considered at all.
+#: Without any word link, a pair needs at least this cosine, or this Dice of co-occurrence,
+#: to be considered at all.
 SIM_ALONE = 0.5
+COOC_ALONE = 0.5
 #: Pairs below this probability are not considered at all (they would only cost time).
 MIN_PROBABILITY = 0.2
 
@@ -77,8 +81,12 @@ def pair_features(
     zh_spans: Sequence[ZhSpan],
     en_spans: Sequence[Span],
     vectors: Mapping[str, np.ndarray],
+    cooc: Cooccurrence | None = None,
 ) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
-    """Every candidate pair of one unit with some evidence: (indexes, features, cosines)."""
+    """Every candidate pair of one unit with some evidence: (indexes, features, cosines).
+
+    `cooc`: how often the spans occur together in the other units (none: never).
+    """
     links = unit_links(zh, en)
     zv = np.stack([vectors[any_to_simplified(z.text)] for z in zh_spans])
     ev = np.stack([vectors[e.text] for e in en_spans])
@@ -90,31 +98,41 @@ def pair_features(
     for i, z in enumerate(zh_spans):
         chars = sum(1 for c in z.text if not c.isspace())
         for j, e in enumerate(en_spans):
-            if not linked[i, j] and sims[i, j] < SIM_ALONE:
+            together = cooc.dice(z, e) if cooc is not None else 0.0
+            alone = sims[i, j] < SIM_ALONE and together < COOC_ALONE
+            if not linked[i, j] and alone:
                 continue  # most pairs: decided without the per-pair evidence
             found = evidence(links, z, words[j])
-            if not found.inside and sims[i, j] < SIM_ALONE:
+            if not found.inside and alone:
                 continue
-            edges = bounded(links, z, words[j])
+            length = abs(math.log2(chars / (2 * content[j])))
             index.append((i, j))
             rows.append(
-                (
-                    float(sims[i, j]),
-                    found.en_cover,
-                    found.zh_cover,
-                    math.log2(1 + found.inside),
-                    found.stray,
-                    edges,
-                    float(e.whole),
-                    float(e.kind == "acronym"),
-                    float(e.kind == "quoted"),
-                    float(e.kind == "phrase"),
-                    float(not found.inside),
-                    abs(math.log2(chars / (2 * content[j]))),
-                )
+                _row(float(sims[i, j]), found, bounded(links, z, words[j]), e, length, together)
             )
     features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
     return index, features, sims
+
+
+def _row(
+    sim: float, found: Evidence, edges: float, e: Span, length: float, together: float
+) -> tuple[float, ...]:
+    """One pair's features, in the order of `FEATURES`."""
+    return (
+        sim,
+        found.en_cover,
+        found.zh_cover,
+        math.log2(1 + found.inside),
+        found.stray,
+        edges,
+        float(e.whole),
+        float(e.kind == "acronym"),
+        float(e.kind == "quoted"),
+        float(e.kind == "phrase"),
+        float(not found.inside),
+        length,
+        together,
+    )
 
 
 def _linked_pairs(
@@ -142,11 +160,12 @@ def score_unit(
     zh_spans: Sequence[ZhSpan],
     en_spans: Sequence[Span],
     vectors: Mapping[str, np.ndarray],
+    cooc: Cooccurrence | None = None,
 ) -> list[Link]:
     """Every candidate pair of one unit worth considering, scored, best first."""
     if not zh_spans or not en_spans:
         return []
-    index, features, sims = pair_features(zh, en, zh_spans, en_spans, vectors)
+    index, features, sims = pair_features(zh, en, zh_spans, en_spans, vectors, cooc)
     probability = 1.0 / (1.0 + np.exp(-(features @ WEIGHTS + INTERCEPT)))
     out = [
         Link(zh_spans[i], en_spans[j], float(p), float(sims[i, j]), tuple(f))
