@@ -10,7 +10,7 @@ unit every pair is together).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,36 +24,34 @@ MIN_UNITS = 2
 
 @dataclass(frozen=True, slots=True)
 class Cooccurrence:
-    """Unit counts of candidate spans, alone and together (Chinese in Simplified)."""
+    """The units (by position) each candidate span occurs in (Chinese in Simplified)."""
 
-    zh: Counter[str]
-    en: Counter[str]
-    both: Counter[tuple[str, str]]
+    zh: dict[str, frozenset[int]]
+    en: dict[str, frozenset[int]]
 
     def dice(self, zh: ZhSpan, en: Span) -> float:
         """2·together / (Chinese alone + English alone), or 0 below `MIN_UNITS` together."""
-        z, e = any_to_simplified(zh.text), en.text.casefold()
-        together = self.both.get((z, e), 0)
-        if together < MIN_UNITS:
-            return 0.0
-        return 2 * together / (self.zh[z] + self.en[e])
+        a = self.zh.get(any_to_simplified(zh.text), frozenset())
+        b = self.en.get(en.text.casefold(), frozenset())
+        if len(a) < MIN_UNITS or len(b) < MIN_UNITS:
+            return 0.0  # most spans: found in one unit
+        together = len(a & b)
+        return 2 * together / (len(a) + len(b)) if together >= MIN_UNITS else 0.0
 
 
 def cooccurrence(spans: Sequence[tuple[Sequence[ZhSpan], Sequence[Span]]]) -> Cooccurrence:
-    """Count every unit's candidate spans (`spans`: each unit's Chinese and English spans).
+    """Index every unit's candidate spans (`spans`: each unit's Chinese and English spans).
 
-    Only spans found in `MIN_UNITS` units or more are paired, which keeps the
-    count small for a large memory.
+    The index holds each span once with its units, not the pairs: its size grows
+    with the memory, not with the square of it.
     """
-    units = [
-        ({any_to_simplified(z.text) for z in zs}, {e.text.casefold() for e in es})
-        for zs, es in spans
-    ]
-    zh = Counter(z for zs, _ in units for z in zs)
-    en = Counter(e for _, es in units for e in es)
-    both: Counter[tuple[str, str]] = Counter()
-    for zs, es in units:
-        often_zh = [z for z in zs if zh[z] >= MIN_UNITS]
-        often_en = [e for e in es if en[e] >= MIN_UNITS]
-        both.update((z, e) for z in often_zh for e in often_en)
-    return Cooccurrence(zh, en, both)
+    zh: dict[str, set[int]] = defaultdict(set)
+    en: dict[str, set[int]] = defaultdict(set)
+    for n, (zs, es) in enumerate(spans):
+        for z in zs:
+            zh[any_to_simplified(z.text)].add(n)
+        for e in es:
+            en[e.text.casefold()].add(n)
+    return Cooccurrence(
+        {k: frozenset(v) for k, v in zh.items()}, {k: frozenset(v) for k, v in en.items()}
+    )
