@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bitext.normalize.zh_script import any_to_simplified
 
 from .chinese import ZhSpan
@@ -29,14 +31,26 @@ class Cooccurrence:
     zh: dict[str, frozenset[int]]
     en: dict[str, frozenset[int]]
 
-    def dice(self, zh: ZhSpan, en: Span) -> float:
-        """2·together / (Chinese alone + English alone), or 0 below `MIN_UNITS` together."""
-        a = self.zh.get(any_to_simplified(zh.text), frozenset())
-        b = self.en.get(en.text.casefold(), frozenset())
-        if len(a) < MIN_UNITS or len(b) < MIN_UNITS:
-            return 0.0  # most spans: found in one unit
-        together = len(a & b)
-        return 2 * together / (len(a) + len(b)) if together >= MIN_UNITS else 0.0
+    def dice(self, zh_spans: Sequence[ZhSpan], en_spans: Sequence[Span]) -> np.ndarray:
+        """For each pair of the spans: 2·together / (Chinese alone + English alone).
+
+        0 where the two are together in fewer than `MIN_UNITS` units.
+        """
+        out = np.zeros((len(zh_spans), len(en_spans)))
+        rows = [
+            (i, self.zh.get(any_to_simplified(z.text), frozenset())) for i, z in enumerate(zh_spans)
+        ]
+        cols = [(j, self.en.get(e.text.casefold(), frozenset())) for j, e in enumerate(en_spans)]
+        # Most spans are found in one unit: only the others are paired.
+        cols = [(j, b) for j, b in cols if len(b) >= MIN_UNITS]
+        for i, a in rows:
+            if len(a) < MIN_UNITS:
+                continue
+            for j, b in cols:
+                together = len(a & b)
+                if together >= MIN_UNITS:
+                    out[i, j] = 2 * together / (len(a) + len(b))
+        return out
 
 
 def cooccurrence(spans: Sequence[tuple[Sequence[ZhSpan], Sequence[Span]]]) -> Cooccurrence:

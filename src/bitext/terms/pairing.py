@@ -97,11 +97,12 @@ def pair_features(
     words = [links.words_in(e.start, e.end) for e in en_spans]
     content = [max(1, len(w)) for w in words]
     linked = _linked_pairs(links, zh_spans, words, len(zh))
+    dice = cooc.dice(zh_spans, en_spans) if cooc is not None else np.zeros(sims.shape)
     index, rows = [], []
     for i, z in enumerate(zh_spans):
         chars = sum(1 for c in z.text if not c.isspace())
         for j, e in enumerate(en_spans):
-            together = cooc.dice(z, e) if cooc is not None else 0.0
+            together = float(dice[i, j])
             alone = sims[i, j] < SIM_ALONE and together < COOC_ALONE
             if not linked[i, j] and alone:
                 continue  # most pairs: decided without the per-pair evidence
