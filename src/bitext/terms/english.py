@@ -93,7 +93,10 @@ def is_acronym(word: str) -> bool:
 def _capitalised(word: str) -> bool:
     if word in _BREAKS:
         return False
-    return word[0].isupper() or (word[0].isdigit() and any(c.isalpha() for c in word))
+    if word[0].isdigit():
+        return any(c.isalpha() for c in word)
+    # Names in camel case open in lower case (iAM Smart, eHealth); then-President does not.
+    return word[0].isupper() or ("-" not in word and any(c.isupper() for c in word[1:]))
 
 
 #: Calendar words are capitalised but name nothing ("Kowloon Park November 16");
