@@ -1,0 +1,122 @@
+"""Where terms can start and end, and the evidence across units (issue 20).
+
+Each test names a case the gold glossaries showed going wrong; the rule it
+checks is in bitext.terms.chinese, .english, .pairing or .cooccurrence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import bitext
+from bitext.config import PipelineConfig
+from bitext.model import EXPORT_MIN_SCORE
+from bitext.terms import extract, units_of
+from bitext.terms.chinese import chinese_spans
+from bitext.terms.cooccurrence import cooccurrence
+from bitext.terms.english import english_spans
+from bitext.terms.termbase import TermUnit
+
+HK = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "hk-releases" / "docs"
+
+
+def _zh(text: str) -> set[str]:
+    return {z.text for z in chinese_spans(text)}
+
+
+def _names(text: str) -> set[str]:
+    return {s.text for s in english_spans(text) if s.kind in ("name", "acronym")}
+
+
+def _release_terms(stem: str) -> dict[str, str]:
+    if not HK.is_dir():
+        pytest.skip("../shared/eval/hk-releases is not here")
+    zh = (HK / f"{stem}.zh.txt").read_text(encoding="utf-8")
+    en = (HK / f"{stem}.en.txt").read_text(encoding="utf-8")
+    config = PipelineConfig(zh_script="keep")
+    alignment = bitext.align_text(f"{zh}\n\n{en}\n", source=stem, config=config)
+    pairs = [(p.src, p.tgt) for p in alignment.pairs(min_score=EXPORT_MIN_SCORE)]
+    return {t.zh: t.en for t in extract(units_of(pairs, stem))}
+
+
+def test_a_body_and_a_title_or_an_election_are_one_term_a_member_and_her_title_are_not():
+    assert "立法會議員" in _zh("的新一屆立法會議員，與政府")
+    # 選舉 is a verb to CC-CEDICT ("to elect"); after a body it is the body's election.
+    assert "立法會選舉" in _zh("加強宣傳立法會選舉，大會特")
+    assert "執行董事" in _zh("按揭證券公司執行董事兼總裁鮑克運")
+    # A person's name and the title after it are two terms.
+    spans = _zh("吳傑莊議員的提問")
+    assert "吳傑莊" in spans and "吳傑莊議員" not in spans
+    # A verb after a name without a head still ends it: a name, then what she did.
+    assert not any(z.endswith("宣布") for z in _zh("特拉斯宣布辭職"))
+
+
+def test_a_name_the_chinese_writes_in_latin_is_one_candidate_and_a_gloss_is_not():
+    text = "中心署理集團行政總裁Saiful Adib Bin Abdul Munaff，以及宜可城"
+    (whole,) = [z for z in chinese_spans(text) if z.text == "Saiful Adib Bin Abdul Munaff"]
+    assert whole.kind == "latin"
+    (gloss,) = [
+        z
+        for z in chinese_spans("美国总统唐纳德·特朗普 (Donald Trump) 说")
+        if z.text == "Donald Trump"
+    ]
+    assert gloss.kind != "latin"
+    # The dotted name takes every piece jieba tags a place (埃|马|纽埃|尔).
+    assert "埃马纽埃尔·马克龙" in _zh("会见了法国总统埃马纽埃尔·马克龙 (Emmanuel Macron)")
+
+
+def test_english_names_over_on_and_in_and_camel_case():
+    names = _names("He met the Working Group on Developing Tourist Hotspots yesterday.")
+    assert "Working Group on Developing Tourist Hotspots" in names
+    # "in" joins a body to the one place it is in, not a person or a place to another place.
+    assert "Hong Kong Chamber of Commerce in Guangdong" in _names(
+        "He met the Hong Kong Chamber of Commerce in Guangdong today."
+    )
+    assert not any(" in " in n for n in _names("He met Emmanuel Macron in Paris and others."))
+    toilet = _names("Ma Liu Shui Waterfront Public Toilet in Sha Tin District won.")
+    assert "Sha Tin District" in toilet and not any(" in " in n for n in toilet)
+    assert "Secretary General" in _names("the Deputy Secretary General (Environmental) said")
+    assert "iAM Smart" in _names("Members of the public can log in with iAM Smart.")
+    assert "then-President Donald Trump" not in _names("said then-President Donald Trump.")
+
+
+def test_units_agreeing_on_a_pair_no_dictionary_links_make_it_a_term():
+    units = [
+        TermUnit(
+            "市民可透過智方便登入。", "Members of the public can log in with iAM Smart.", "d", 1
+        ),
+        TermUnit(
+            "智方便的用戶已超過三百萬。",
+            "The number of iAM Smart users has exceeded three million.",
+            "d",
+            2,
+        ),
+        TermUnit(
+            "政府會繼續推廣智方便。", "The Government will continue to promote iAM Smart.", "d", 3
+        ),
+    ]
+    # Once, the encoder alone does not find 智方便 in "iAM Smart"; three times, the units do.
+    assert "智方便" not in {t.zh for t in extract(units[:1], min_confidence=0)}
+    assert {t.zh: t.en for t in extract(units)}["智方便"] == "iAM Smart"
+    spans = [(chinese_spans(u.zh), english_spans(u.en)) for u in units]
+    index = cooccurrence(spans)
+    (zs, es) = spans[0]
+    dice = index.dice(zs, es)
+    z = next(i for i, s in enumerate(zs) if s.text == "智方便")
+    assert dice[z, next(j for j, s in enumerate(es) if s.text == "iAM Smart")] == 1.0
+    # "public" is in one unit only: together once says nothing.
+    assert dice[z, next(j for j, s in enumerate(es) if s.text == "public")] == 0.0
+
+
+def test_a_pair_gives_up_chinese_after_the_term_that_explains_no_english():
+    terms = _release_terms("20251113_ccida_fashion_fest")
+    # 香港特別行政區政府主辦: 主辦 ("to host") is no part of the government's name.
+    assert (
+        terms["香港特別行政區政府"] == "Government of the Hong Kong Special Administrative Region"
+    )
+    assert "香港特別行政區政府主辦" not in terms
+    # 大埔區放馬莆 pairs "Tai Po District" no better than 大埔區 does.
+    terms = _release_terms("20251113_fehd_toilet_attendants")
+    assert terms["大埔區"] == "Tai Po District"
