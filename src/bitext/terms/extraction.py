@@ -17,6 +17,7 @@ from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans, tagged_words
 from .cooccurrence import cooccurrence
 from .english import Span, english_spans, is_acronym
+from .heads import head_of
 from .pairing import Link, link_unit, score_unit
 from .termbase import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
 from .types import term_type
@@ -247,6 +248,9 @@ def _term_like(link: Link) -> bool:
     """
     if link.en.kind != "phrase" or link.zh.kind == "quoted":
         return True
+    head = head_of(any_to_simplified(link.zh.text), whole=True)
+    if head is not None and head[2] == "title":
+        return True  # 執行董事 "executive director": a title, whatever jieba tags 執行
     words = tagged_words(link.zh.text)
     if not words or len(link.en.words) > 4 or not words[-1][1].startswith(_NOUN_TAGS):
         return False
