@@ -120,3 +120,16 @@ def test_a_pair_gives_up_chinese_after_the_term_that_explains_no_english():
     # 大埔區放馬莆 pairs "Tai Po District" no better than 大埔區 does.
     terms = _release_terms("20251113_fehd_toilet_attendants")
     assert terms["大埔區"] == "Tai Po District"
+
+
+def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
+    # Only 黃 links (to Wong); "Kenny" is a given name the Chinese does not write.
+    unit = TermUnit(
+        "一同觀賞由藝人黃德斌及李司棋主演的微電影的首播。",
+        "They attended the premiere of the micro-film starring Mr Kenny Wong and Ms Louise Lee.",
+        "d",
+        1,
+    )
+    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
+    assert terms["黃德斌"] == "Kenny Wong"
+    assert terms["李司棋"] == "Louise Lee"

@@ -208,7 +208,7 @@ def _surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=10_000)
-def _may_be_surname(char: str) -> bool:
+def may_be_surname(char: str) -> bool:
     """Whether any CC-CEDICT sense of `char` is a surname (梁 is first the Liang Dynasty)."""
     from bitext.align.word_keys import cedict
 
@@ -272,7 +272,7 @@ def _person_names(words: Sequence[tuple[str, str, int]]) -> list[tuple[int, int]
             if words[j][0] in _EDGE_CHARS:
                 break  # 何|詩|蓓|於 all come out names; 於 ("at") is not one
             j += 1
-        if 2 <= j - i <= 4 and _may_be_surname(words[i][0]):
+        if 2 <= j - i <= 4 and may_be_surname(words[i][0]):
             names.append((words[i][2], words[j - 1][2] + 1))
         i = max(j, i + 1)
     return names

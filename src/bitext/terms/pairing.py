@@ -26,11 +26,12 @@ import numpy as np
 
 from bitext.normalize.zh_script import any_to_simplified
 
-from .chinese import ZhSpan, tagged_words
+from .chinese import ZhSpan, may_be_surname, tagged_words
 from .cooccurrence import Cooccurrence
 from .english import Span
 from .heads import head_of
 from .links import Evidence, UnitLinks, bounded, evidence, unit_links
+from .romanize import spelled_chars
 from .types import term_type
 
 #: The features of a candidate pair, in the order `WEIGHTS` weighs them.
@@ -196,7 +197,7 @@ def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
         candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
     )
     for link in ordered:
-        link = _tightest(link, candidates)
+        link = _with_given_name(_tightest(link, candidates), candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
@@ -294,6 +295,33 @@ def _tightest(link: Link, candidates: Sequence[Link]) -> Link:
         if c.score >= link.score - (VERB_SLACK if verb else TIE) and (verb or not headed):
             best = c
     return best
+
+
+#: A person's whole English name is taken over the surname alone when at most this much less sure.
+NAME_SLACK = 0.1
+
+
+def _with_given_name(link: Link, candidates: Sequence[Link]) -> Link:
+    """A Chinese name with the English given name before its surname (黃德斌 "Kenny Wong").
+
+    Hong Kong people often go by an English given name the Chinese does not
+    write: only the surname links, and "Wong" alone pairs better than "Kenny
+    Wong". A name of two to four characters opening with a surname takes the
+    whole English name that ends in the linked surname, one word longer.
+    """
+    zh = link.zh.text
+    if link.en.kind != "name" or len(link.en.words) != 1 or not 2 <= len(zh) <= 4:
+        return link
+    if not may_be_surname(zh[0]) or spelled_chars(zh, link.en.text.lower()) != {0}:
+        return link  # the one English word must spell the surname (肖爾茨 "Scholz" does not)
+    for c in candidates:
+        if (c.zh.start, c.zh.end) != (link.zh.start, link.zh.end) or c.en.kind != "name":
+            continue
+        if c.en.end != link.en.end or len(c.en.words) != len(link.en.words) + 1:
+            continue
+        if c.score >= link.score - NAME_SLACK:
+            return c
+    return link
 
 
 def _verbs(text: str) -> bool:
