@@ -176,10 +176,13 @@ def _known_verb(word: str, tag: str) -> bool:
     titles (處長, department head): only a word CC-CEDICT lists, and first as a
     verb ("to ..."), counts.
     """
+    return tag.startswith("v") and tag != "vn" and dictionary_verb(word)
+
+
+def dictionary_verb(word: str) -> bool:
+    """Whether CC-CEDICT lists `word` first as a verb ("to ..."), whatever jieba tags it."""
     from bitext.align.word_keys import cedict
 
-    if not tag.startswith("v") or tag == "vn":
-        return False
     senses = cedict().get(any_to_simplified(word), ())
     return bool(senses) and senses[0].startswith("to ")
 

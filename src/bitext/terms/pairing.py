@@ -26,7 +26,7 @@ import numpy as np
 
 from bitext.normalize.zh_script import any_to_simplified
 
-from .chinese import ZhSpan, may_be_surname, tagged_words
+from .chinese import ZhSpan, dictionary_verb, may_be_surname, tagged_words
 from .cooccurrence import Cooccurrence
 from .english import Span
 from .heads import head_of
@@ -326,13 +326,8 @@ def _with_given_name(link: Link, candidates: Sequence[Link]) -> Link:
 
 def _verbs(text: str) -> bool:
     """Whether `text` is one or more words CC-CEDICT knows first as verbs (主辦, 存款 is not)."""
-    from bitext.align.word_keys import cedict
-
     words = [w for w, _, _ in tagged_words(text)]
-    return bool(words) and all(
-        len(w) >= 2 and cedict().get(any_to_simplified(w), ("",))[0].startswith("to ")
-        for w in words
-    )
+    return bool(words) and all(len(w) >= 2 and dictionary_verb(w) for w in words)
 
 
 def _copied(link: Link) -> bool:
