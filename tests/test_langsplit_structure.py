@@ -157,13 +157,18 @@ def test_a_bare_latin_name_in_the_chinese_list_pairs_with_the_english_one(
     assert leduc.id in {s.paragraph for s in sentence_sides(split.blocks[:1], ZH)}
 
 
+def _sample_translated_part(sample_path: Path) -> tuple[list[str], list[str], list[str]]:
+    """The sample's non-blank lines, and its six translated Chinese lines and their English."""
+    lines = [x.strip() for x in sample_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return lines, lines[1:7], lines[11:]
+
+
 def test_interleaved_english_paragraphs_with_chinese_names_are_not_absorbed(
     sample_path: Path,
 ) -> None:
     # Every English paragraph quotes a Chinese name without brackets: each is an
     # island between Chinese paragraphs and holds Han, but they are translations.
-    lines = [x.strip() for x in sample_path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    zh, en = lines[1:7], lines[11:]
+    lines, zh, en = _sample_translated_part(sample_path)
     en = [e.replace("Chongqing", "Chongqing 重慶", 1) for e in en]
     assert all("重慶" in e for e in en)
     # All six with the name, all but the last, or only the first (small next to the rest).
@@ -258,8 +263,7 @@ def test_english_paragraph_quoting_chinese_stays_english_between_chinese_ones(
 ) -> None:
     # Interleaved: every paragraph next to its translation. An English paragraph
     # quoting a Chinese name must not be taken for part of the Chinese around it.
-    lines = [x.strip() for x in sample_path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    zh, en = lines[1:7], lines[11:]
+    _, zh, en = _sample_translated_part(sample_path)
     en = [e.replace("Chongqing", "Chongqing (重慶)", 1) for e in en]
     assert sum("(重慶)" in e for e in en) >= 3
     text = "\n\n".join(f"{z}\n\n{e}" for z, e in zip(zh, en, strict=True))
