@@ -3,6 +3,8 @@
     python benchmarks/terms.py              # recall and precision per gold set and type
     python benchmarks/terms.py --fit        # refit the pair weights (bitext.terms.pairing)
     python benchmarks/terms.py --misses     # also list every gold term missed or mis-rendered
+    python benchmarks/terms.py --curve      # recall and precision at confidence floors
+    python benchmarks/terms.py --memory     # each gold set extracted as one memory
 
 Each gold document is aligned by bitext as a translator would run it (the
 Chinese and English versions in one release, ``zh_script="keep"``), its pairs
@@ -136,10 +138,57 @@ def report(results: dict[str, dict], misses: bool) -> None:
                 print(f"  wrong  {key[0]} {key[1]} -> {r['found'][key][0]}")
 
 
+FLOORS = (0.0, 0.5, 0.7, 0.9, 0.95)
+
+
+def curve(gold: dict, units: dict[str, list], encoder) -> None:
+    """Terms output, right / judged, precision and recall at each confidence floor."""
+    from bitext.terms import extract
+
+    every = {d: extract(us, encoder=encoder, min_confidence=0) for d, us in units.items()}
+    for floor in FLOORS:
+        kept = {d: [t for t in ts if t.confidence >= floor] for d, ts in every.items()}
+        rows = []
+        for name, r in score(gold, kept).items():
+            output = sum(len(kept[d]) for d in {d for d, _ in gold[name]})
+            right = round(r["precision"] * r["judged"])
+            rows.append(
+                f"{name}: {output} terms, right/judged {right}/{r['judged']}, "
+                f"precision {r['precision']:.3f}, recall {r['recall']:.3f}"
+            )
+        print(f"confidence >= {floor}: " + " | ".join(rows))
+
+
+def as_memory(gold: dict, units: dict[str, list], encoder) -> None:
+    """Each gold set's units extracted in one call, as from a memory (`terms extract --tm`).
+
+    A term counts for a release when one of its occurrences is there.
+    """
+    from bitext.terms import extract
+
+    for name in gold:
+        documents = sorted({d for d, _ in gold[name]})
+        memory = [u for d in documents for u in units[d]]
+        started = time.perf_counter()
+        found = extract(memory, encoder=encoder)
+        took = time.perf_counter() - started
+        per: dict[str, list] = {d: [] for d in documents}
+        for t in found:
+            for d in {o.unit.document for o in t.occurrences} & set(per):
+                per[d].append(t)
+        r = score({name: gold[name]}, per)[name]
+        print(
+            f"{name} as one memory ({len(memory)} units, {took:.1f} s): recall {r['recall']:.3f}, "
+            f"precision {r['precision']:.3f} ({r['judged']} judged pairs), {len(found)} terms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the pair weights")
     parser.add_argument("--misses", action="store_true", help="list missed and wrong terms")
+    parser.add_argument("--curve", action="store_true", help="scores at confidence floors")
+    parser.add_argument("--memory", action="store_true", help="each set as one memory")
     args = parser.parse_args()
     from bitext.embed import load_encoder
 
@@ -152,6 +201,9 @@ def main() -> None:
         from terms_fit import fit_and_report
 
         fit_and_report(gold, units, encoder, score, extract_all, report)
+        return
+    if args.curve or args.memory:
+        (curve if args.curve else as_memory)(gold, units, encoder)
         return
     started = time.perf_counter()
     terms = extract_all(units, encoder)
