@@ -199,6 +199,8 @@ def test_spellings_pinyin_cantonese_and_foreign_names():
     # Hong Kong registers spell 周 Chau as well as Chow (Fiona Chau), 鮑 Pou (Colin Pou).
     assert spelled_chars("周雪梅", "chau") == {0}
     assert spelled_chars("鮑克運", "pou") == {0}
+    # The Gw- of Cantonese is Kw- in Hong Kong's spellings (觀塘 Kwun Tong).
+    assert spelled_chars("觀塘", "kwun") == {0}
     assert sounds_like("特朗普", "Trump")
     assert sounds_like("默克尔", "Merkel")
     assert not sounds_like("特朗普", "Donald")

@@ -67,6 +67,17 @@ def test_a_name_the_chinese_writes_in_latin_is_one_candidate_and_a_gloss_is_not(
     assert "埃马纽埃尔·马克龙" in _zh("会见了法国总统埃马纽埃尔·马克龙 (Emmanuel Macron)")
 
 
+def test_a_conjunction_jieba_glues_to_a_name_and_quoted_names_with_their_noun():
+    # jieba's dictionary has 和政制 (rare); 政制 is far more common: the 和 joins.
+    spans = _zh("上陳曼琪議員的提問和政制及內地事務局局長曾國衞的書面答覆")
+    assert "政制及內地事務局局長" in spans
+    assert not any(z.startswith("和") for z in spans)
+    # A quoted name and the noun after it are one term; a verb after it is not taken.
+    spans = _zh("積極對接國家「十五五」規劃，並落實「一帶一路」倡議")
+    assert {"「十五五」規劃", "十五五", "「一帶一路」倡議"} <= spans
+    assert not any(z.startswith("「十五五」規劃") and z != "「十五五」規劃" for z in spans)
+
+
 def test_english_names_over_on_and_in_and_camel_case():
     names = _names("He met the Working Group on Developing Tourist Hotspots yesterday.")
     assert "Working Group on Developing Tourist Hotspots" in names
@@ -80,6 +91,8 @@ def test_english_names_over_on_and_in_and_camel_case():
     assert "Secretary General" in _names("the Deputy Secretary General (Environmental) said")
     assert "iAM Smart" in _names("Members of the public can log in with iAM Smart.")
     assert "then-President Donald Trump" not in _names("said then-President Donald Trump.")
+    # Accented Latin letters are letters of a name, not where it ends.
+    assert "Belém" in _names("The COP30 opened in Belém, Brazil, yesterday.")
 
 
 def test_units_agreeing_on_a_pair_no_dictionary_links_make_it_a_term():
@@ -120,6 +133,30 @@ def test_a_pair_gives_up_chinese_after_the_term_that_explains_no_english():
     # 大埔區放馬莆 pairs "Tai Po District" no better than 大埔區 does.
     terms = _release_terms("20251113_fehd_toilet_attendants")
     assert terms["大埔區"] == "Tai Po District"
+
+
+def test_a_pair_gives_up_a_verb_jieba_glued_before_the_name():
+    unit = TermUnit(
+        "駐柏林經貿辦支持在波蘭舉行五味亞洲電影節（附圖）",
+        "HKETO Berlin supports Five Flavours Asian Film Festival held in Poland (with photos)",
+        "d",
+        1,
+    )
+    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
+    assert terms["五味亞洲電影節"] == "Five Flavours Asian Film Festival"
+    assert "舉行五味亞洲電影節" not in terms
+    # A character the English spells is the name's, whatever jieba tags it (調 Tiu).
+    terms = _release_terms("20251113_lcsd_tiu_keng_leng_closure")
+    assert terms["調景嶺體育館"] == "Tiu Keng Leng Sports Centre"
+
+
+def test_a_place_inside_a_place_is_two_terms_a_body_in_a_province_is_one():
+    terms = _release_terms("20251113_ld_occupational_health_talks")
+    assert terms["演講廳"] == "Lecture Theatre"
+    assert terms["香港中央圖書館"] == "Hong Kong Central Library"
+    assert "香港中央圖書館演講廳" not in terms
+    terms = _release_terms("20260121_legco_q9_mainland_offices")
+    assert terms["廣東省香港商會"] == "Hong Kong Chamber of Commerce in Guangdong"
 
 
 def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():

@@ -17,12 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
 
-from bitext._jieba import tokenizer
 from bitext.normalize.zh_script import any_to_simplified
 
+from .chinese_words import (
+    dictionary_verb,
+    is_surname,
+    may_be_surname,
+    tagged_words,
+)
 from .english import word_set
 from .heads import head_of
 
@@ -41,7 +45,6 @@ _EDGE_WORDS = word_set(
 )
 #: Tags inside a term that break it (a particle or a preposition joins clauses, not names).
 _INNER_BREAKS = ("u", "p", "y", "uj", "ul", "w")
-_CONJUNCTIONS = frozenset("及和与與、")
 # Spaces stay inside a clause (HOY TV, Saiful Adib Bin Abdul Munaff); a term does not
 # start or end on one.
 _CLAUSE = re.compile(r"[^，。、；：！？,;:!?（）()\[\]「」『』《》〈〉“”\"‘’\n]+")
@@ -59,63 +62,6 @@ class ZhSpan:
     kind: str  # "quoted", "latin" (a name written in Latin letters) or "run"
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-
-
-@cache
-def _posseg() -> Any:
-    import jieba.posseg
-
-    from bitext._jieba import tokenizer
-
-    return jieba.posseg.POSTokenizer(tokenizer())
-
-
-@lru_cache(maxsize=20_000)
-def tagged_words(text: str) -> tuple[tuple[str, str, int], ...]:
-    """(word as written, jieba tag, offset) for each word of `text`.
-
-    jieba's statistical (HMM) cut glues unknown words to their neighbours
-    (大埔區放馬莆公廁 gives 區放馬); its dictionary-only cut splits them at
-    other places. A word is cut wherever either cut ends one, so that a term
-    can start where either sees a boundary; the pieces keep their word's tag.
-    """
-    simple = any_to_simplified(text)
-    source = simple if len(simple) == len(text) else text
-    cuts, at = set(), 0
-    for word in tokenizer().cut(source, HMM=False):
-        at += len(word)
-        cuts.add(at)
-    out, at = [], 0
-    for pair in _posseg().cut(source, HMM=True):
-        word, tag = pair.word, pair.flag
-        if word in _CONJUNCTIONS:
-            tag = "c"  # jieba tags 與 a preposition; between two nouns it joins them
-        start = at
-        for end in [*sorted(c for c in cuts if at < c < at + len(word)), at + len(word)]:
-            out.append((text[start:end], tag, start))
-            start = end
-        at += len(word)
-    return tuple(out)
-
-
-@lru_cache(maxsize=20_000)
-def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
-    """The words of both of jieba's cuts, each (word, tag, offset) once, for dictionary lookups.
-
-    `tagged_words` cuts at every boundary either cut sees, which splits some
-    words CC-CEDICT knows whole (觀塘 in 觀塘協和街); they are looked up as
-    either cut has them.
-    """
-    simple = any_to_simplified(text)
-    source = simple if len(simple) == len(text) else text
-    seen: dict[tuple[int, int], tuple[str, str, int]] = {}
-    for hmm in (True, False):
-        at = 0
-        for pair in _posseg().cut(source, HMM=hmm):
-            word, tag = pair.word, pair.flag
-            seen.setdefault((at, len(word)), (text[at : at + len(word)], tag, at))
-            at += len(word)
-    return tuple(seen.values())
 
 
 @lru_cache(maxsize=100_000)
@@ -179,14 +125,6 @@ def _known_verb(word: str, tag: str) -> bool:
     return tag.startswith("v") and tag != "vn" and dictionary_verb(word)
 
 
-def dictionary_verb(word: str) -> bool:
-    """Whether CC-CEDICT lists `word` first as a verb ("to ..."), whatever jieba tags it."""
-    from bitext.align.word_keys import cedict
-
-    senses = cedict().get(any_to_simplified(word), ())
-    return bool(senses) and senses[0].startswith("to ")
-
-
 def _headed(piece: str) -> bool:
     return head_of(any_to_simplified(piece)) is not None
 
@@ -197,31 +135,6 @@ def _surname_start(words: Sequence[tuple[str, str, int]], a: int) -> bool:
     if len(first) != 1 or a + 1 >= len(words) or not 1 <= len(words[a + 1][0]) <= 2:
         return False
     return is_surname(first)
-
-
-@cache
-def _surnames() -> frozenset[str]:
-    from bitext.align.word_keys import cedict
-
-    return frozenset(
-        w
-        for w, senses in cedict().items()
-        if len(w) == 1 and senses and senses[0].startswith("surname ")
-    )
-
-
-@lru_cache(maxsize=10_000)
-def may_be_surname(char: str) -> bool:
-    """Whether any CC-CEDICT sense of `char` is a surname (梁 is first the Liang Dynasty)."""
-    from bitext.align.word_keys import cedict
-
-    senses = cedict().get(any_to_simplified(char), ()) or cedict().get(char, ())
-    return any(sense.startswith("surname ") for sense in senses)
-
-
-def is_surname(char: str) -> bool:
-    """Whether CC-CEDICT's first sense of `char` is a surname (向 "surname Xiang")."""
-    return any_to_simplified(char) in _surnames() or char in _surnames()
 
 
 _NAME_DOTS = frozenset("·•‧・．")
@@ -294,11 +207,43 @@ def _cuts_a_name(start: int, end: int, names: Sequence[tuple[int, int]], headed:
     )
 
 
+def _quoted_and_noun(text: str, spans: dict[str, ZhSpan]) -> None:
+    """A quoted name and the nouns after it: 「十五五」規劃, 『一帶一路』綠色發展香港合作平台.
+
+    The quotation marks mark the name inside a longer one; the run after them
+    stops at a verb, a count or a particle.
+    """
+    for m in _QUOTED.finditer(text):
+        rest = _CLAUSE.match(text, m.end())
+        words = tagged_words(rest.group()) if rest is not None else ()
+        for b, (word, tag, off) in enumerate(words[:MAX_TOKENS], 1):
+            if tag.startswith((*_INNER_BREAKS, "m", "q")) or _known_verb(word, tag):
+                break
+            if not _edge_ok(word, tag):
+                break
+            if tag.startswith("n"):
+                end = m.end() + off + len(word)
+                piece = text[m.start() : end]
+                tail = words[:b]
+                spans.setdefault(
+                    piece,
+                    ZhSpan(
+                        piece,
+                        m.start(),
+                        end,
+                        "run",
+                        (m.group(), *(w for w, _, _ in tail)),
+                        ("nz", *(t for _, t, _ in tail)),
+                    ),
+                )
+
+
 def chinese_spans(text: str) -> list[ZhSpan]:
     """The candidate terms of one Chinese sentence, each (text, kind) once."""
     spans: dict[str, ZhSpan] = {}
     for m in _QUOTED.finditer(text):
         spans[m.group(1)] = ZhSpan(m.group(1), m.start(1), m.end(1), "quoted")
+    _quoted_and_noun(text, spans)
     for m in _LATIN.finditer(text):
         # A name the Chinese writes in Latin letters (Saiful Adib Bin Abdul Munaff) is
         # one candidate, however many words it has; in brackets, it glosses the name

@@ -47,8 +47,10 @@ _EDGE_STOPWORDS = word_set(
     "approximately accordingly one two three four five six seven eight nine ten eleven "
     "twelve"
 )
+#: Letters of a word: ASCII and the accented Latin of foreign names (Belém, Fédération).
+LETTERS = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ž"
 _TOKEN = re.compile(
-    r"[A-Za-z0-9][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z0-9]|[,&]|[()\[\]\"“”:;!?/]|\.(?=\s|$)"
+    rf"[{LETTERS}][{LETTERS}'’.\-]*[{LETTERS}]|[{LETTERS}]|[,&]|[()\[\]\"“”:;!?/]|\.(?=\s|$)"
 )
 #: Tokens that end every span: brackets, quotation marks, clause punctuation.
 _BREAKS = frozenset('()[]"“”:;!?/.')

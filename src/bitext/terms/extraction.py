@@ -14,11 +14,13 @@ from bitext._jieba import tokenizer
 from bitext.normalize.zh_script import any_to_simplified
 
 from .abbreviations import defined_pairs
-from .chinese import ZhSpan, chinese_spans, tagged_words
+from .chinese import ZhSpan, chinese_spans
+from .chinese_words import tagged_words
 from .cooccurrence import cooccurrence
 from .english import Span, english_spans, is_acronym
 from .heads import head_of
-from .pairing import Link, link_unit, score_unit
+from .linking import link_unit
+from .pairing import Link, score_unit
 from .termbase import MIN_CONFIDENCE, TERM_TYPES, Occurrence, Term, TermUnit, Variant
 from .types import term_type
 
@@ -92,7 +94,7 @@ def unit_links(
     for u, (zs, es) in zip(units, spans, strict=True):
         scored = score_unit(u.zh, u.en, zs, es, vectors, together)
         candidates = [c for c in scored if not _vocabulary(c)]
-        out.append((u, link_unit(candidates, u.en)))
+        out.append((u, link_unit(candidates, u.en, together)))
     return out
 
 

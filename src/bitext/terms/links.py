@@ -18,12 +18,13 @@ from functools import lru_cache
 from bitext.align.word_keys import english_keys, translations
 from bitext.normalize.zh_script import any_to_simplified
 
-from .chinese import ZhSpan, is_function_word, joins_inside, lexical_words, tagged_words
-from .english import CONNECTORS
+from .chinese import ZhSpan, is_function_word, joins_inside
+from .chinese_words import lexical_words, tagged_words
+from .english import CONNECTORS, LETTERS
 from .heads import head_of
 from .romanize import name_words, sounds_like, spelled_chars
 
-_EN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.]*[A-Za-z0-9]|[A-Za-z0-9]")
+_EN_WORD = re.compile(rf"[{LETTERS}][{LETTERS}'’.]*[{LETTERS}]|[{LETTERS}]")
 #: jieba tags of words whose characters may be spelt out in English (names, places,
 #: abbreviations); any word CC-CEDICT does not know is tried too.
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "x", "eng", "ng")

@@ -11,9 +11,7 @@ scored on three kinds of evidence, none enough alone:
 - spelling: the English words a name's characters spell in pinyin, Hong Kong
   Cantonese or Wade–Giles (Zhang Yongwu, Lee Ka-chiu, Hsieh).
 
-The pairs of a unit are then linked best first, each stretch of text used
-once on each side (competitive linking), so that 文化體育及旅遊局局長羅淑佩
-yields a title and a name, not one pair claiming both.
+`bitext.terms.linking` then links the pairs of a unit.
 """
 
 from __future__ import annotations
@@ -26,13 +24,10 @@ import numpy as np
 
 from bitext.normalize.zh_script import any_to_simplified
 
-from .chinese import ZhSpan, dictionary_verb, may_be_surname, tagged_words
+from .chinese import ZhSpan
 from .cooccurrence import Cooccurrence
 from .english import Span
-from .heads import head_of
 from .links import Evidence, UnitLinks, bounded, evidence, unit_links
-from .romanize import spelled_chars
-from .types import term_type
 
 #: The features of a candidate pair, in the order `WEIGHTS` weighs them.
 FEATURES = (
@@ -179,170 +174,3 @@ def score_unit(
     ]
     out.sort(key=lambda link: -link.score)
     return out
-
-
-def link_unit(candidates: Sequence[Link], en: str | None = None) -> list[Link]:
-    """Competitive linking: best pair first, each stretch of either side used once.
-
-    With the unit's English `en`, a pair made of two others is taken as its parts.
-    """
-    taken_zh: list[tuple[int, int]] = []
-    taken_en: list[tuple[int, int]] = []
-    out = []
-    # Names English writes at their full extent are linked first: a part of one
-    # (Cultural, Beach) often matches a part of the Chinese better than the whole does.
-    # Latin the Chinese copies (唐纳德·特朗普 (Donald Trump)) goes last: it names no
-    # term, and linked first it would take the English from the Chinese name beside it.
-    ordered = sorted(
-        candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
-    )
-    for link in ordered:
-        link = _with_given_name(_tightest(link, candidates), candidates)
-        z = (link.zh.start, link.zh.end)
-        e = (link.en.start, link.en.end)
-        if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
-            continue
-        for part in _parts(link, candidates, en) or [link]:
-            taken_zh.append((part.zh.start, part.zh.end))
-            taken_en.append((part.en.start, part.en.end))
-            out.append(part)
-    return out
-
-
-#: A part of a compound pair is taken when at least this sure, and at most
-#: `SPLIT_SLACK` less sure than the compound.
-MIN_PART = 0.5
-SPLIT_SLACK = 0.2
-#: English words a compound's two names may leave between them ("Director of the Unit").
-_BETWEEN = frozenset(("of", "the", "for", "in", "at", ","))
-_JOINS = frozenset(("of", "for", "in", "at"))
-
-
-def _parts(
-    link: Link, candidates: Sequence[Link], en: str | None, slack: float = SPLIT_SLACK
-) -> list[Link]:
-    """A title and the body it is of, when `link` is the two together.
-
-    香港特別行政區政府駐天津聯絡處主任 "Director of the Tianjin Liaison Unit of the
-    ... Government" is two terms, the liaison unit and its director; so are
-    金管局總裁 "Chief Executive of the HKMA". English puts the title first, the
-    mirror of the Chinese, joined by "of" (or "for", "in", "at"); the two
-    Chinese spans fill the whole span (so 康樂及文化事務署 is never cut at 及),
-    and the English ones leave only "of", "the", "for" and the like. Names
-    built the same way stay whole (Museum of Liverpool, 利物浦博物館).
-    """
-    if en is None:
-        return []
-    inner = [
-        c
-        for c in candidates
-        if c is not link
-        and c.score >= max(MIN_PART, link.score - slack)
-        and link.zh.start <= c.zh.start
-        and c.zh.end <= link.zh.end
-        and link.en.start <= c.en.start
-        and c.en.end <= link.en.end
-    ]
-    for a in inner:
-        for b in inner:
-            if a.zh.end != b.zh.start or (a.zh.start, b.zh.end) != (link.zh.start, link.zh.end):
-                continue
-            first, second = b, a  # the mirror order
-            if first.en.end > second.en.start or term_type(b.zh.text, b.en.text) != "title":
-                continue
-            gaps = (
-                en[link.en.start : first.en.start],
-                en[first.en.end : second.en.start],
-                en[second.en.end : link.en.end],
-            )
-            words = [w.lower() for gap in gaps for w in gap.replace(",", " , ").split()]
-            # Two names are joined by "of" ("Green Finance" is one name; "Culture,
-            # Sports and Tourism Bureau" one list).
-            middle = gaps[1].lower().split()
-            if set(middle) & _JOINS and all(w in _BETWEEN for w in words):
-                return [a, b]
-    return []
-
-
-#: A shorter Chinese extent of the same pair is taken when at most this much less sure:
-#: if what it leaves off is a verb (`VERB_SLACK`), or anything but a head (`TIE`).
-VERB_SLACK = 0.1
-TIE = 0.01
-_INSIDE = FEATURES.index("inside")
-
-
-def _tightest(link: Link, candidates: Sequence[Link]) -> Link:
-    """The pair with the least Chinese after the term that renders the same English as well.
-
-    jieba does not always tag a verb a verb: 香港特別行政區政府主辦 ("hosted by the
-    Government of the HKSAR") ends in 主辦, tagged a distinguishing word, and
-    pairs "Government of the Hong Kong Special Administrative Region" as well as
-    香港特別行政區政府 does. A name does not end in a verb (CC-CEDICT says what
-    is one). Other words after a name go when the pair is no surer with them
-    (大埔區放馬莆 / "Tai Po District"), unless the longer span ends in a head
-    (北部都會區: the head is the name's, whatever the English says).
-    """
-    best = link
-    headed = head_of(any_to_simplified(link.zh.text)) is not None
-    for c in candidates:
-        if c is link or (c.en.start, c.en.end) != (link.en.start, link.en.end):
-            continue
-        if c.zh.start != link.zh.start or c.zh.end >= best.zh.end:
-            continue
-        if c.features[_INSIDE] < link.features[_INSIDE]:
-            continue  # the words left off render some of the English
-        verb = _verbs(link.zh.text[len(c.zh.text) :])
-        if c.score >= link.score - (VERB_SLACK if verb else TIE) and (verb or not headed):
-            best = c
-    return best
-
-
-#: A person's whole English name is taken over the surname alone when at most this much less sure.
-NAME_SLACK = 0.1
-
-
-def _with_given_name(link: Link, candidates: Sequence[Link]) -> Link:
-    """A Chinese name with the English given name before its surname (黃德斌 "Kenny Wong").
-
-    Hong Kong people often go by an English given name the Chinese does not
-    write: only the surname links, and "Wong" alone pairs better than "Kenny
-    Wong". A name of two to four characters opening with a surname takes the
-    whole English name that ends in the linked surname, one word longer.
-    """
-    zh = link.zh.text
-    if link.en.kind != "name" or len(link.en.words) != 1 or not 2 <= len(zh) <= 4:
-        return link
-    if not may_be_surname(zh[0]) or spelled_chars(zh, link.en.text.lower()) != {0}:
-        return link  # the one English word must spell the surname (肖爾茨 "Scholz" does not)
-    for c in candidates:
-        if (c.zh.start, c.zh.end) != (link.zh.start, link.zh.end) or c.en.kind != "name":
-            continue
-        if c.en.end != link.en.end or len(c.en.words) != len(link.en.words) + 1:
-            continue
-        if c.score >= link.score - NAME_SLACK:
-            return c
-    return link
-
-
-def _verbs(text: str) -> bool:
-    """Whether `text` is one or more words CC-CEDICT knows first as verbs (主辦, 存款 is not)."""
-    words = [w for w, _, _ in tagged_words(text)]
-    return bool(words) and all(len(w) >= 2 and dictionary_verb(w) for w in words)
-
-
-def _copied(link: Link) -> bool:
-    """Whether the Chinese span is Latin the English repeats (no Chinese to render).
-
-    A name the Chinese writes only in Latin letters (kind ``latin``) is a term.
-    """
-    if link.zh.kind == "latin" or not link.zh.text.isascii():
-        return False
-    return link.zh.text.casefold() in link.en.text.casefold()
-
-
-def _anchored(span: Span) -> bool:
-    return span.whole or span.kind == "acronym"
-
-
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < b and a < span[1] for a, b in taken)

@@ -110,7 +110,8 @@ def spellings(char: str) -> frozenset[str]:
                     out.add(hk)
                     out |= _macao(hk)
                     out |= {hk.replace(a, b) for a, b in _HK_VOWELS if hk.endswith(a)}
-    return frozenset(out)
+    # Hong Kong writes the Gw- of Cantonese Kw- (觀塘 Kwun Tong, 葵涌 Kwai Chung).
+    return frozenset(out | {"k" + s[1:] for s in out if s.startswith("gw")})
 
 
 def spelled_chars(chars: str, word: str) -> set[int]:

@@ -48,7 +48,7 @@ def term_type(zh: str, en: str, *, quoted: bool = False) -> str:
     """
     from bitext.normalize.zh_script import any_to_simplified
 
-    from .chinese import tagged_words
+    from .chinese_words import tagged_words
 
     words = [w.strip(".,'’\"") for w in en.split()]
     words = [w for w in words if w]
