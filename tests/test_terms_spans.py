@@ -78,6 +78,17 @@ def test_a_conjunction_jieba_glues_to_a_name_and_quoted_names_with_their_noun():
     assert not any(z.startswith("「十五五」規劃") and z != "「十五五」規劃" for z in spans)
 
 
+def test_a_quoted_name_the_chinese_writes_in_latin_is_a_term():
+    unit = TermUnit(
+        "節目包括「時尚高峰（香港）2025」及「Fashion Asia Hong Kong」。",
+        'Highlights include "Fashion Summit (Hong Kong) 2025", and "Fashion Asia Hong Kong".',
+        "d",
+        1,
+    )
+    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
+    assert terms["Fashion Asia Hong Kong"] == "Fashion Asia Hong Kong"
+
+
 def test_english_names_over_on_and_in_and_camel_case():
     names = _names("He met the Working Group on Developing Tourist Hotspots yesterday.")
     assert "Working Group on Developing Tourist Hotspots" in names

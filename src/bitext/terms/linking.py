@@ -253,9 +253,9 @@ def _verbs(text: str) -> bool:
 def _copied(link: Link) -> bool:
     """Whether the Chinese span is Latin the English repeats (no Chinese to render).
 
-    A name the Chinese writes only in Latin letters (kind ``latin``) is a term.
+    A name the Chinese writes only in Latin letters (kind ``latin``, or quoted) is a term.
     """
-    if link.zh.kind == "latin" or not link.zh.text.isascii():
+    if link.zh.kind in ("latin", "quoted") or not link.zh.text.isascii():
         return False
     return link.zh.text.casefold() in link.en.text.casefold()
 
