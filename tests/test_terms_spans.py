@@ -78,6 +78,17 @@ def test_a_conjunction_jieba_glues_to_a_name_and_quoted_names_with_their_noun():
     assert not any(z.startswith("「十五五」規劃") and z != "「十五五」規劃" for z in spans)
 
 
+def test_a_name_goes_on_over_its_acronym_in_brackets_and_splits_at_of():
+    names = _names("The Legislative Council (LegCo) General Election will be held.")
+    assert {"Legislative Council (LegCo) General Election", "Legislative Council"} <= names
+    assert not any(n.count("(") != n.count(")") for n in names)
+    # "Centre for Health Protection (CHP) of the Department of Health": two bodies.
+    terms = _release_terms("20251113_chp_flu_vaccination_appeal")
+    assert terms["衞生防護中心"] == "Centre for Health Protection"
+    assert terms["衞生署"] == "Department of Health"
+    assert "衞生署衞生防護中心" not in terms
+
+
 def test_a_quoted_name_the_chinese_writes_in_latin_is_a_term():
     unit = TermUnit(
         "節目包括「時尚高峰（香港）2025」及「Fashion Asia Hong Kong」。",

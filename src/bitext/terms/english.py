@@ -134,6 +134,20 @@ def _in_a_place(tokens: list[tuple[str, int, int]], j: int, k: int) -> bool:
     return not any(t[0].lower() in bodies for t in tokens[start:j])
 
 
+def _bracketed_acronym(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """An acronym in brackets inside a name, a name word or "of (the)" and one after it:
+    "Legislative Council (LegCo) General Election", "Centre for Health Protection (CHP) of
+    the Department of Health"."""
+    words = [t[0] for t in tokens[j : j + 6]]
+    short = len(words) > 1 and sum(c.isupper() for c in words[1]) >= 2  # HKSAR, LegCo
+    if len(words) < 4 or words[0] != "(" or not short or words[2] != ")":
+        return False
+    rest = words[3:]
+    if rest[0] == "of":
+        rest = rest[2:] if rest[1:2] == ["the"] else rest[1:]
+    return bool(rest) and _name_word(rest[0])
+
+
 def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Token ranges of capitalised runs, joined over connectors and commas."""
     chains: list[tuple[int, int]] = []
@@ -147,6 +161,9 @@ def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
             word = tokens[j][0]
             if _name_word(word):
                 j += 1
+                continue
+            if _bracketed_acronym(tokens, j):
+                j += 3  # Legislative Council (LegCo) General Election: one name
                 continue
             # A connector run counts only when a capitalised word follows it.
             if word.lower() == "and" and tokens[j - 1][0].lower() in english_heads():
@@ -216,6 +233,9 @@ def _sub_ranges(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tu
             continue
         for b in range(a + 1, min(hi, a + MAX_NAME_TOKENS) + 1):
             last = tokens[b - 1][0]
+            brackets = [t[0] for t in tokens[a:b] if t[0] in "()"]
+            if brackets not in ([], ["(", ")"]):
+                continue  # a bracketed acronym inside a name is the name's whole or none of it
             if _capitalised(last) and last not in (",", "&") and last.lower() not in CONNECTORS:
                 out.append((a, b))
     return out
@@ -322,7 +342,17 @@ def _gloss_words() -> frozenset[str]:
 
 
 def _between_commas(tokens: list[tuple[str, int, int]], a: int, b: int, lo: int, hi: int) -> bool:
-    """A part of a comma-joined piece that stands between its commas (a name in a list)."""
-    before = a == lo or tokens[a - 1][0] == ","
-    after = b == hi or tokens[b][0] == ","
+    """A part of a piece that stands between its commas (a name in a list), or before the
+    acronym in brackets that abbreviates it (Hong Kong Special Administrative Region (HKSAR))."""
+    before = a == lo or tokens[a - 1][0] == "," or _after_bracketed_acronym(tokens, a, lo)
+    after = b == hi or tokens[b][0] == "," or _bracketed_acronym(tokens, b)
     return before and after
+
+
+def _after_bracketed_acronym(tokens: list[tuple[str, int, int]], a: int, lo: int) -> bool:
+    """Whether the name at `a` follows "(ACRONYM) of (the)" inside the piece."""
+    for back in (3, 4, 5):
+        if a - back >= lo and tokens[a - back][0] == "(" and _bracketed_acronym(tokens, a - back):
+            skipped = [t[0].lower() for t in tokens[a - back + 3 : a]]
+            return skipped in ([], ["of"], ["of", "the"])
+    return False

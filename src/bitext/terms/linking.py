@@ -10,6 +10,7 @@ becomes two terms.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bitext.normalize.zh_script import any_to_simplified
@@ -62,6 +63,7 @@ SPLIT_SLACK = 0.2
 #: English words a compound's two names may leave between them ("Director of the Unit").
 _BETWEEN = frozenset(("of", "the", "for", "in", "at", ","))
 _JOINS = frozenset(("of", "for", "in", "at"))
+_ACRONYM_IN_BRACKETS = re.compile(r"\(\s*[A-Za-z0-9&]+\s*\)")
 
 
 def _parts(
@@ -98,10 +100,13 @@ def _parts(
             first, second = b, a  # the mirror order
             if first.en.end > second.en.start:
                 continue
-            gaps = (
-                en[link.en.start : first.en.start],
-                en[first.en.end : second.en.start],
-                en[second.en.end : link.en.end],
+            gaps = tuple(
+                _ACRONYM_IN_BRACKETS.sub(" ", gap)  # "Centre for Food Safety (CFS) of the ..."
+                for gap in (
+                    en[link.en.start : first.en.start],
+                    en[first.en.end : second.en.start],
+                    en[second.en.end : link.en.end],
+                )
             )
             words = [w.lower() for gap in gaps for w in gap.replace(",", " , ").split()]
             # Two names are joined by "of" ("Green Finance" is one name; "Culture,
