@@ -115,6 +115,21 @@ def test_english_names_over_on_and_in_and_camel_case():
     assert "then-President Donald Trump" not in _names("said then-President Donald Trump.")
     # Accented Latin letters are letters of a name, not where it ends.
     assert "Belém" in _names("The COP30 opened in Belém, Brazil, yesterday.")
+    # French and Italian names join over their own connectors; no phrase opens with one.
+    text = (
+        "namely, the Fédération de la Haute Couture et de la Mode of France and the Camera"
+        " Nazionale della Moda Italiana, followed by"
+    )
+    names = _names(text)
+    assert {
+        "Fédération de la Haute Couture et de la Mode",
+        "Camera Nazionale della Moda Italiana",
+    } <= names
+    assert not any(s.text.startswith(("de ", "la ", "della ")) for s in english_spans(text))
+    # A name ending in a head the list knows is one name with its "and" (Blueprint).
+    assert "Hong Kong Innovation and Technology Development Blueprint" in _names(
+        "the Hong Kong Innovation and Technology Development Blueprint was published"
+    )
 
 
 def test_units_agreeing_on_a_pair_no_dictionary_links_make_it_a_term():

@@ -23,7 +23,9 @@ def word_set(text: str) -> frozenset[str]:
 
 
 #: Words a capitalised name may hold in lower case between two capitalised words.
-CONNECTORS = word_set("of and for the de da du des la le van von der den y & on in")
+CONNECTORS = word_set(
+    "of and for the de da du des la le van von der den y & on in della del di et"
+)
 #: Words that precede a person's name; never part of a rendering.
 HONORIFICS = word_set("mr mrs ms miss mdm the madam dr prof professor sir dame hon honourable")
 #: Capitalised words that open sentences or headlines without naming anything.
@@ -269,6 +271,11 @@ _TITLE_OPENERS = word_set(
 )
 
 
+#: Words no lower-case phrase starts or ends with: stop words, and the connectors of
+#: names in other languages (de la, della).
+_PHRASE_EDGES = _EDGE_STOPWORDS | CONNECTORS
+
+
 def english_spans(text: str) -> list[Span]:
     """The spans of `text` that may render a term, each (text, kind) once."""
     tokens = _tokens(text)
@@ -296,7 +303,7 @@ def english_spans(text: str) -> list[Span]:
             words = [t[0] for t in tokens[a:b]]
             if any(w in (",", "&") or w in _BREAKS for w in words):
                 break
-            if words[0].lower() in _EDGE_STOPWORDS or words[-1].lower() in _EDGE_STOPWORDS:
+            if words[0].lower() in _PHRASE_EDGES or words[-1].lower() in _PHRASE_EDGES:
                 continue
             if all(_capitalised(w) for w in words):
                 continue  # a name, offered above
