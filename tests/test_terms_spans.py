@@ -72,6 +72,10 @@ def test_a_conjunction_jieba_glues_to_a_name_and_quoted_names_with_their_noun():
     spans = _zh("上陳曼琪議員的提問和政制及內地事務局局長曾國衞的書面答覆")
     assert "政制及內地事務局局長" in spans
     assert not any(z.startswith("和") for z in spans)
+    # A modifier jieba tags a distinguishing word (高級 senior) ends no name; a title does.
+    spans = _zh("海事處高級驗船督察表示")
+    assert "海事處高級" not in spans and "高級驗船督察" in spans
+    assert "天津聯絡處主任" in _zh("天津聯絡處主任表示")
     # A quoted name and the noun after it are one term; a verb after it is not taken.
     spans = _zh("積極對接國家「十五五」規劃，並落實「一帶一路」倡議")
     assert {"「十五五」規劃", "十五五", "「一帶一路」倡議"} <= spans

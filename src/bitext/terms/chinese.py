@@ -279,6 +279,8 @@ def chinese_spans(text: str) -> list[ZhSpan]:
                 piece = clause.group()[off:end]
                 if len(piece) < 2 or not _edge_ok(word, tag) or tag.startswith(("m", "q")):
                     continue
+                if tag == "b" and head_of(any_to_simplified(word), whole=True) is None:
+                    continue  # 海事處高級: a modifier (高級, 甲型) ends no name; 主任 is a title
                 if b - 1 > a and len(word) > 1 and _known_verb(word, tag) and not _headed(piece):
                     continue  # 特拉斯宣布: a name, then what she did (立法會選舉: an event)
                 if piece in spans or (verb and b - 1 == a):

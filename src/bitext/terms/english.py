@@ -23,9 +23,7 @@ def word_set(text: str) -> frozenset[str]:
 
 
 #: Words a capitalised name may hold in lower case between two capitalised words.
-CONNECTORS = word_set(
-    "of and for the de da du des la le van von der den y & on in della del di et"
-)
+CONNECTORS = word_set("of and for the de da du des la le van von der den y & on in della del di et")
 #: Words that precede a person's name; never part of a rendering.
 HONORIFICS = word_set("mr mrs ms miss mdm the madam dr prof professor sir dame hon honourable")
 #: Capitalised words that open sentences or headlines without naming anything.

@@ -47,7 +47,7 @@ HEADS: tuple[tuple[str, str, str], ...] = (
     ("商會", "chamber", "organisation"),
     ("議會", "council parliament assembly", "organisation"),
     ("中心", "centre center", "organisation"),
-    ("組", "unit team group", "organisation"),
+    ("組", "unit team group section", "organisation"),
     ("隊", "team squad", "organisation"),
     ("會", "council association", "organisation"),
     ("泳灘", "beach", "place"),
