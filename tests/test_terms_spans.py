@@ -200,6 +200,20 @@ def test_a_place_inside_a_place_is_two_terms_a_body_in_a_province_is_one():
     assert terms["廣東省香港商會"] == "Hong Kong Chamber of Commerce in Guangdong"
 
 
+def test_a_pair_takes_the_chinese_up_to_the_head_the_english_ends_in():
+    unit = TermUnit(
+        "院方已透過早期事故通報系統向醫院管理局總辦事處報告事件。",
+        "UCH has reported the case to the Hospital Authority Head Office via the Advanced"
+        " Incident Reporting System.",
+        "d",
+        1,
+    )
+    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
+    # 醫院管理局 ends in 局 (Authority); the English ends in Office, as 辦事處 does.
+    assert terms["醫院管理局總辦事處"] == "Hospital Authority Head Office"
+    assert "醫院管理局" not in terms
+
+
 def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
     # Only 黃 links (to Wong); "Kenny" is a given name the Chinese does not write.
     unit = TermUnit(

@@ -61,7 +61,7 @@ HEADS: tuple[tuple[str, str, str], ...] = (
     ("街", "street", "place"),
     ("站", "station point", "place"),
     ("公園", "park", "place"),
-    ("館", "centre center hall museum library", "place"),
+    ("館", "centre center hall museum library pavilion", "place"),
     ("省", "province region", "place"),
     ("州", "state", "place"),
     ("市", "city municipality", "place"),

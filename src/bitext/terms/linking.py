@@ -45,6 +45,7 @@ def link_unit(
         link = _with_given_name(_tightest(link, candidates), candidates)
         if cooc is not None:
             link = _without_loose_words(link, candidates, cooc)
+        link = _to_the_head(link, candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
@@ -220,6 +221,38 @@ def _loose(text: str, tags: tuple[str, ...], verbs: bool = False) -> bool:
         or (verbs and len(w) > 1 and dictionary_verb(w))
         for w, t, _ in tagged_words(text)
     )
+
+
+#: A longer Chinese extent that ends in the head the English ends in is taken when at most
+#: this much less sure.
+HEAD_SLACK = 0.1
+
+
+def _to_the_head(link: Link, candidates: Sequence[Link]) -> Link:
+    """The pair with the Chinese extended to the head the English name ends in.
+
+    醫院管理局 / "Hospital Authority Head Office" ends in 局, Authority, where the
+    English ends in Office: 醫院管理局總辦事處 ends in 辦事處, and is the name.
+    """
+    if link.en.kind == "phrase" or _head_agrees(link):
+        return link
+    best = link
+    for c in candidates:
+        if (c.en.start, c.en.end) != (link.en.start, link.en.end):
+            continue
+        if not c.zh.start <= link.zh.start <= link.zh.end <= c.zh.end or c.zh.text == link.zh.text:
+            continue
+        if c.score < link.score - HEAD_SLACK or not _head_agrees(c):
+            continue
+        if best is link or c.score > best.score:
+            best = c
+    return best
+
+
+def _head_agrees(link: Link) -> bool:
+    head = head_of(any_to_simplified(link.zh.text), whole=True)
+    words = link.en.words
+    return head is not None and bool(words) and words[-1].lower() in head[1]
 
 
 #: A person's whole English name is taken over the surname alone when at most this much less sure.
