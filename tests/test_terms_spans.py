@@ -214,6 +214,24 @@ def test_a_pair_takes_the_chinese_up_to_the_head_the_english_ends_in():
     assert "醫院管理局" not in terms
 
 
+def test_a_compound_noun_is_taken_whole_a_clause_is_not():
+    # 外科 "surgical" and 口罩 "mask" each pair a little better than the whole does.
+    terms = _release_terms("20251113_chp_flu_vaccination_appeal")
+    assert terms["外科口罩"] in ("surgical mask", "surgical masks")
+    terms = _release_terms("20251113_hkma_project_ensemble")
+    assert terms["代幣化貨幣市場基金"] == "tokenised money market fund"
+    # 外長 "foreign" does not grow into the clause after it (周六警告, "warned on Saturday").
+    unit = TermUnit(
+        "德国外长周六警告称，可用于重启核协议的时间已经所剩无几。",
+        "Germany's foreign minister warned on Saturday that time was running out to revive"
+        " the nuclear deal.",
+        "d",
+        1,
+    )
+    found = {t.zh for t in extract([unit], min_confidence=0)}
+    assert not any(zh.startswith("外长") and len(zh) > 2 for zh in found)
+
+
 def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
     # Only 黃 links (to Wong); "Kenny" is a given name the Chinese does not write.
     unit = TermUnit(

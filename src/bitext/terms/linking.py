@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 from bitext.normalize.zh_script import any_to_simplified
 
+from .chinese import ZhSpan
 from .chinese_words import dictionary_verb, may_be_surname, tagged_words
 from .cooccurrence import Cooccurrence
-from .english import Span
+from .english import Span, word_set
 from .heads import head_of
 from .pairing import FEATURES, Link
 from .romanize import name_words, spelled_chars
@@ -46,6 +47,7 @@ def link_unit(
         if cooc is not None:
             link = _without_loose_words(link, candidates, cooc)
         link = _to_the_head(link, candidates)
+        link = _compound(link, candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
@@ -253,6 +255,55 @@ def _head_agrees(link: Link) -> bool:
     head = head_of(any_to_simplified(link.zh.text), whole=True)
     words = link.en.words
     return head is not None and bool(words) and words[-1].lower() in head[1]
+
+
+#: A lower-case pair is taken with the words around it on both sides when that is at most
+#: this much less sure and explains more English.
+COMPOUND_SLACK = 0.05
+#: English words that make a lower-case stretch a clause ("sensors have been installed").
+_AUXILIARIES = word_set(
+    "is are was were be been being has have had will would shall should can could may might must"
+)
+#: jieba tags of words no compound noun holds: verbs, time words, adverbs, prepositions,
+#: pronouns (外長周六警告 is a clause).
+_CLAUSE_TAGS = ("v", "t", "d", "p", "r")
+
+
+def _compound(link: Link, candidates: Sequence[Link]) -> Link:
+    """A lower-case pair grown to the compound noun it is part of on both sides.
+
+    外科 "surgical" and 口罩 "masks" each pair a little better than 外科口罩
+    "surgical masks" does, and linked best first the parts would win. The
+    compound (at most four English words, its Chinese ending in a noun and
+    holding no verb) is taken when it explains more English words.
+    """
+    if link.en.kind != "phrase":
+        return link
+    best = link
+    for c in candidates:
+        if c.en.kind != "phrase" or len(c.en.words) > 4 or c.score < link.score - COMPOUND_SLACK:
+            continue
+        if not (_inside(link.zh, c.zh) and _inside(link.en, c.en)):
+            continue
+        if c.features[_INSIDE] <= link.features[_INSIDE] or not _noun_compound(c):
+            continue
+        if best is link or c.score > best.score:
+            best = c
+    return best
+
+
+def _inside(a: ZhSpan | Span, b: ZhSpan | Span) -> bool:
+    """Whether `a` lies inside `b` and is shorter."""
+    return b.start <= a.start <= a.end <= b.end and (a.start, a.end) != (b.start, b.end)
+
+
+def _noun_compound(link: Link) -> bool:
+    words = tagged_words(link.zh.text)
+    if not words or not words[-1][1].startswith("n"):
+        return False
+    if any((g.startswith(_CLAUSE_TAGS) and g != "vn") or dictionary_verb(w) for w, g, _ in words):
+        return False
+    return not {w.lower() for w in link.en.words} & _AUXILIARIES
 
 
 #: A person's whole English name is taken over the surname alone when at most this much less sure.
