@@ -265,8 +265,8 @@ _AUXILIARIES = word_set(
     "is are was were be been being has have had will would shall should can could may might must"
 )
 #: jieba tags of words no compound noun holds: verbs, time words, adverbs, prepositions,
-#: pronouns (外長周六警告 is a clause).
-_CLAUSE_TAGS = ("v", "t", "d", "p", "r")
+#: pronouns (外長周六警告 is a clause), personal names.
+_CLAUSE_TAGS = ("v", "t", "d", "p", "r", "nr")
 
 
 def _compound(link: Link, candidates: Sequence[Link]) -> Link:
@@ -303,6 +303,8 @@ def _noun_compound(link: Link) -> bool:
         return False
     if any((g.startswith(_CLAUSE_TAGS) and g != "vn") or dictionary_verb(w) for w, g, _ in words):
         return False
+    if any(not w.islower() for w in link.en.words):
+        return False  # "president Xiang": a title and a name, not one compound
     return not {w.lower() for w in link.en.words} & _AUXILIARIES
 
 
