@@ -117,6 +117,12 @@ def test_english_names_over_on_and_in_and_camel_case():
     assert "Secretary General" in _names("the Deputy Secretary General (Environmental) said")
     assert "iAM Smart" in _names("Members of the public can log in with iAM Smart.")
     assert "then-President Donald Trump" not in _names("said then-President Donald Trump.")
+    # "Then" opens a sentence, not a name; a possessive before a measure ends one.
+    assert "Then Dominic Cummings" not in _names("Then Dominic Cummings said no.")
+    assert "Angela Merkel" in _names("After Angela Merkel's 16-year tenure ended.")
+    assert "Central People's Government" in _names("the Central People's Government said")
+    phrases = {s.text for s in english_spans("the new foreign minister said")}
+    assert "foreign minister" in phrases and "new foreign minister" not in phrases
     # Accented Latin letters are letters of a name, not where it ends.
     assert "Belém" in _names("The COP30 opened in Belém, Brazil, yesterday.")
     # French and Italian names join over their own connectors; no phrase opens with one.

@@ -30,7 +30,7 @@ HONORIFICS = word_set("mr mrs ms miss mdm the madam dr prof professor sir dame h
 _OPENERS = word_set(
     "a an the this that these those it its he she they we i in on at for from with to by "
     "of as after before during while when where if but and or also today yesterday "
-    "tomorrow meanwhile however according under about speaking addressing photo photos"
+    "tomorrow meanwhile however according under about speaking addressing photo photos then"
 )
 #: Words a phrase neither starts nor ends with (it would be a fragment of a clause),
 #: the clause adverbs among them (especially high-risk groups).
@@ -45,7 +45,7 @@ _EDGE_STOPWORDS = word_set(
     "subsequently closely actively promptly immediately respectively successfully "
     "separately finally mainly namely jointly fully further strongly greatly "
     "approximately accordingly one two three four five six seven eight nine ten eleven "
-    "twelve"
+    "twelve new"
 )
 #: Letters of a word: ASCII and the accented Latin of foreign names (Belém, Fédération).
 LETTERS = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ž"
@@ -148,6 +148,12 @@ def _bracketed_acronym(tokens: list[tuple[str, int, int]], j: int) -> bool:
     return bool(rest) and _name_word(rest[0])
 
 
+def _possessive_measure(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """A possessive before a measure: "Angela Merkel's 16-year tenure" (not People's Government)."""
+    word = tokens[j][0]
+    return tokens[j - 1][0].endswith(("'s", "’s")) and word[0].isdigit() and "-" in word
+
+
 def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     """Token ranges of capitalised runs, joined over connectors and commas."""
     chains: list[tuple[int, int]] = []
@@ -157,7 +163,7 @@ def _chains(tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens):
+        while j < len(tokens) and not _possessive_measure(tokens, j):
             word = tokens[j][0]
             if _name_word(word):
                 j += 1
