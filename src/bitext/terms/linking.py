@@ -11,6 +11,7 @@ becomes two terms.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 from bitext.normalize.zh_script import any_to_simplified
@@ -42,11 +43,23 @@ def link_unit(
     ordered = sorted(
         candidates, key=lambda link: (_copied(link), not _anchored(link.en), -link.score)
     )
+    # The extent rules below compare a pair with the others that share its English span
+    # (or, for a given name, its Chinese one): indexed, so a unit costs no square of them.
+    by_en: dict[tuple[int, int], list[Link]] = defaultdict(list)
+    by_zh: dict[tuple[int, int], list[Link]] = defaultdict(list)
+    for c in candidates:
+        by_en[(c.en.start, c.en.end)].append(c)
+        by_zh[(c.zh.start, c.zh.end)].append(c)
+
+    def same_en(link: Link) -> list[Link]:
+        return by_en[(link.en.start, link.en.end)]
+
     for link in ordered:
-        link = _with_given_name(_tightest(link, candidates), candidates)
+        link = _tightest(link, same_en(link))
+        link = _with_given_name(link, by_zh[(link.zh.start, link.zh.end)])
         if cooc is not None:
-            link = _without_loose_words(link, candidates, cooc)
-        link = _to_the_head(link, candidates)
+            link = _without_loose_words(link, same_en(link), cooc)
+        link = _to_the_head(link, same_en(link))
         link = _compound(link, candidates)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
@@ -281,9 +294,9 @@ def _compound(link: Link, candidates: Sequence[Link]) -> Link:
         return link
     best = link
     for c in candidates:
-        if c.en.kind != "phrase" or len(c.en.words) > 4 or c.score < link.score - COMPOUND_SLACK:
+        if c.en.kind != "phrase" or c.score < link.score - COMPOUND_SLACK:
             continue
-        if not (_inside(link.zh, c.zh) and _inside(link.en, c.en)):
+        if not (_inside(link.zh, c.zh) and _inside(link.en, c.en)) or len(c.en.words) > 4:
             continue
         if c.features[_INSIDE] <= link.features[_INSIDE] or not _noun_compound(c):
             continue
