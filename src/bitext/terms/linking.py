@@ -50,6 +50,7 @@ def link_unit(
     for c in candidates:
         by_en[(c.en.start, c.en.end)].append(c)
         by_zh[(c.zh.start, c.zh.end)].append(c)
+    phrases = [c for c in candidates if c.en.kind == "phrase"]
 
     def same_en(link: Link) -> list[Link]:
         return by_en[(link.en.start, link.en.end)]
@@ -60,7 +61,7 @@ def link_unit(
         if cooc is not None:
             link = _without_loose_words(link, same_en(link), cooc)
         link = _to_the_head(link, same_en(link))
-        link = _compound(link, candidates)
+        link = _compound(link, phrases)
         z = (link.zh.start, link.zh.end)
         e = (link.en.start, link.en.end)
         if _overlaps(z, taken_zh) or _overlaps(e, taken_en):
