@@ -5,6 +5,7 @@
     python benchmarks/terms.py --misses     # also list every gold term missed or mis-rendered
     python benchmarks/terms.py --curve      # recall and precision at confidence floors
     python benchmarks/terms.py --memory     # each gold set extracted as one memory
+    python benchmarks/terms.py --why        # where each missed gold term was lost
 
 Each gold document is aligned by bitext as a translator would run it (the
 Chinese and English versions in one release, ``zh_script="keep"``), its pairs
@@ -189,6 +190,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list missed and wrong terms")
     parser.add_argument("--curve", action="store_true", help="scores at confidence floors")
     parser.add_argument("--memory", action="store_true", help="each set as one memory")
+    parser.add_argument("--why", action="store_true", help="where the missed terms were lost")
     args = parser.parse_args()
     from bitext.embed import load_encoder
 
@@ -201,6 +203,11 @@ def main() -> None:
         from terms_fit import fit_and_report
 
         fit_and_report(gold, units, encoder, score, extract_all, report)
+        return
+    if args.why:
+        from terms_why import why_report
+
+        why_report(gold, units, encoder, score, extract_all)
         return
     if args.curve or args.memory:
         (curve if args.curve else as_memory)(gold, units, encoder)
