@@ -30,6 +30,11 @@ def _names(text: str) -> set[str]:
     return {s.text for s in english_spans(text) if s.kind in ("name", "acronym")}
 
 
+def _unit_terms(zh: str, en: str) -> dict[str, str]:
+    """The terms of one unit, however unsure (Chinese -> English)."""
+    return {t.zh: t.en for t in extract([TermUnit(zh, en, "d", 1)], min_confidence=0)}
+
+
 def _release_terms(stem: str) -> dict[str, str]:
     if not HK.is_dir():
         pytest.skip("../shared/eval/hk-releases is not here")
@@ -94,13 +99,10 @@ def test_a_name_goes_on_over_its_acronym_in_brackets_and_splits_at_of():
 
 
 def test_a_quoted_name_the_chinese_writes_in_latin_is_a_term():
-    unit = TermUnit(
+    terms = _unit_terms(
         "節目包括「時尚高峰（香港）2025」及「Fashion Asia Hong Kong」。",
         'Highlights include "Fashion Summit (Hong Kong) 2025", and "Fashion Asia Hong Kong".',
-        "d",
-        1,
     )
-    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
     assert terms["Fashion Asia Hong Kong"] == "Fashion Asia Hong Kong"
 
 
@@ -183,13 +185,10 @@ def test_a_pair_gives_up_chinese_after_the_term_that_explains_no_english():
 
 
 def test_a_pair_gives_up_a_verb_jieba_glued_before_the_name():
-    unit = TermUnit(
+    terms = _unit_terms(
         "駐柏林經貿辦支持在波蘭舉行五味亞洲電影節（附圖）",
         "HKETO Berlin supports Five Flavours Asian Film Festival held in Poland (with photos)",
-        "d",
-        1,
     )
-    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
     assert terms["五味亞洲電影節"] == "Five Flavours Asian Film Festival"
     assert "舉行五味亞洲電影節" not in terms
     # A character the English spells is the name's, whatever jieba tags it (調 Tiu).
@@ -207,14 +206,11 @@ def test_a_place_inside_a_place_is_two_terms_a_body_in_a_province_is_one():
 
 
 def test_a_pair_takes_the_chinese_up_to_the_head_the_english_ends_in():
-    unit = TermUnit(
+    terms = _unit_terms(
         "院方已透過早期事故通報系統向醫院管理局總辦事處報告事件。",
         "UCH has reported the case to the Hospital Authority Head Office via the Advanced"
         " Incident Reporting System.",
-        "d",
-        1,
     )
-    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
     # 醫院管理局 ends in 局 (Authority); the English ends in Office, as 辦事處 does.
     assert terms["醫院管理局總辦事處"] == "Hospital Authority Head Office"
     assert "醫院管理局" not in terms
@@ -227,25 +223,19 @@ def test_a_compound_noun_is_taken_whole_a_clause_is_not():
     terms = _release_terms("20251113_hkma_project_ensemble")
     assert terms["代幣化貨幣市場基金"] == "tokenised money market fund"
     # 外長 "foreign" does not grow into the clause after it (周六警告, "warned on Saturday").
-    unit = TermUnit(
+    found = _unit_terms(
         "德国外长周六警告称，可用于重启核协议的时间已经所剩无几。",
         "Germany's foreign minister warned on Saturday that time was running out to revive"
         " the nuclear deal.",
-        "d",
-        1,
     )
-    found = {t.zh for t in extract([unit], min_confidence=0)}
     assert not any(zh.startswith("外长") and len(zh) > 2 for zh in found)
 
 
 def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
     # Only 黃 links (to Wong); "Kenny" is a given name the Chinese does not write.
-    unit = TermUnit(
+    terms = _unit_terms(
         "一同觀賞由藝人黃德斌及李司棋主演的微電影的首播。",
         "They attended the premiere of the micro-film starring Mr Kenny Wong and Ms Louise Lee.",
-        "d",
-        1,
     )
-    terms = {t.zh: t.en for t in extract([unit], min_confidence=0)}
     assert terms["黃德斌"] == "Kenny Wong"
     assert terms["李司棋"] == "Louise Lee"
