@@ -219,7 +219,7 @@ def _quoted_and_noun(text: str, spans: dict[str, ZhSpan]) -> None:
         for b, (word, tag, off) in enumerate(words[:MAX_TOKENS], 1):
             if tag.startswith((*_INNER_BREAKS, "m", "q")) or _known_verb(word, tag):
                 break
-            if not _edge_ok(word, tag):
+            if not _edge_ok(word, tag):  # a particle or a word no term ends with
                 break
             if tag.startswith("n"):
                 end = m.end() + off + len(word)

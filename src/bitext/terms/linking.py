@@ -169,7 +169,7 @@ def _tightest(link: Link, candidates: Sequence[Link]) -> Link:
     (北部都會區: the head is the name's, whatever the English says).
     """
     best = link
-    headed = head_of(any_to_simplified(link.zh.text)) is not None
+    headed = _headed(link.zh.text)
     for c in candidates:
         if c is link or (c.en.start, c.en.end) != (link.en.start, link.en.end):
             continue
@@ -197,8 +197,11 @@ def _without_loose_words(link: Link, candidates: Sequence[Link], cooc: Cooccurre
 
     獲立法會 "Legislative Council": jieba glued the verb 獲 to the name. The
     shorter extent renders the same English and loses no word linked to it
-    (the 調 of 調景嶺 spells Tiu). Words after a name (香港年金有限公司承保) go only
-    when the release writes the shorter one in more units.
+    (the 調 of 調景嶺 spells Tiu). A verb or a locative after the name goes
+    (香港年金有限公司承保, 南丫島附近); other words after it, and the verbs
+    CC-CEDICT knows that jieba tags otherwise (因應, but also the 精進 of
+    精進建築有限公司), go only where the release writes the shorter extent in
+    more units.
     """
     if link.zh.kind == "quoted":
         return link
