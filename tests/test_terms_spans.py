@@ -231,6 +231,13 @@ def test_a_compound_noun_is_taken_whole_a_clause_is_not():
     assert not any(zh.startswith("外长") and len(zh) > 2 for zh in found)
 
 
+def test_the_extent_a_release_agrees_on_does_not_cut_a_word():
+    # jieba tags the 年 of 年金 (annuity) a count: one unit links 金有限公司 a little surer.
+    terms = _release_terms("20260121_hkmc_retirement_film")
+    assert terms["香港年金有限公司"] == "HKMC Annuity Limited"
+    assert "金有限公司" not in terms
+
+
 def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
     # Only 黃 links (to Wong); "Kenny" is a given name the Chinese does not write.
     terms = _unit_terms(

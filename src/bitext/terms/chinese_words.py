@@ -89,6 +89,13 @@ def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(seen.values())
 
 
+def is_word(text: str) -> bool:
+    """Whether CC-CEDICT has `text` as a word."""
+    from bitext.align.word_keys import cedict
+
+    return any_to_simplified(text) in cedict()
+
+
 def dictionary_verb(word: str) -> bool:
     """Whether CC-CEDICT lists `word` first as a verb ("to ..."), whatever jieba tags it."""
     from bitext.align.word_keys import cedict

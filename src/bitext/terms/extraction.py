@@ -15,7 +15,7 @@ from bitext.normalize.zh_script import any_to_simplified
 
 from .abbreviations import defined_pairs
 from .chinese import ZhSpan, chinese_spans
-from .chinese_words import tagged_words
+from .chinese_words import is_word, tagged_words
 from .cooccurrence import cooccurrence
 from .english import Span, english_spans, is_acronym
 from .heads import head_of
@@ -144,9 +144,22 @@ def _agreed_extents(found: list[Found]) -> list[Found]:
         o = f.occurrence
         options = support[(o.unit.document, _key(o.en))]
         fitting = [z for z in options if _overlapping(o.unit.zh, o.zh, z)]
-        best = max(fitting, key=lambda z: (options[z], len(z)), default=o.zh)
+        whole = [z for z in fitting if not _cuts_a_word(o.unit.zh, z)] or fitting
+        best = max(whole, key=lambda z: (options[z], len(z)), default=o.zh)
         out.append(f if best == o.zh else replace(f, occurrence=replace(o, zh=best)))
     return out
+
+
+def _cuts_a_word(text: str, zh: str) -> bool:
+    """Whether `zh` starts or ends, where `text` has it, inside a two-character word
+    CC-CEDICT knows (金有限公司 in 香港年金有限公司: 年金, annuity)."""
+    at = text.find(zh)
+    if at < 0:
+        return False
+    end = at + len(zh)
+    return (at > 0 and is_word(text[at - 1 : at + 1])) or (
+        end < len(text) and is_word(text[end - 1 : end + 1])
+    )
 
 
 def _overlapping(text: str, a: str, b: str) -> bool:
