@@ -6,11 +6,12 @@
     python benchmarks/terms.py --curve      # recall and precision at confidence floors
     python benchmarks/terms.py --memory     # each gold set extracted as one memory
     python benchmarks/terms.py --why        # where each missed gold term was lost
+    python benchmarks/terms.py --min-score 0.96   # read only the pairs the TMX export takes
 
 Each gold document is aligned by bitext as a translator would run it (the
 Chinese and English versions in one release, ``zh_script="keep"``), its pairs
-at or above `EXPORT_MIN_SCORE` become the units, and `bitext.terms.extract`
-runs on that document alone. Scoring follows data/terms-gold/README.md:
+at or above `TERM_MIN_SCORE` (``--min-score``) become the units, and
+`bitext.terms.extract` runs on that document alone. Scoring follows data/terms-gold/README.md:
 recall over distinct gold (document, zh) entries, precision over extracted
 pairs whose Chinese is a gold term of that document. Chinese is compared in
 Simplified (the memory may hold 衛 where the file had 衞); English case- and
@@ -72,20 +73,22 @@ def release_text(name: str, document: str) -> str:
     return "\n".join(data["zh"]) + "\n\n" + "\n".join(data["en"]) + "\n"
 
 
-def document_units(gold: dict) -> dict[str, list]:
-    """Each gold document's units, aligned by bitext."""
+def document_units(gold: dict, min_score: float | None = None) -> dict[str, list]:
+    """Each gold document's units, aligned by bitext: its pairs at or above `min_score`
+    (default `TERM_MIN_SCORE`, as `bitext terms extract` reads a release)."""
     import bitext
     from bitext.config import PipelineConfig
-    from bitext.model import EXPORT_MIN_SCORE
     from bitext.terms import units_of
+    from bitext.terms.units import TERM_MIN_SCORE
 
     config = PipelineConfig(zh_script="keep")
+    min_score = TERM_MIN_SCORE if min_score is None else min_score
     units = {}
     for name, rows in gold.items():
         for document in sorted({d for d, _ in rows}):
             text = release_text(name, document)
             alignment = bitext.align_text(text, source=document, config=config)
-            pairs = [(p.src, p.tgt) for p in alignment.pairs(min_score=EXPORT_MIN_SCORE)]
+            pairs = [(p.src, p.tgt) for p in alignment.pairs(min_score=min_score)]
             units[document] = units_of(pairs, document)
     return units
 
@@ -191,13 +194,14 @@ def main() -> None:
     parser.add_argument("--curve", action="store_true", help="scores at confidence floors")
     parser.add_argument("--memory", action="store_true", help="each set as one memory")
     parser.add_argument("--why", action="store_true", help="where the missed terms were lost")
+    parser.add_argument("--min-score", type=float, help="read the pairs at least this sure")
     args = parser.parse_args()
     from bitext.embed import load_encoder
 
     encoder = load_encoder()
     gold = load_gold()
     started = time.perf_counter()
-    units = document_units(gold)
+    units = document_units(gold, args.min_score)
     aligned = time.perf_counter() - started
     if args.fit:
         from terms_fit import fit_and_report

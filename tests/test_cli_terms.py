@@ -115,6 +115,33 @@ def test_extract_to_standard_output_and_the_confidence_floor(sample_path: Path, 
     assert bad.returncode == 2 and "--min-confidence" in bad.stderr
 
 
+def test_extract_reads_the_pairs_above_min_score(shared_dir: Path, tmp_path: Path):
+    # The board is named only in a long pair the TMX export holds back (confidence below
+    # 0.96): a term needs its unit to hold the translation, not to be exactly right.
+    release = mixed_release(shared_dir, "20260121_dh_blood_sample_importation", tmp_path)
+    found = {}
+    for floor in ("0.5", "0.96"):
+        done = run_cli(
+            "terms",
+            "extract",
+            release,
+            "-o",
+            "-",
+            "--zh-script",
+            "keep",
+            "--min-score",
+            floor,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        found[floor] = {row[0]: row[1] for row in (r.split("\t") for r in done.stdout.splitlines())}
+    board = "醫務化驗師管理委員會"
+    assert found["0.5"][board] == "Medical Laboratory Technologists Board"
+    assert board not in found["0.96"]
+    bad = run_cli("terms", "extract", release, "-o", "-", "--min-score", "1.5", cwd=tmp_path)
+    assert bad.returncode == 2 and "--min-score" in bad.stderr
+
+
 def test_a_bad_input_among_several_is_skipped_and_exit_1(sample_path: Path, tmp_path: Path):
     done = run_cli(
         "terms",

@@ -12,6 +12,7 @@ from bitext.export.tsv import unescape_field
 from bitext.model import EXPORT_MIN_SCORE, join_sentences
 from bitext.normalize.zh_script import to_simplified
 from bitext.terms import (
+    TERM_MIN_SCORE,
     Occurrence,
     Term,
     TermUnit,
@@ -63,7 +64,7 @@ def sample_alignment(sample_path: Path, use_encoder):
 def test_units_from_alignment_are_its_confident_pairs_by_bead_index(sample_alignment):
     units = units_from_alignment(sample_alignment)
     beads = sample_alignment.beads
-    confident = [i for i, b in enumerate(beads) if b.is_pair and b.score >= EXPORT_MIN_SCORE]
+    confident = [i for i, b in enumerate(beads) if b.is_pair and b.score >= TERM_MIN_SCORE]
     assert [u.id for u in units] == confident and units
     for unit in units:
         bead = beads[unit.id]

@@ -13,7 +13,7 @@ import pytest
 import bitext
 from bitext.config import PipelineConfig
 from bitext.model import EXPORT_MIN_SCORE
-from bitext.terms import extract, units_of
+from bitext.terms import extract, units_from_alignment
 from bitext.terms.chinese import chinese_spans
 from bitext.terms.cooccurrence import cooccurrence
 from bitext.terms.english import english_spans
@@ -35,15 +35,30 @@ def _unit_terms(zh: str, en: str) -> dict[str, str]:
     return {t.zh: t.en for t in extract([TermUnit(zh, en, "d", 1)], min_confidence=0)}
 
 
-def _release_terms(stem: str) -> dict[str, str]:
+def _release(stem: str) -> bitext.Alignment:
+    """A Hong Kong release aligned as `bitext terms extract` aligns one mixed file."""
     if not HK.is_dir():
         pytest.skip("../shared/eval/hk-releases is not here")
     zh = (HK / f"{stem}.zh.txt").read_text(encoding="utf-8")
     en = (HK / f"{stem}.en.txt").read_text(encoding="utf-8")
     config = PipelineConfig(zh_script="keep")
-    alignment = bitext.align_text(f"{zh}\n\n{en}\n", source=stem, config=config)
-    pairs = [(p.src, p.tgt) for p in alignment.pairs(min_score=EXPORT_MIN_SCORE)]
-    return {t.zh: t.en for t in extract(units_of(pairs, stem))}
+    return bitext.align_text(f"{zh}\n\n{en}\n", source=stem, config=config)
+
+
+def _release_terms(stem: str) -> dict[str, str]:
+    return {t.zh: t.en for t in extract(units_from_alignment(_release(stem)))}
+
+
+def test_a_release_gives_the_terms_of_the_pairs_its_tmx_export_holds_back():
+    # Long sentences naming several bodies and ordinances are the pairs the aligner is
+    # least sure are *exactly* right; they still hold the translation of each name.
+    alignment = _release("20260121_dh_blood_sample_importation")
+    name = "醫務化驗師管理委員會"
+    holding = [p for p in alignment.pairs(min_score=0.0) if name in p.src]
+    assert holding and all(p.score < EXPORT_MIN_SCORE for p in holding)
+    terms = {t.zh: t.en for t in extract(units_from_alignment(alignment))}
+    assert terms[name] == "Medical Laboratory Technologists Board"
+    assert terms["不良廣告（醫藥）條例"] == "Undesirable Medical Advertisements Ordinance"
 
 
 def test_a_body_and_a_title_or_an_election_are_one_term_a_member_and_her_title_are_not():
@@ -114,6 +129,10 @@ def test_english_names_over_on_and_in_and_camel_case():
         "He met the Hong Kong Chamber of Commerce in Guangdong today."
     )
     assert not any(" in " in n for n in _names("He met Emmanuel Macron in Paris and others."))
+    # The "and" of a body's name comes before its head, with the place after it.
+    assert "Hong Kong Economic and Trade Office in London" in _names(
+        "The Hong Kong Economic and Trade Office in London (London ETO) co-hosted a reception."
+    )
     toilet = _names("Ma Liu Shui Waterfront Public Toilet in Sha Tin District won.")
     assert "Sha Tin District" in toilet and not any(" in " in n for n in toilet)
     assert "Secretary General" in _names("the Deputy Secretary General (Environmental) said")
@@ -182,6 +201,10 @@ def test_a_pair_gives_up_chinese_after_the_term_that_explains_no_english():
     # 大埔區放馬莆 pairs "Tai Po District" no better than 大埔區 does.
     terms = _release_terms("20251113_fehd_toilet_attendants")
     assert terms["大埔區"] == "Tai Po District"
+    # Unless the English has a word nothing links that the nouns after it may render:
+    # 分類目錄, the Taxonomy.
+    terms = _release_terms("20251113_see_cop30_brazil")
+    assert terms["香港可持續金融分類目錄"] == "Hong Kong Taxonomy for Sustainable Finance"
 
 
 def test_a_pair_gives_up_a_verb_jieba_glued_before_the_name():
@@ -246,3 +269,30 @@ def test_a_hong_kong_name_takes_the_english_given_name_before_its_surname():
     )
     assert terms["黃德斌"] == "Kenny Wong"
     assert terms["李司棋"] == "Louise Lee"
+
+
+def _linked(zh: str, en: str, word: str) -> str:
+    """The Chinese characters the English `word` of a unit is linked to."""
+    from bitext.terms.links import unit_links
+
+    links = unit_links(zh, en)
+    at = [k for k, (a, b) in enumerate(links.en_words) if en[a:b] == word]
+    return "".join(zh[c] for c in sorted(set().union(*(links.zh_of[k] for k in at))))
+
+
+def test_words_are_looked_up_as_the_dictionary_cuts_them_too():
+    # jieba keeps 香港海關 whole, which CC-CEDICT lacks; it has 海關, customs.
+    zh = "本署已就相關個案通報香港海關跟進。"
+    en = "The DH has referred these cases to the Hong Kong Customs and Excise Department."
+    assert _linked(zh, en, "Customs") == "海關"
+    # jieba cuts 大灣 + 區; CC-CEDICT has 大灣區, the Greater Bay Area.
+    zh = "向在大灣區內地城市發展的香港居民推廣大灣區機遇。"
+    en = "They promote Greater Bay Area opportunities to residents in the Greater Bay Area cities."
+    assert set(_linked(zh, en, "Greater")) == set("大灣區")
+
+
+def test_a_short_form_the_release_defines_is_the_extent_of_its_term():
+    # 食物環境衞生署（食環署）... FEHD: three units link a cut of it, 環署, to FEHD.
+    terms = _release_terms("20251113_fehd_toilet_attendants")
+    assert terms["食環署"] == "FEHD"
+    assert "環署" not in terms

@@ -7,6 +7,7 @@ from typing import Any
 
 from bitext.errors import BitextError, InputError
 from bitext.terms.termbase import MIN_CONFIDENCE, TERM_TYPES
+from bitext.terms.units import TERM_MIN_SCORE
 
 from ._common import (
     STDOUT,
@@ -46,8 +47,8 @@ def _add_extract(terms_sub: Any) -> None:
         "extract",
         help="a glossary (TBX, TSV or OmegaT) from releases, TMX files or a memory",
         description="Align bilingual releases as `bitext align` does (TMX files are read "
-        "as they are, a memory's exported and approved units are taken with --tm), and write "
-        "the Chinese terms found in the confident pairs with their English renderings. A file "
+        "as they are, a memory's units are taken with --tm), and write the Chinese terms "
+        "found in the pairs at or above --min-score with their English renderings. A file "
         "that fails is reported in one line and skipped.",
     )
     extract.add_argument(
@@ -76,6 +77,15 @@ def _add_extract(terms_sub: Any) -> None:
         default=MIN_CONFIDENCE,
         metavar="C",
         help="keep terms at least this sure, 0 to 1 (0 keeps every one)",
+    )
+    extract.add_argument(
+        "--min-score",
+        type=confidence,
+        default=TERM_MIN_SCORE,
+        metavar="S",
+        help="read the aligned pairs (and the memory's units) at least this sure "
+        f"(default {TERM_MIN_SCORE:g}: a term needs its unit to hold the translation, not to "
+        "be exactly right; 0.96 reads only what the TMX export takes)",
     )
     extract.add_argument(
         "--types",
@@ -177,7 +187,7 @@ def _units(inputs: list[str], args: argparse.Namespace, config: Any) -> tuple[li
         from bitext.tm import TranslationMemory
 
         with TranslationMemory(args.tm, create=False, read_only=True) as memory:
-            units += units_from_memory(memory)
+            units += units_from_memory(memory, min_score=args.min_score)
     for path in progress(inputs, args.quiet):
         if _is_tmx(path):
             found = _tmx_units(path)
@@ -210,7 +220,7 @@ def _release_units(path: str, args: argparse.Namespace, aligner: Any) -> list[An
     from bitext.terms.units import units_from_alignment
 
     alignment = _align_one(path, args, aligner)  # an EncoderError goes up: every file needs it
-    return None if alignment is None else units_from_alignment(alignment)
+    return None if alignment is None else units_from_alignment(alignment, min_score=args.min_score)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # what a type checker sees; at run time `__getattr__` imports
     from .glossary import read_glossary, tbx_bytes, write_glossary
     from .same import normalise, same_rendering
     from .termbase import TERM_TYPES, Occurrence, Term, TermUnit, Variant, to_pandas, units_of
-    from .units import units_from_alignment, units_from_memory, units_from_tmx
+    from .units import TERM_MIN_SCORE, units_from_alignment, units_from_memory, units_from_tmx
 
 #: Where each public name lives. Imported when first used (PEP 562): the command line
 #: reads `bitext.terms.termbase` at start-up, and must not pay for jieba, numpy and the
@@ -43,12 +43,14 @@ _HOME = {
     "write_check_report": ".check_report",
     "normalise": ".same",
     "same_rendering": ".same",
+    "TERM_MIN_SCORE": ".units",
     "units_from_alignment": ".units",
     "units_from_memory": ".units",
     "units_from_tmx": ".units",
 }
 
 __all__ = [
+    "TERM_MIN_SCORE",
     "TERM_TYPES",
     "Finding",
     "Occurrence",

@@ -71,22 +71,48 @@ def _glued_conjunction(word: str) -> bool:
 
 @lru_cache(maxsize=20_000)
 def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
-    """The words of both of jieba's cuts, each (word, tag, offset) once, for dictionary lookups.
+    """The words of jieba's two cuts and of CC-CEDICT's own, each (word, tag, offset) once,
+    for dictionary lookups.
 
-    `tagged_words` cuts at every boundary either cut sees, which splits some
-    words CC-CEDICT knows whole (觀塘 in 觀塘協和街); they are looked up as
-    either cut has them.
+    `tagged_words` cuts at every boundary either of jieba's cuts sees, which
+    splits some words CC-CEDICT knows whole (觀塘 in 觀塘協和街); they are
+    looked up as either cut has them, and as the dictionary cuts the text
+    (a word there takes the tag of the jieba word it starts in).
     """
     simple = any_to_simplified(text)
     source = simple if len(simple) == len(text) else text
     seen: dict[tuple[int, int], tuple[str, str, int]] = {}
+    tags = [""] * len(source)
     for hmm in (True, False):
         at = 0
         for pair in _posseg().cut(source, HMM=hmm):
             word, tag = pair.word, pair.flag
             seen.setdefault((at, len(word)), (text[at : at + len(word)], tag, at))
+            tags[at : at + len(word)] = [tags[at] or tag] * len(word)
             at += len(word)
+    for start, end in _dictionary_cut(simple) if source is simple else ():
+        seen.setdefault((start, end - start), (text[start:end], tags[start], start))
     return tuple(seen.values())
+
+
+#: The longest word looked up in CC-CEDICT when cutting by it.
+LONGEST_WORD = 8
+
+
+def _dictionary_cut(text: str) -> list[tuple[int, int]]:
+    """The words of `text` CC-CEDICT knows, longest first from the left (大灣區 where
+    jieba cuts 大灣 + 區; 香港 + 海關 where jieba keeps 香港海關, which CC-CEDICT lacks)."""
+    from bitext.align.word_keys import cedict
+
+    known = cedict()
+    out, at = [], 0
+    while at < len(text) - 1:
+        longest = min(len(text), at + LONGEST_WORD)
+        end = next((e for e in range(longest, at + 1, -1) if text[at:e] in known), 0)
+        if end:
+            out.append((at, end))
+        at = end or at + 1
+    return out
 
 
 def is_word(text: str) -> bool:

@@ -261,11 +261,14 @@ def _joins_names(words: list[str]) -> bool:
     """Whether "and" joins two names ("Slovenia and Switzerland") rather than sits in one.
 
     Inside a name, "and" comes before the head that ends it (Food and
-    Environmental Hygiene Department) or after a title that opens it
-    (Secretary for Culture, Sports and Tourism).
+    Environmental Hygiene Department), or that ends it before the place it
+    is in (Economic and Trade Office in London), or after a title that opens
+    it (Secretary for Culture, Sports and Tourism).
     """
     if "and" not in words and "&" not in words:
         return False
+    if "in" in words[1:]:
+        words = words[: len(words) - 1 - words[::-1].index("in")]
     heads = english_heads()
     return words[-1].lower() not in heads and words[0].lower() not in _TITLE_OPENERS
 

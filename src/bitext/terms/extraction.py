@@ -131,21 +131,30 @@ def _agreed_extents(found: list[Found]) -> list[Found]:
     may cut it short (正灘 for Stanley Main Beach where another unit has
     赤柱正灘泳灘). Among the Chinese strings a document links to one English
     name, each occurrence takes the best-supported one (total score) that its
-    own unit's Chinese holds and that overlaps what it was linked to.
+    own unit's Chinese holds and that overlaps what it was linked to; a short
+    form the release defines in brackets (食物環境衞生署（食環署）) is the
+    extent, however many units linked a cut of it (環署, FEHD).
     """
     support: dict[tuple[str | None, str], dict[str, float]] = defaultdict(
         lambda: defaultdict(float)
     )
+    defined: set[tuple[str | None, str, str]] = set()
     for f in found:
         key = (f.occurrence.unit.document, _key(f.occurrence.en))
         support[key][f.occurrence.zh] += f.score
+        if f.how == "abbreviation":
+            defined.add((*key, f.occurrence.zh))
     out = []
     for f in found:
         o = f.occurrence
         options = support[(o.unit.document, _key(o.en))]
         fitting = [z for z in options if _overlapping(o.unit.zh, o.zh, z)]
         whole = [z for z in fitting if not _cuts_a_word(o.unit.zh, z)] or fitting
-        best = max(whole, key=lambda z: (options[z], len(z)), default=o.zh)
+        best = max(
+            whole,
+            key=lambda z: ((o.unit.document, _key(o.en), z) in defined, options[z], len(z)),
+            default=o.zh,
+        )
         out.append(f if best == o.zh else replace(f, occurrence=replace(o, zh=best)))
     return out
 
