@@ -296,3 +296,9 @@ def test_a_short_form_the_release_defines_is_the_extent_of_its_term():
     terms = _release_terms("20251113_fehd_toilet_attendants")
     assert terms["食環署"] == "FEHD"
     assert "環署" not in terms
+
+
+def test_a_possessive_is_no_part_of_the_name_it_follows():
+    zh = "主題曲改編自郭富城的流行歌曲。"
+    en = "The theme song was adapted from Aaron Kwok's popular hit."
+    assert _linked(zh, en, "Kwok") == "郭"

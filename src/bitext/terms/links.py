@@ -24,7 +24,8 @@ from .english import CONNECTORS, LETTERS
 from .heads import head_of
 from .romanize import name_words, sounds_like, spelled_chars
 
-_EN_WORD = re.compile(rf"[{LETTERS}][{LETTERS}'’.]*[{LETTERS}]|[{LETTERS}]")
+#: An English word; a possessive 's is matched apart (Aaron Kwok's: Kwok spells 郭).
+_EN_WORD = re.compile(rf"[{LETTERS}](?:[{LETTERS}'’.]*[{LETTERS}])?(?<!['’]s)(['’]s)?")
 #: jieba tags of words whose characters may be spelt out in English (names, places,
 #: abbreviations); any word CC-CEDICT does not know is tried too.
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "x", "eng", "ng")
@@ -55,7 +56,7 @@ class UnitLinks:
 def unit_links(zh: str, en: str) -> UnitLinks:
     """Word-level links of one unit: dictionary glosses, heads, spellings, shared Latin words."""
     words = [
-        (m.start(), m.end(), m.group())
+        (m.start(), m.end() - len(m.group(1) or ""), m.group().removesuffix(m.group(1) or ""))
         for m in _EN_WORD.finditer(en)
         if m.group().lower() not in CONNECTORS
     ]
@@ -80,16 +81,7 @@ def unit_links(zh: str, en: str) -> UnitLinks:
                 strong[k].update(span)
         if not word.isascii() and (tag.startswith(_NAME_TAGS) or not glosses):
             spellable.append((word, at))
-    # Spelling last, and only for words the dictionary explains nowhere in the unit:
-    # "Hong" of Hong Kong (香港) would otherwise spell 康 in 康樂及文化事務署.
-    for k, (_, _, w) in enumerate(words):
-        if not w[0].isupper() or strong[k]:
-            continue
-        for word, at in spellable:
-            for part in name_words([w]):
-                strong[k].update(at + i for i in spelled_chars(word, part))
-            if not strong[k] and len(word) >= 2 and sounds_like(word, w):
-                strong[k].update(range(at, at + len(word)))  # 特朗普, Trump
+    _spelling_links([w for _, _, w in words], spellable, strong)
     stops, conjunctions = _stops(zh)
     for start, end, latin in _bracket_glosses(zh, stops):
         for k, (_, _, w) in enumerate(words):
@@ -105,6 +97,26 @@ def unit_links(zh: str, en: str) -> UnitLinks:
         conjunctions,
         len(zh),
     )
+
+
+def _spelling_links(
+    words: list[str], spellable: list[tuple[str, int]], strong: list[set[int]]
+) -> None:
+    """Link each capitalised word the dictionary explains nowhere in the unit to the
+    characters it spells (Lee 李) or, failing that, to the name it sounds like (特朗普,
+    Trump).
+
+    Spelling comes last: "Hong" of Hong Kong (香港) would otherwise spell 康 in
+    康樂及文化事務署.
+    """
+    for k, w in enumerate(words):
+        if not w[0].isupper() or strong[k]:
+            continue
+        for word, at in spellable:
+            for part in name_words([w]):
+                strong[k].update(at + i for i in spelled_chars(word, part))
+            if not strong[k] and len(word) >= 2 and sounds_like(word, w):
+                strong[k].update(range(at, at + len(word)))
 
 
 #: The longest stretch of Chinese taken as one name glossed in brackets.
