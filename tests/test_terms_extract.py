@@ -283,6 +283,11 @@ def test_definitions_in_brackets_in_both_languages():
     assert abbreviation.full.endswith("Agriculture, Fisheries and Conservation Department")
     # Capitals that are not the name's initials define nothing.
     assert english_definitions("The Leisure Department (XYZ) said", ["Leisure Department"]) == []
+    # A short form of words of the name beside an acronym of it, in any order.
+    office = "Hong Kong Economic and Trade Office in London"
+    (short,) = english_definitions(f"The {office} (London ETO) co-hosted a reception.", [office])
+    assert (short.short, short.full) == ("London ETO", office)
+    assert english_definitions(f"The {office} (Annex A) said", [office]) == []
 
 
 def test_no_units_give_no_terms():

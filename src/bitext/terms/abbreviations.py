@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from .english import CONNECTORS, is_acronym
 
 _ZH_DEFINITION = re.compile(r"([\u3400-\u9fff]{2,30})[（(]([\u3400-\u9fffA-Za-z]{2,8})[）)]")
-_EN_DEFINITION = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
+#: An acronym in brackets, or a short form of two or three words holding one ("London ETO").
+_EN_DEFINITION = re.compile(r"\(([A-Z][A-Za-z&]{1,9}(?: [A-Z][A-Za-z&]{1,9}){0,2})\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,24 +56,39 @@ def _subsequence_start(text: str, short: str) -> int | None:
 
 
 def english_definitions(en: str, names: Iterable[str]) -> list[Abbreviation]:
-    """Name (ACR) where ACR's capitals are the initials of the name's words, in order."""
+    """Name (ACR) where ACR's capitals are the initials of the name's words, in order, or
+    Name (Berlin ACR) with words of the name beside such an acronym."""
     out = []
     for m in _EN_DEFINITION.finditer(en):
         acronym = m.group(1)
-        if not is_acronym(acronym):
+        if not any(is_acronym(w) for w in acronym.split()):
             continue
         before = en[: m.start()].rstrip()
-        fitting = [n for n in names if before.endswith(n) and _initials_fit(n, acronym)]
+        fitting = [n for n in names if before.endswith(n) and _short_form_fits(n, acronym)]
         if fitting:
             out.append(Abbreviation(acronym, max(fitting, key=len)))
     return out
 
 
-def _initials_fit(name: str, acronym: str) -> bool:
+def _short_form_fits(name: str, short: str) -> bool:
+    """An acronym of the name's initials, or words each either a word of the name or such
+    an acronym, in any order (London ETO for Hong Kong Economic and Trade Office in London)."""
+    words = short.split()
+    if len(words) == 1:
+        return _initials_fit(name, short)
+    own = {w.lower() for w in re.split(r"[\s,\-]+", name)}
+    return all(
+        w.lower() in own or (is_acronym(w) and _initials_fit(name, w, first=False)) for w in words
+    )
+
+
+def _initials_fit(name: str, acronym: str, first: bool = True) -> bool:
+    """Whether the acronym's capitals are initials of the name's words, in order (and,
+    with `first`, the first of them the name's first)."""
     words = [w for w in re.split(r"[\s,\-]+", name) if w and w.lower() not in CONNECTORS]
     initials = "".join(w[0].upper() for w in words)
     capitals = [c for c in acronym if c.isupper()]
-    if not capitals or not initials or capitals[0] != initials[0]:
+    if not capitals or not initials or (first and capitals[0] != initials[0]):
         return False
     at = 0
     for char in capitals:  # the acronym's capitals in order among the initials
