@@ -73,6 +73,14 @@ def test_the_samples_people_bodies_and_titles_come_out_rendered(sample_terms, zh
     assert sample_terms.get(zh) == SAMPLE_TERMS[zh]
 
 
+def test_the_extent_a_release_agrees_on_is_judged_where_the_unit_has_it(sample_terms):
+    # 做好重庆品牌建设: one unit linked 做好重庆 to "Chongqing". Its agreed extent 重庆 is
+    # also in 为重庆国际传播中心 of the same unit, where it starts inside 为重 (a word); where
+    # the link has it, it cuts nothing.
+    assert sample_terms["重庆"] == ("Chongqing", "place")
+    assert "做好重庆" not in sample_terms
+
+
 def test_every_term_has_a_type_a_confidence_and_the_units_it_comes_from(sample_terms):
     terms = _terms(SAMPLE.read_text(encoding="utf-8"), "sample")
     assert terms

@@ -160,12 +160,14 @@ def _agreed_extents(found: list[Found]) -> list[Found]:
 
 
 def _cuts_a_word(text: str, zh: str) -> bool:
-    """Whether `zh` starts or ends, where `text` has it, inside a two-character word
-    CC-CEDICT knows (金有限公司 in 香港年金有限公司: 年金, annuity)."""
-    at = text.find(zh)
-    if at < 0:
-        return False
-    end = at + len(zh)
+    """Whether `zh` starts or ends inside a two-character word CC-CEDICT knows wherever
+    `text` has it (金有限公司 in 香港年金有限公司: 年金, annuity; 重庆 in 为重庆 is also
+    in 做好重庆, where it cuts nothing)."""
+    places = [m.start() for m in re.finditer(re.escape(zh), text)]
+    return bool(places) and all(_cut_at(text, at, at + len(zh)) for at in places)
+
+
+def _cut_at(text: str, at: int, end: int) -> bool:
     return (at > 0 and is_word(text[at - 1 : at + 1])) or (
         end < len(text) and is_word(text[end - 1 : end + 1])
     )
