@@ -82,16 +82,18 @@ def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
     simple = any_to_simplified(text)
     source = simple if len(simple) == len(text) else text
     seen: dict[tuple[int, int], tuple[str, str, int]] = {}
-    tags = [""] * len(source)
+    tags = [""] * len(source)  # per character, the tag of the statistical cut's word
     for hmm in (True, False):
         at = 0
         for pair in _posseg().cut(source, HMM=hmm):
             word, tag = pair.word, pair.flag
             seen.setdefault((at, len(word)), (text[at : at + len(word)], tag, at))
-            tags[at : at + len(word)] = [tags[at] or tag] * len(word)
+            if hmm:
+                tags[at : at + len(word)] = [tag] * len(word)
             at += len(word)
-    for start, end in _dictionary_cut(simple) if source is simple else ():
-        seen.setdefault((start, end - start), (text[start:end], tags[start], start))
+    if len(simple) == len(text):  # CC-CEDICT's words are Simplified
+        for start, end in _dictionary_cut(simple):
+            seen.setdefault((start, end - start), (text[start:end], tags[start], start))
     return tuple(seen.values())
 
 

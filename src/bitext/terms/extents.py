@@ -23,6 +23,7 @@ from .romanize import name_words, spelled_chars
 
 
 def has_head(text: str) -> bool:
+    """Whether `text` ends in a head (局, 泳灘, 局長) with something before it."""
     return head_of(any_to_simplified(text)) is not None
 
 
