@@ -129,6 +129,9 @@ def test_english_names_over_on_and_in_and_camel_case():
         "He met the Hong Kong Chamber of Commerce in Guangdong today."
     )
     assert not any(" in " in n for n in _names("He met Emmanuel Macron in Paris and others."))
+    # A headline's first capital is no name; a word addressed alone is (a LegCo answer).
+    assert "Red" not in _names("Red flag lowered at Stanley")
+    assert "President" in _names("President,")
     # The "and" of a body's name comes before its head, with the place after it.
     assert "Hong Kong Economic and Trade Office in London" in _names(
         "The Hong Kong Economic and Trade Office in London (London ETO) co-hosted a reception."

@@ -294,8 +294,16 @@ def english_spans(text: str) -> list[Span]:
             spans[key] = span
 
     for lo, hi in _chains(tokens):
-        if hi == lo + 1 and _opens_sentence(tokens, lo) and _common_word(tokens[lo][0]):
-            continue  # "Red flag lowered at ...": a headline's capital, not a name
+        # "Red flag lowered at ...": a headline's capital, not a name; but "President,"
+        # alone (addressed in a LegCo answer) is one.
+        alone = not any(t[0][0].isalnum() for t in tokens[hi:])
+        if (
+            hi == lo + 1
+            and _opens_sentence(tokens, lo)
+            and _common_word(tokens[lo][0])
+            and not alone
+        ):
+            continue
         for plo, phi in _pieces(tokens, lo, hi):
             for a, b in _sub_ranges(tokens, plo, phi):
                 whole = (a, b) == (plo, phi) or _between_commas(tokens, a, b, plo, phi)
