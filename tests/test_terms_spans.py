@@ -129,6 +129,13 @@ def test_english_names_over_on_and_in_and_camel_case():
         "He met the Hong Kong Chamber of Commerce in Guangdong today."
     )
     assert not any(" in " in n for n in _names("He met Emmanuel Macron in Paris and others."))
+    # "the" after a verb's -ing form stays inside a name; before an honorific it is cut.
+    assert "Recommendations for Formulating the 15th Five-Year Plan" in _names(
+        "to align with the Recommendations for Formulating the 15th Five-Year Plan, including"
+    )
+    honoured = _names("The Chief Executive the Hon John Lee said")
+    assert {"Chief Executive", "John Lee"} <= honoured
+    assert not any("Hon" in n for n in honoured)
     # A headline's first capital is no name; a word addressed alone is (a LegCo answer).
     assert "Red" not in _names("Red flag lowered at Stanley")
     assert "President" in _names("President,")

@@ -220,8 +220,16 @@ def _pieces(tokens: list[tuple[str, int, int]], lo: int, hi: int) -> list[tuple[
             pieces.append((start, k + 1))
             start = k + 1
             continue
-        if low == "the" and k > lo and tokens[k - 1][0].lower() in ("of", "for", "on"):
-            continue  # Political Bureau of the CPC Central Committee: one name
+        if (
+            low == "the"
+            and k > lo
+            and (
+                tokens[k - 1][0].lower() in ("of", "for", "on") or tokens[k - 1][0].endswith("ing")
+            )
+        ):
+            # Political Bureau of the CPC Central Committee, Recommendations for Formulating
+            # the 15th Five-Year Plan: one name
+            continue
         if low in HONORIFICS or (k == start and low in _OPENERS):
             if k > start:
                 pieces.append((start, k))
