@@ -28,6 +28,15 @@ def _posseg() -> Any:
 
 
 @lru_cache(maxsize=20_000)
+def _tagged_cut(source: str, hmm: bool) -> tuple[tuple[str, str], ...]:
+    """jieba's cut of `source` with part-of-speech tags: (word, tag) for each word.
+
+    Both `tagged_words` and `lexical_words` read a sentence's statistical cut: cut once.
+    """
+    return tuple((pair.word, pair.flag) for pair in _posseg().cut(source, HMM=hmm))
+
+
+@lru_cache(maxsize=20_000)
 def tagged_words(text: str) -> tuple[tuple[str, str, int], ...]:
     """(word as written, jieba tag, offset) for each word of `text`.
 
@@ -43,8 +52,7 @@ def tagged_words(text: str) -> tuple[tuple[str, str, int], ...]:
         at += len(word)
         cuts.add(at)
     out, at = [], 0
-    for pair in _posseg().cut(source, HMM=True):
-        word, tag = pair.word, pair.flag
+    for word, tag in _tagged_cut(source, True):
         if word in CONJUNCTIONS:
             tag = "c"  # jieba tags 與 a preposition; between two nouns it joins them
         start = at
@@ -85,8 +93,7 @@ def lexical_words(text: str) -> tuple[tuple[str, str, int], ...]:
     tags = [""] * len(source)  # per character, the tag of the statistical cut's word
     for hmm in (True, False):
         at = 0
-        for pair in _posseg().cut(source, HMM=hmm):
-            word, tag = pair.word, pair.flag
+        for word, tag in _tagged_cut(source, hmm):
             seen.setdefault((at, len(word)), (text[at : at + len(word)], tag, at))
             if hmm:
                 tags[at : at + len(word)] = [tag] * len(word)
